@@ -1,0 +1,257 @@
+//! The command line as clap sees it. Only parsing lives here; `config`
+//! validates these values into what the pipeline runs on.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  a check flag (--fail-on-duplicates) was given and found what it checks for
+  2  an error: a bad flag, or an input that could not be read (reported on
+     stderr as 'dedup: <input>: <problem>' after the other inputs were processed)
+
+JSON output follows the versioned schema \"dedup/1\" described in the README.";
+
+/// Find duplicate and same-story news articles in a corpus.
+///
+/// Reads plain-text articles (files, directories, JSONL corpora or '-' for JSONL
+/// on stdin), removes scraped boilerplate, finds near-duplicates (syndicated
+/// copies, light rewrites) with MinHash and LSH, and groups articles that report
+/// the same event. Near-duplicate groups nest inside event clusters.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dedup",
+    version,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print each article's cleaned text and what the cleaner removed, by rule.
+    Clean(CleanArgs),
+    /// Score the clustering against gold labels (BCubed, pairwise, ARI).
+    Eval(EvalArgs),
+}
+
+/// The main job: cluster the corpus.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Articles to read: files, directories, .jsonl/.ndjson corpora, or '-' for JSONL on stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// Output format: 'text' for people, 'json' for one dedup/1 document, 'jsonl' for one
+    /// line per article ({"id","cluster","group","duplicate_of"}).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Exit with code 1 when any near-duplicate group is found (for CI).
+    #[arg(long)]
+    pub fail_on_duplicates: bool,
+
+    /// Print no summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// How inputs are read.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Name pattern of the files read inside directories ('*' and '?' wildcards).
+    #[arg(long, default_value = "*.txt", value_name = "PATTERN")]
+    pub glob: String,
+
+    /// JSONL field holding the article id (missing: 'path:line' is used).
+    #[arg(long, default_value = "id", value_name = "FIELD")]
+    pub id_field: String,
+
+    /// JSONL field holding the article text.
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    pub text_field: String,
+
+    /// JSONL field holding the title (missing: the first short line of the text).
+    #[arg(long, default_value = "title", value_name = "FIELD")]
+    pub title_field: String,
+
+    /// JSONL field holding the publication date (ISO 8601 is understood best).
+    #[arg(long, default_value = "date", value_name = "FIELD")]
+    pub date_field: String,
+
+    /// JSONL field holding the outlet or site name.
+    #[arg(long, default_value = "source", value_name = "FIELD")]
+    pub source_field: String,
+
+    /// Largest article read, in bytes (a text file, or one JSONL line); larger ones are
+    /// reported and skipped. Accepts K, M and G suffixes (powers of 1024).
+    #[arg(long, default_value = "16M", value_name = "SIZE", value_parser = parse_size)]
+    pub max_bytes: u64,
+}
+
+/// How articles are compared and clustered.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// Do not remove boilerplate before comparing articles.
+    #[arg(long)]
+    pub no_clean: bool,
+
+    /// Words per shingle for near-duplicate detection.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub ngram: usize,
+
+    /// Length of each MinHash signature.
+    #[arg(long, default_value_t = 128, value_name = "K")]
+    pub num_perm: usize,
+
+    /// Seed of the shingle hash and MinHash permutations; same seed, same result.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+
+    /// Jaccard similarity of word shingles at or above which two articles are
+    /// near-duplicates.
+    #[arg(long, default_value_t = 0.5, value_name = "J")]
+    pub threshold: f64,
+
+    /// Share of the smaller article's shingles found in the larger one at or above which
+    /// it counts as a copy inside it (syndication with another site's wrapper).
+    #[arg(long, default_value_t = 0.8, value_name = "C")]
+    pub containment: f64,
+
+    /// LSH bands (with --rows); derived from --threshold and --num-perm by default.
+    #[arg(long, requires = "rows", value_name = "B")]
+    pub bands: Option<usize>,
+
+    /// LSH rows per band (with --bands); bands × rows must not exceed --num-perm.
+    #[arg(long, requires = "bands", value_name = "R")]
+    pub rows: Option<usize>,
+
+    /// Average-link similarity at which event clusters stop merging; lower merges more.
+    #[arg(long, default_value_t = 0.18, value_name = "S")]
+    pub event_threshold: f64,
+
+    /// Report near-duplicate groups only: no event clustering.
+    #[arg(long)]
+    pub no_events: bool,
+
+    /// Which copy of a near-duplicate group is kept as its representative: 'longest'
+    /// text, 'first' in input order, or 'earliest' date. Ties go to the smallest id.
+    #[arg(long, value_enum, default_value_t = KeepArg::Longest)]
+    pub keep: KeepArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Articles to clean, read as by the main command.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Show every removed line, marked with the rule that removed it.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// 'text' prints the cleaned articles; 'jsonl' one {"id","text","removed"} line each.
+    #[arg(long, value_enum, default_value_t = CleanFormat::Text)]
+    pub format: CleanFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold labels: JSONL lines {"id", "cluster"} with an optional near-duplicate "group".
+    #[arg(long, value_name = "FILE")]
+    pub gold: String,
+
+    /// Articles to cluster and score, read as by the main command.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// 'text' for a table, 'json' for scripts.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CleanFormat {
+    Text,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeepArg {
+    Longest,
+    First,
+    Earliest,
+}
+
+/// `16M` → 16·2^20. Plain numbers are bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, shift) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 30),
+        _ => (s, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (examples: 500000, 64K, 16M, 1G)"))?;
+    n.checked_mul(1 << shift)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("'{s}' must be between 1 byte and 16 EiB"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("16m"), Ok(16 << 20));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("0").is_err());
+    }
+}

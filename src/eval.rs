@@ -1,0 +1,277 @@
+//! `dedup eval`: how well a clustering matches gold labels.
+//!
+//! Gold is JSONL, one `{"id", "cluster"}` object per article, with an optional
+//! `"group"` for the near-duplicate level. Labels may be strings or numbers.
+//! Scores: BCubed precision/recall/F1 (Bagga & Baldwin 1998; the headline, as
+//! the only common metric meeting Amigó et al.'s four constraints), pairwise
+//! precision/recall/F1 (what a user sees as wrong merges and missed links) and
+//! the adjusted Rand index. Only articles both labelled and read are scored.
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, Write};
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::article::Article;
+use crate::Clustering;
+
+/// Gold labels by article id.
+#[derive(Debug, Default)]
+pub struct Gold {
+    pub cluster: HashMap<String, String>,
+    /// Near-duplicate group labels, when the gold file has them.
+    pub group: HashMap<String, String>,
+}
+
+impl Gold {
+    pub fn load(path: &str) -> Result<Gold> {
+        let file = std::fs::File::open(path)?;
+        Gold::parse(io::BufReader::new(file))
+    }
+
+    pub fn parse(reader: impl BufRead) -> Result<Gold> {
+        let mut gold = Gold::default();
+        for (n, line) in reader.lines().enumerate() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let parse = || -> Result<(String, String, Option<String>)> {
+                let value: Value = serde_json::from_str(&line)?;
+                let id = label(&value, "id")?.context("no \"id\" field")?;
+                let cluster = label(&value, "cluster")?.context("no \"cluster\" field")?;
+                Ok((id, cluster, label(&value, "group")?))
+            };
+            let (id, cluster, group) = parse().with_context(|| format!("line {}", n + 1))?;
+            if let Some(group) = group {
+                gold.group.insert(id.clone(), group);
+            }
+            if gold.cluster.insert(id.clone(), cluster).is_some() {
+                bail!("line {}: id \"{id}\" is labelled twice", n + 1);
+            }
+        }
+        Ok(gold)
+    }
+}
+
+fn label(value: &Value, field: &str) -> Result<Option<String>> {
+    match value.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(_) => bail!("field \"{field}\" must be a string or a number"),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Prf {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    fn new(precision: f64, recall: f64) -> Prf {
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        Prf {
+            precision,
+            recall,
+            f1,
+        }
+    }
+}
+
+/// The scores of one level (events or near-duplicates).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelScores {
+    pub gold_clusters: usize,
+    pub predicted_clusters: usize,
+    pub bcubed: Prf,
+    pub pairwise: Prf,
+    pub adjusted_rand_index: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scores {
+    /// Articles both read and labelled: the ones scored.
+    pub articles: usize,
+    /// Articles read that the gold does not label.
+    pub unlabelled: usize,
+    /// Gold ids that were not among the articles read.
+    pub missing: usize,
+    pub events: LevelScores,
+    /// Present when the gold labels near-duplicate groups.
+    pub near_duplicates: Option<LevelScores>,
+}
+
+/// Scores `clustering` of `articles` against `gold`.
+pub fn evaluate(gold: &Gold, articles: &[Article], clustering: &Clustering) -> Result<Scores> {
+    let mut event_of = vec![0; articles.len()];
+    for (e, event) in clustering.events.iter().enumerate() {
+        for &m in &event.members {
+            event_of[m] = e;
+        }
+    }
+    // Articles outside every near-duplicate group are groups of one.
+    let mut group_of: Vec<usize> = (0..articles.len()).collect();
+    for group in &clustering.groups {
+        for &m in &group.members {
+            group_of[m] = group.members[0];
+        }
+    }
+    let labelled: Vec<usize> = (0..articles.len())
+        .filter(|&i| gold.cluster.contains_key(&articles[i].id))
+        .collect();
+    if labelled.is_empty() {
+        bail!("no article read has a gold label: do the ids match the gold file's?");
+    }
+    let level = |truth: &HashMap<String, String>, predicted: &[usize]| {
+        let pairs: Vec<(&str, usize)> = labelled
+            .iter()
+            .map(|&i| (truth[&articles[i].id].as_str(), predicted[i]))
+            .collect();
+        score(&pairs)
+    };
+    let near_duplicates = (!gold.group.is_empty())
+        .then(|| {
+            if labelled
+                .iter()
+                .any(|&i| !gold.group.contains_key(&articles[i].id))
+            {
+                bail!("the gold file labels \"group\" for some articles but not all");
+            }
+            Ok(level(&gold.group, &group_of))
+        })
+        .transpose()?;
+    Ok(Scores {
+        articles: labelled.len(),
+        unlabelled: articles.len() - labelled.len(),
+        missing: gold.cluster.len() - labelled.len(),
+        events: level(&gold.cluster, &event_of),
+        near_duplicates,
+    })
+}
+
+/// Scores (gold label, predicted label) per item.
+pub fn score<G: Eq + std::hash::Hash, P: Eq + std::hash::Hash>(items: &[(G, P)]) -> LevelScores {
+    let mut cells: HashMap<(&G, &P), usize> = HashMap::new();
+    let mut gold_sizes: HashMap<&G, usize> = HashMap::new();
+    let mut pred_sizes: HashMap<&P, usize> = HashMap::new();
+    for (g, p) in items {
+        *cells.entry((g, p)).or_default() += 1;
+        *gold_sizes.entry(g).or_default() += 1;
+        *pred_sizes.entry(p).or_default() += 1;
+    }
+    let n = items.len() as f64;
+    // BCubed: each item's precision is |its cell| / |its predicted cluster|,
+    // summed per cell: Σ cell² / |pred|.
+    let (mut bp, mut br) = (0.0, 0.0);
+    for (&(g, p), &c) in &cells {
+        let c = c as f64;
+        bp += c * c / pred_sizes[p] as f64;
+        br += c * c / gold_sizes[g] as f64;
+    }
+    let pairs = |k: usize| (k * k.saturating_sub(1) / 2) as f64;
+    let together: f64 = cells.values().map(|&c| pairs(c)).sum();
+    let gold_pairs: f64 = gold_sizes.values().map(|&c| pairs(c)).sum();
+    let pred_pairs: f64 = pred_sizes.values().map(|&c| pairs(c)).sum();
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 1.0 };
+    let expected = gold_pairs * pred_pairs / pairs(items.len()).max(1.0);
+    let max_index = (gold_pairs + pred_pairs) / 2.0;
+    let adjusted_rand_index = if (max_index - expected).abs() < f64::EPSILON {
+        1.0
+    } else {
+        (together - expected) / (max_index - expected)
+    };
+    LevelScores {
+        gold_clusters: gold_sizes.len(),
+        predicted_clusters: pred_sizes.len(),
+        bcubed: Prf::new(bp / n, br / n),
+        pairwise: Prf::new(ratio(together, pred_pairs), ratio(together, gold_pairs)),
+        adjusted_rand_index,
+    }
+}
+
+pub fn write_text(scores: &Scores, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} articles scored ({} unlabelled, {} labelled but not read)",
+        scores.articles, scores.unlabelled, scores.missing
+    )?;
+    writeln!(
+        out,
+        "{:<16} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
+        "level", "clusters", "B3 P", "B3 R", "B3 F1", "pair P", "pair R", "ARI"
+    )?;
+    let mut row = |name: &str, s: &LevelScores| {
+        writeln!(
+            out,
+            "{:<16} {:>8} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>7.4}",
+            name,
+            format!("{}/{}", s.predicted_clusters, s.gold_clusters),
+            s.bcubed.precision,
+            s.bcubed.recall,
+            s.bcubed.f1,
+            s.pairwise.precision,
+            s.pairwise.recall,
+            s.adjusted_rand_index
+        )
+    };
+    row("events", &scores.events)?;
+    if let Some(nd) = &scores.near_duplicates {
+        row("near-duplicates", nd)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_perfect_clustering_scores_one() {
+        let s = score(&[("a", 1), ("a", 1), ("b", 2)]);
+        assert_eq!(s.bcubed, Prf::new(1.0, 1.0));
+        assert_eq!(s.pairwise.f1, 1.0);
+        assert!((s.adjusted_rand_index - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn merging_two_clusters_costs_precision_not_recall() {
+        // Gold {a,a}{b,b}; predicted one cluster of four.
+        let s = score(&[("a", 0), ("a", 0), ("b", 0), ("b", 0)]);
+        assert!((s.bcubed.precision - 0.5).abs() < 1e-12);
+        assert_eq!(s.bcubed.recall, 1.0);
+        assert!((s.pairwise.precision - 2.0 / 6.0).abs() < 1e-12);
+        assert_eq!(s.pairwise.recall, 1.0);
+        assert!(s.adjusted_rand_index.abs() < 1e-12);
+    }
+
+    #[test]
+    fn bcubed_matches_the_reference_scorer() {
+        // Same numbers as ../shared/data/tools/score_clusters.py on this toy case:
+        // gold {1,2,3}{4,5}, predicted {1,2}{3,4,5} → B3 P 0.7333, R 0.7333.
+        let s = score(&[("x", 1), ("x", 1), ("x", 2), ("y", 2), ("y", 2)]);
+        assert!((s.bcubed.precision - 11.0 / 15.0).abs() < 1e-12);
+        assert!((s.bcubed.recall - 11.0 / 15.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gold_labels_may_be_numbers_and_groups_are_optional() {
+        let gold = Gold::parse(
+            "{\"id\":\"a\",\"cluster\":3}\n\n{\"id\":\"b\",\"cluster\":\"x\",\"group\":1}\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(gold.cluster["a"], "3");
+        assert_eq!(gold.group["b"], "1");
+        let err = Gold::parse("{\"id\":\"a\"}".as_bytes()).unwrap_err();
+        assert_eq!(format!("{err:#}"), "line 1: no \"cluster\" field");
+    }
+}

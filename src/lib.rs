@@ -1,0 +1,65 @@
+//! dedup: find duplicate and same-story news articles in a corpus.
+//!
+//! The pipeline, one module a stage, read top to bottom in [`cluster`]:
+//! [`read`] → [`clean`] → [`neardup`] → [`events`] → [`report`].
+
+pub mod article;
+pub mod clean;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod eval;
+pub mod events;
+pub mod exit;
+pub mod neardup;
+pub mod read;
+pub mod report;
+pub mod tokenize;
+
+use article::Article;
+use config::Pipeline;
+use events::{Event, EventDoc};
+use neardup::Group;
+
+/// What the pipeline found in a corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clustering {
+    /// Near-duplicate groups (two or more articles each).
+    pub groups: Vec<Group>,
+    /// Event clusters: a partition of the corpus; each group lies inside one.
+    pub events: Vec<Event>,
+}
+
+/// Runs the stages after reading: clean, near-duplicates, events. Articles
+/// without a title get one guessed from their cleaned text, so a donation
+/// banner above the headline never becomes the title.
+pub fn cluster(articles: &mut [Article], pipeline: &Pipeline) -> Clustering {
+    let cleaned = pipeline.clean.then(|| clean::clean_corpus(articles));
+    let texts: Vec<&str> = match &cleaned {
+        Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
+        None => articles.iter().map(|a| a.text.as_str()).collect(),
+    };
+    let titles: Vec<Option<String>> = articles
+        .iter()
+        .zip(&texts)
+        .map(|(a, text)| a.title.clone().or_else(|| article::guess_title(text)))
+        .collect();
+    let groups = neardup::find_groups(&texts, &pipeline.neardup);
+    let events = match &pipeline.events {
+        Some(params) => {
+            let docs: Vec<EventDoc> = (0..articles.len())
+                .map(|i| EventDoc {
+                    title: titles[i].as_deref(),
+                    text: texts[i],
+                    date: articles[i].date.as_deref(),
+                })
+                .collect();
+            events::cluster(&docs, &groups, params)
+        }
+        None => events::groups_only(articles.len(), &groups),
+    };
+    for (article, title) in articles.iter_mut().zip(titles) {
+        article.title = title;
+    }
+    Clustering { groups, events }
+}

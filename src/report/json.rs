@@ -1,0 +1,10 @@
+//! `--format json`: the whole report as one `dedup/1` object.
+
+use std::io::{self, Write};
+
+use super::Report;
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    writeln!(out)
+}

@@ -1,0 +1,103 @@
+//! `--format text`: the report for a person at an 80-column terminal.
+//!
+//! Clusters of several articles come first, each headed by its title; the
+//! representative is starred, and copies are indented under the article of
+//! their group that is kept. Lone articles follow, one line each.
+
+use std::io::{self, Write};
+
+use super::{Cluster, Report};
+
+const WIDTH: usize = 80;
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let (multi, single): (Vec<&Cluster>, Vec<&Cluster>) =
+        report.clusters.iter().partition(|c| c.size > 1);
+    for cluster in &multi {
+        write_cluster(cluster, out)?;
+        writeln!(out)?;
+    }
+    if !single.is_empty() {
+        let heading = if multi.is_empty() {
+            "Articles"
+        } else {
+            "Other articles"
+        };
+        writeln!(out, "{heading} ({}), each its own story:", single.len())?;
+        for cluster in single {
+            let member = &cluster.members[0];
+            writeln!(
+                out,
+                "{}",
+                fit(&format!(
+                    "  {}  {}",
+                    member.id,
+                    member.title.as_deref().unwrap_or("")
+                ))
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_cluster(cluster: &Cluster, out: &mut dyn Write) -> io::Result<()> {
+    let title = cluster.title.as_deref().unwrap_or("(untitled)");
+    writeln!(
+        out,
+        "{}",
+        fit(&format!(
+            "{}. {title}  [{} articles]",
+            cluster.id, cluster.size
+        ))
+    )?;
+    for member in &cluster.members {
+        let group = member
+            .group
+            .and_then(|g| cluster.near_duplicate_groups.iter().find(|e| e.id == g));
+        if group.is_some_and(|g| g.representative != member.id) {
+            continue; // listed under the copy that is kept
+        }
+        let star = if member.id == cluster.representative {
+            '*'
+        } else {
+            ' '
+        };
+        writeln!(out, "{}", fit(&format!("  {star} {}", member.id)))?;
+        let Some(group) = group else { continue };
+        for copy in group.members.iter().filter(|m| **m != group.representative) {
+            let pair = group.pairs.iter().find(|p| {
+                (p.a == *copy && p.b == group.representative)
+                    || (p.b == *copy && p.a == group.representative)
+            });
+            let detail = match pair {
+                Some(p) => format!("J {:.2}, C {:.2}", p.jaccard, p.containment),
+                None => "same group".to_string(),
+            };
+            writeln!(out, "{}", fit(&format!("      = {copy}  (copy, {detail})")))?;
+        }
+    }
+    Ok(())
+}
+
+/// Cuts a line to the terminal width, marking the cut.
+fn fit(line: &str) -> String {
+    if line.chars().count() <= WIDTH {
+        return line.trim_end().to_string();
+    }
+    let mut cut: String = line.chars().take(WIDTH - 1).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_keeps_lines_within_80_columns() {
+        assert_eq!(fit("short  "), "short");
+        let long = "x".repeat(100);
+        assert_eq!(fit(&long).chars().count(), 80);
+        assert!(fit(&long).ends_with('…'));
+    }
+}
