@@ -1,0 +1,112 @@
+//! Stopword lists and a cheap language guess built on them.
+//!
+//! The cleaner measures stopword density (body text is full of function
+//! words, navigation is not) and the event stage drops stopwords from its
+//! content terms. Both need the article's language; the list with the most
+//! hits among an article's words picks it, which costs nothing beyond the
+//! lookups the stages make anyway.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// Languages with a list, as ISO 639-1 codes. NLTK's lists (frequent words,
+/// what jusText's thresholds were tuned on) where they exist, Stopwords-ISO
+/// for Polish and Ukrainian.
+pub const LANGUAGES: [&str; 10] = ["en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk"];
+
+/// The language assumed when no list fits better.
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+/// One language's stopwords, lowercase.
+pub struct Stopwords {
+    pub language: &'static str,
+    words: HashSet<&'static str>,
+}
+
+impl Stopwords {
+    pub fn contains(&self, lowercase_word: &str) -> bool {
+        self.words.contains(lowercase_word)
+    }
+}
+
+fn all() -> &'static [Stopwords] {
+    static LISTS: OnceLock<Vec<Stopwords>> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        LANGUAGES
+            .iter()
+            .map(|&language| Stopwords {
+                language,
+                words: stop_words::lookup(language)
+                    .expect("every listed language is compiled in")
+                    .iter()
+                    .copied()
+                    .collect(),
+            })
+            .collect()
+    })
+}
+
+/// The stopwords of `language`, or of the default language when there is no list.
+pub fn for_language(language: &str) -> &'static Stopwords {
+    let lists = all();
+    lists
+        .iter()
+        .find(|s| s.language == language)
+        .unwrap_or_else(|| for_language(DEFAULT_LANGUAGE))
+}
+
+/// The language whose list covers the most of `lowercase_words`; the default
+/// language on a tie or when nothing matches.
+pub fn detect<'a>(lowercase_words: impl IntoIterator<Item = &'a str>) -> &'static Stopwords {
+    let lists = all();
+    let mut hits = vec![0usize; lists.len()];
+    for word in lowercase_words {
+        for (list, hit) in lists.iter().zip(hits.iter_mut()) {
+            *hit += list.contains(word) as usize;
+        }
+    }
+    // `max_by_key` keeps the last maximum; scan in reverse so the earlier
+    // (English first) list wins ties.
+    let best = (0..lists.len()).rev().max_by_key(|&i| hits[i]).unwrap_or(0);
+    if hits[best] == 0 {
+        for_language(DEFAULT_LANGUAGE)
+    } else {
+        &lists[best]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detect_text(text: &str) -> &'static str {
+        let words: Vec<String> = crate::tokenize::normalised_words(text).collect();
+        detect(words.iter().map(String::as_str)).language
+    }
+
+    #[test]
+    fn picks_the_language_of_the_text() {
+        assert_eq!(
+            detect_text("The president said that the talks would be held in the spring."),
+            "en"
+        );
+        assert_eq!(
+            detect_text(
+                "Der Präsident sagte, dass die Gespräche im Frühjahr mit den Partnern stattfinden."
+            ),
+            "de"
+        );
+        assert_eq!(detect_text("Le président a dit que les négociations auront lieu dans la capitale au printemps."), "fr");
+        assert_eq!(
+            detect_text("Президент сказал, что переговоры пройдут весной в столице."),
+            "ru"
+        );
+        assert_eq!(detect_text("Prezydent powiedział, że rozmowy odbędą się wiosną w stolicy, ale jeszcze nie wiadomo kiedy."), "pl");
+    }
+
+    #[test]
+    fn unknown_text_falls_back_to_english() {
+        assert_eq!(detect_text("12345 67890"), "en");
+        assert!(for_language("xx").contains("the"));
+    }
+}
