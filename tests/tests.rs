@@ -1,1 +1,6 @@
-mod cli;
+//! One integration-test binary, a module per topic; each drives the built
+//! `dedup` binary in a temporary directory.
+
+mod inputs;
+mod output;
+mod util;

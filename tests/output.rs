@@ -1,0 +1,323 @@
+//! The report: the `dedup/1` JSON contract, JSONL, text, exit codes, help.
+
+use serde::Deserialize;
+
+use crate::util::{article, dedup, fixtures, jsonl_ids, run, Dir};
+
+// The `dedup/1` shape, written out independently of the crate's own types:
+// a field added, renamed or removed in the output fails these tests, so the
+// contract only changes on purpose (and with a schema bump when it breaks).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Report {
+    schema: String,
+    tool: Tool,
+    params: Params,
+    summary: Summary,
+    clusters: Vec<Cluster>,
+    errors: Vec<ErrorEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Tool {
+    name: String,
+    version: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Params {
+    ngram: usize,
+    num_perm: usize,
+    bands: usize,
+    rows: usize,
+    threshold: f64,
+    containment: f64,
+    event_threshold: Option<f64>,
+    seed: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Summary {
+    articles: usize,
+    clusters: usize,
+    near_duplicate_groups: usize,
+    duplicates: usize,
+    errors: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Cluster {
+    id: usize,
+    size: usize,
+    title: Option<String>,
+    representative: String,
+    members: Vec<Member>,
+    near_duplicate_groups: Vec<Group>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Member {
+    id: String,
+    title: Option<String>,
+    group: Option<usize>,
+    score: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Group {
+    id: usize,
+    representative: String,
+    members: Vec<String>,
+    pairs: Vec<Pair>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Pair {
+    a: String,
+    b: String,
+    jaccard: f64,
+    containment: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ErrorEntry {
+    input: String,
+    message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Line {
+    id: String,
+    cluster: usize,
+    group: Option<usize>,
+    duplicate_of: Option<String>,
+}
+
+/// The fixture articles as a user names them from the project root.
+fn fixture_args() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".txt"))
+        .map(|n| format!("fixtures/{n}"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn json_report(args: &[String]) -> (i32, Report) {
+    let (code, stdout, stderr) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref())
+        .args(["--format", "json"])
+        .args(args));
+    let report: Report =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}\n{stdout}\n{stderr}"));
+    (code, report)
+}
+
+#[test]
+fn json_of_the_fixtures_follows_the_schema_with_every_article_once() {
+    let args = fixture_args();
+    assert!(args.len() >= 10, "fixtures: {args:?}");
+    let (code, report) = json_report(&args);
+    assert_eq!(code, 0);
+    assert_eq!(report.schema, "dedup/1");
+    assert_eq!(report.tool.name, "dedup");
+    assert_eq!(report.params.ngram, 5);
+    assert_eq!(report.params.num_perm, 128);
+    assert_eq!((report.params.bands, report.params.rows), (30, 4));
+    assert_eq!(report.params.seed, 42);
+    let mut ids: Vec<&str> = report
+        .clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(|m| m.id.as_str()))
+        .collect();
+    ids.sort();
+    let expected: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(ids, expected, "every fixture exactly once");
+    assert_eq!(report.summary.articles, args.len());
+    assert_eq!(report.summary.clusters, report.clusters.len());
+    assert_eq!(report.summary.errors, 0);
+    for (i, cluster) in report.clusters.iter().enumerate() {
+        assert_eq!(cluster.id, i + 1);
+        assert_eq!(cluster.size, cluster.members.len());
+        assert!(
+            cluster.members.windows(2).all(|w| w[0].id < w[1].id),
+            "members sorted by id"
+        );
+        assert!(cluster
+            .members
+            .iter()
+            .any(|m| m.id == cluster.representative));
+    }
+    assert!(
+        report
+            .clusters
+            .windows(2)
+            .all(|w| (std::cmp::Reverse(w[0].size), &w[0].representative)
+                < (std::cmp::Reverse(w[1].size), &w[1].representative)),
+        "clusters by size, then representative"
+    );
+}
+
+#[test]
+fn output_does_not_depend_on_input_order() {
+    let args = fixture_args();
+    let mut reversed = args.clone();
+    reversed.reverse();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_, forward, _) = run(dedup(dir).args(["--format", "json"]).args(&args));
+    let (_, backward, _) = run(dedup(dir).args(["--format", "json"]).args(&reversed));
+    assert_eq!(forward, backward);
+}
+
+#[test]
+fn jsonl_gives_one_line_per_article() {
+    let args = fixture_args();
+    let (code, stdout, _) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref())
+        .args(["--format", "jsonl"])
+        .args(&args));
+    assert_eq!(code, 0);
+    let lines: Vec<Line> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), args.len());
+    let mut ids: Vec<String> = jsonl_ids(&stdout);
+    ids.sort();
+    assert_eq!(ids, args);
+}
+
+#[test]
+fn exact_copies_group_and_fail_the_check() {
+    let dir = Dir::new();
+    dir.write("a.txt", article("The harbour bridge"));
+    dir.write("b.txt", format!("\n{}", article("The harbour bridge")));
+    dir.write("c.txt", article("A mountain village"));
+    let (code, stdout, stderr) = run(dir.dedup().args([
+        "--format",
+        "json",
+        "--fail-on-duplicates",
+        "a.txt",
+        "b.txt",
+        "c.txt",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    let report: Report = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report.summary.near_duplicate_groups, 1);
+    assert_eq!(report.summary.duplicates, 1);
+    let group = &report.clusters[0].near_duplicate_groups[0];
+    assert_eq!(group.members, ["a.txt", "b.txt"]);
+    // --keep longest: b.txt has the extra blank line.
+    assert_eq!(group.representative, "b.txt");
+    assert_eq!(group.pairs[0].a, "a.txt");
+    assert!(
+        stderr.contains("1 near-duplicate group (1 duplicate)"),
+        "{stderr}"
+    );
+
+    let (_, stdout, _) = run(dir.dedup().args([
+        "--format", "jsonl", "--keep", "first", "a.txt", "b.txt", "c.txt",
+    ]));
+    let lines: Vec<Line> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let b = lines.iter().find(|l| l.id == "b.txt").unwrap();
+    assert_eq!(b.duplicate_of.as_deref(), Some("a.txt"));
+    assert_eq!(
+        lines.iter().find(|l| l.id == "a.txt").unwrap().duplicate_of,
+        None
+    );
+
+    let (code, _, _) = run(dir.dedup().args(["--fail-on-duplicates", "a.txt", "c.txt"]));
+    assert_eq!(code, 0, "no duplicates, no failure");
+    let (code, _, _) = run(dir.dedup().args(["a.txt", "b.txt"]));
+    assert_eq!(
+        code, 0,
+        "duplicates without the check flag are not a failure"
+    );
+}
+
+#[test]
+fn errors_appear_in_the_json_report() {
+    let dir = Dir::new();
+    dir.write("a.txt", article("alpha"));
+    let (code, stdout, _) = run(dir.dedup().args(["--format", "json", "a.txt", "gone.txt"]));
+    assert_eq!(code, 2);
+    let report: Report = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report.summary.errors, 1);
+    assert_eq!(report.errors[0].input, "gone.txt");
+    assert_eq!(report.errors[0].message, "no such file or directory");
+}
+
+#[test]
+fn text_report_fits_80_columns_and_summarises_on_stderr() {
+    let args = fixture_args();
+    let (code, stdout, stderr) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref()).args(&args));
+    assert_eq!(code, 0);
+    for line in stdout.lines() {
+        assert!(line.chars().count() <= 80, "too wide: {line}");
+    }
+    for id in &args {
+        assert!(stdout.contains(id.as_str()), "{id} missing from:\n{stdout}");
+    }
+    assert!(
+        stderr.starts_with(&format!("dedup: {} articles, ", args.len())),
+        "{stderr}"
+    );
+    let (_, _, quiet) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref())
+        .arg("--quiet")
+        .args(&args));
+    assert_eq!(quiet, "");
+}
+
+#[test]
+fn help_explains_every_flag_with_its_default() {
+    let dir = Dir::new();
+    let (code, help, _) = run(dir.dedup().arg("--help"));
+    assert_eq!(code, 0);
+    for (flag, default) in [
+        ("--format", "[default: text]"),
+        ("--threshold", "[default: 0.5]"),
+        ("--containment", "[default: 0.8]"),
+        ("--num-perm", "[default: 128]"),
+        ("--ngram", "[default: 5]"),
+        ("--seed", "[default: 42]"),
+        ("--event-threshold", "[default: 0.18]"),
+        ("--glob", "[default: *.txt]"),
+        ("--id-field", "[default: id]"),
+        ("--text-field", "[default: text]"),
+        ("--max-bytes", "[default: 16M]"),
+        ("--keep", "[default: longest]"),
+    ] {
+        let at = help
+            .find(flag)
+            .unwrap_or_else(|| panic!("{flag} not in help"));
+        let entry = &help[at..];
+        let end = entry[2..].find("\n  -").map_or(entry.len(), |e| e + 2);
+        assert!(
+            entry[..end].contains(default),
+            "{flag} lacks {default}:\n{}",
+            &entry[..end]
+        );
+    }
+    assert!(help.contains("Exit codes:"));
+}
