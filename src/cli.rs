@@ -65,9 +65,14 @@ pub struct RunArgs {
     #[arg(long)]
     pub fail_on_duplicates: bool,
 
-    /// Print no summary line on stderr.
+    /// Print no progress bars and no summary line on stderr (bars are only ever drawn when
+    /// stderr is a terminal).
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Print how long each stage took, on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// How inputs are read.

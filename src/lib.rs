@@ -12,6 +12,7 @@ pub mod eval;
 pub mod events;
 pub mod exit;
 pub mod neardup;
+pub mod progress;
 pub mod read;
 pub mod report;
 pub mod stopwords;
@@ -21,6 +22,7 @@ use article::Article;
 use config::Pipeline;
 use events::{Event, EventDoc};
 use neardup::Group;
+use progress::Progress;
 
 /// What the pipeline found in a corpus.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +36,12 @@ pub struct Clustering {
 /// Runs the stages after reading: clean, near-duplicates, events. Articles
 /// without a title get one guessed from their cleaned text, so a donation
 /// banner above the headline never becomes the title.
-pub fn cluster(articles: &mut [Article], pipeline: &Pipeline) -> Clustering {
-    let cleaned = pipeline.clean.then(|| clean::clean_corpus(articles));
+pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progress) -> Clustering {
+    let n = articles.len();
+    let cleaned = pipeline.clean.then(|| {
+        progress.start("clean", n);
+        clean::clean_corpus(articles)
+    });
     let texts: Vec<&str> = match &cleaned {
         Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => articles.iter().map(|a| a.text.as_str()).collect(),
@@ -45,9 +51,11 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline) -> Clustering {
         .zip(&texts)
         .map(|(a, text)| a.title.clone().or_else(|| article::guess_title(text)))
         .collect();
+    progress.start("near-duplicates", n);
     let groups = neardup::find_groups(&texts, &pipeline.neardup);
     let events = match &pipeline.events {
         Some(params) => {
+            progress.start("events", n);
             let docs: Vec<EventDoc> = (0..articles.len())
                 .map(|i| EventDoc {
                     title: titles[i].as_deref(),
@@ -59,6 +67,7 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline) -> Clustering {
         }
         None => events::groups_only(articles.len(), &groups),
     };
+    progress.finish();
     for (article, title) in articles.iter_mut().zip(titles) {
         article.title = title;
     }

@@ -1,13 +1,16 @@
 //! The `dedup` binary: parse the command line, run the pipeline, print, exit.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 
 use dedup::cli::{CleanArgs, CleanFormat, Cli, Command, EvalArgs, EvalFormat, Format, RunArgs};
 use dedup::exit::Exit;
+use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
 use dedup::{clean, config, eval, read, report};
 
@@ -31,8 +34,15 @@ fn main() -> ExitCode {
 /// The main job: read, cluster, report.
 fn run(args: &RunArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
-    let mut corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
-    let clustering = dedup::cluster(&mut corpus.articles, &pipeline);
+    let progress = Progress::default();
+    let show_bars = !args.quiet && io::stderr().is_terminal();
+    let (corpus, clustering) = with_bars(&progress, show_bars, || {
+        progress.start("read", 0);
+        let mut corpus = read::read_inputs(&args.inputs, &config::read_options(&args.input));
+        let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
+        (corpus, clustering)
+    });
+    report_problems(&corpus);
     let report = report::build(&report::Inputs {
         articles: &corpus.articles,
         groups: &clustering.groups,
@@ -51,6 +61,9 @@ fn run(args: &RunArgs) -> Result<Exit> {
     out.flush()?;
     if !args.quiet {
         eprintln!("dedup: {}", report.summary_line());
+    }
+    if args.timings {
+        eprintln!("dedup: timings: {}", format_timings(&progress.timings()));
     }
     let found = args.fail_on_duplicates && !clustering.groups.is_empty();
     Ok(Exit::of(!corpus.errors.is_empty(), found))
@@ -100,7 +113,7 @@ fn run_eval(args: &EvalArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
     let gold = eval::Gold::load(&args.gold).with_context(|| args.gold.clone())?;
     let mut corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
-    let clustering = dedup::cluster(&mut corpus.articles, &pipeline);
+    let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &Progress::default());
     let scores = eval::evaluate(&gold, &corpus.articles, &clustering)?;
     let mut out = io::stdout().lock();
     match args.format {
@@ -114,13 +127,39 @@ fn run_eval(args: &EvalArgs) -> Result<Exit> {
     Ok(Exit::of(!corpus.errors.is_empty(), false))
 }
 
-/// Reads the inputs and reports every problem on stderr as it goes.
+/// Runs `work`, drawing a progress bar on stderr meanwhile when `show` is set.
+fn with_bars<T>(progress: &Progress, show: bool, work: impl FnOnce() -> T) -> T {
+    if !show {
+        return work();
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                if let Some(snapshot) = progress.snapshot() {
+                    eprint!("\r\x1b[2K{}", dedup::progress::bar(&snapshot, 79));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            eprint!("\r\x1b[2K");
+        });
+        let result = work();
+        done.store(true, Ordering::Relaxed);
+        result
+    })
+}
+
+/// Reads the inputs and reports every problem on stderr.
 fn read_corpus(inputs: &[String], options: &read::ReadOptions) -> Corpus {
     let corpus = read::read_inputs(inputs, options);
+    report_problems(&corpus);
+    corpus
+}
+
+fn report_problems(corpus: &Corpus) {
     for problem in corpus.warnings.iter().chain(&corpus.errors) {
         eprintln!("dedup: {problem}");
     }
-    corpus
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
