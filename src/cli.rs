@@ -6,7 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success
-  1  a check flag (--fail-on-duplicates) was given and found what it checks for
+  1  a check flag (--fail-on-duplicates, --fail-on-events) was given and found
+     what it checks for
   2  an error: a bad flag, or an input that could not be read (reported on
      stderr as 'dedup: <input>: <problem>' after the other inputs were processed)
 
@@ -41,6 +42,14 @@ pub enum Command {
     Clean(CleanArgs),
     /// Score the clustering against gold labels (BCubed, pairwise, ARI).
     Eval(EvalArgs),
+    /// Print a shell completion script.
+    ///
+    /// Example: dedup completions bash > /etc/bash_completion.d/dedup
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// The main job: cluster the corpus.
@@ -64,6 +73,22 @@ pub struct RunArgs {
     /// Exit with code 1 when any near-duplicate group is found (for CI).
     #[arg(long)]
     pub fail_on_duplicates: bool,
+
+    /// Exit with code 1 when any event cluster holds more than one article (for CI).
+    #[arg(long)]
+    pub fail_on_events: bool,
+
+    /// Write the corpus without its duplicates: one article per near-duplicate group (the
+    /// one --keep picks) and every article without a copy. A path ending in .jsonl gets one
+    /// JSONL file (the input's field names); any other path a directory of .txt files, which
+    /// must be new or empty. Written atomically; never over or inside an input.
+    /// Example: --write-unique unique/ or --write-unique unique.jsonl
+    #[arg(long, value_name = "DIR|FILE.jsonl")]
+    pub write_unique: Option<String>,
+
+    /// Colour in the text report: 'auto' when stdout is a terminal and NO_COLOR is unset.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
 
     /// Print no progress bars and no summary line on stderr (bars are only ever drawn when
     /// stderr is a terminal).
@@ -203,6 +228,13 @@ pub enum Format {
     Text,
     Json,
     Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -17,6 +17,7 @@ pub mod read;
 pub mod report;
 pub mod stopwords;
 pub mod tokenize;
+pub mod unique;
 
 use article::Article;
 use config::Pipeline;

@@ -1,17 +1,22 @@
 //! The `dedup` binary: parse the command line, run the pipeline, print, exit.
 
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
-use dedup::cli::{CleanArgs, CleanFormat, Cli, Command, EvalArgs, EvalFormat, Format, RunArgs};
+use dedup::article::Article;
+use dedup::cli::{
+    CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, Format, RunArgs,
+};
 use dedup::exit::Exit;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
+use dedup::unique::Target;
 use dedup::{clean, config, eval, read, report};
 
 fn main() -> ExitCode {
@@ -20,6 +25,10 @@ fn main() -> ExitCode {
         None => run(&cli.run),
         Some(Command::Clean(args)) => run_clean(args),
         Some(Command::Eval(args)) => run_eval(args),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
+            Ok(Exit::Success)
+        }
     };
     match result {
         Ok(exit) => exit.into(),
@@ -34,6 +43,11 @@ fn main() -> ExitCode {
 /// The main job: read, cluster, report.
 fn run(args: &RunArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
+    let unique = args
+        .write_unique
+        .as_deref()
+        .map(|path| Target::new(path, &args.inputs))
+        .transpose()?;
     let progress = Progress::default();
     let show_bars = !args.quiet && io::stderr().is_terminal();
     let (corpus, clustering) = with_bars(&progress, show_bars, || {
@@ -54,7 +68,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
     });
     let mut out = io::stdout().lock();
     match args.format {
-        Format::Text => report::text::write(&report, &mut out)?,
+        Format::Text => report::text::write(&report, &mut out, use_color(args.color))?,
         Format::Json => report::json::write(&report, &mut out)?,
         Format::Jsonl => report::jsonl::write(&report, &mut out)?,
     }
@@ -62,10 +76,30 @@ fn run(args: &RunArgs) -> Result<Exit> {
     if !args.quiet {
         eprintln!("dedup: {}", report.summary_line());
     }
+    if let Some(target) = unique {
+        let kept: HashSet<String> = report
+            .article_lines()
+            .filter(|l| l.duplicate_of.is_none())
+            .map(|l| l.id)
+            .collect();
+        let articles: Vec<&Article> = corpus
+            .articles
+            .iter()
+            .filter(|a| kept.contains(&a.id))
+            .collect();
+        let written = target.write(&articles, &config::read_options(&args.input).fields)?;
+        if !args.quiet {
+            eprintln!(
+                "dedup: wrote {written} unique articles to {}",
+                target.path().display()
+            );
+        }
+    }
     if args.timings {
         eprintln!("dedup: timings: {}", format_timings(&progress.timings()));
     }
-    let found = args.fail_on_duplicates && !clustering.groups.is_empty();
+    let found = (args.fail_on_duplicates && !clustering.groups.is_empty())
+        || (args.fail_on_events && clustering.events.iter().any(|e| e.members.len() > 1));
     Ok(Exit::of(!corpus.errors.is_empty(), found))
 }
 
@@ -159,6 +193,14 @@ fn read_corpus(inputs: &[String], options: &read::ReadOptions) -> Corpus {
 fn report_problems(corpus: &Corpus) {
     for problem in corpus.warnings.iter().chain(&corpus.errors) {
         eprintln!("dedup: {problem}");
+    }
+}
+
+fn use_color(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     }
 }
 

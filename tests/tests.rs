@@ -4,3 +4,4 @@
 mod inputs;
 mod output;
 mod util;
+mod workflows;

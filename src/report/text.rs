@@ -10,11 +10,28 @@ use super::{Cluster, Report};
 
 const WIDTH: usize = 80;
 
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// ANSI styles, or none at all.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Writes the report; `color` adds ANSI styles (bold titles, green
+/// representatives, dim copies) after the line is fitted to the width.
+pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let paint = Paint(color);
     let (multi, single): (Vec<&Cluster>, Vec<&Cluster>) =
         report.clusters.iter().partition(|c| c.size > 1);
     for cluster in &multi {
-        write_cluster(cluster, out)?;
+        write_cluster(cluster, out, paint)?;
         writeln!(out)?;
     }
     if !single.is_empty() {
@@ -40,16 +57,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn write_cluster(cluster: &Cluster, out: &mut dyn Write) -> io::Result<()> {
+fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
     let title = cluster.title.as_deref().unwrap_or("(untitled)");
-    writeln!(
-        out,
-        "{}",
-        fit(&format!(
-            "{}. {title}  [{} articles]",
-            cluster.id, cluster.size
-        ))
-    )?;
+    let heading = fit(&format!(
+        "{}. {title}  [{} articles]",
+        cluster.id, cluster.size
+    ));
+    writeln!(out, "{}", paint.wrap("1", &heading))?;
     for member in &cluster.members {
         let group = member
             .group
@@ -57,12 +71,12 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write) -> io::Result<()> {
         if group.is_some_and(|g| g.representative != member.id) {
             continue; // listed under the copy that is kept
         }
-        let star = if member.id == cluster.representative {
-            '*'
+        if member.id == cluster.representative {
+            let line = fit(&format!("  * {}", member.id));
+            writeln!(out, "{}", paint.wrap("32", &line))?;
         } else {
-            ' '
-        };
-        writeln!(out, "{}", fit(&format!("  {star} {}", member.id)))?;
+            writeln!(out, "{}", fit(&format!("    {}", member.id)))?;
+        }
         let Some(group) = group else { continue };
         for copy in group.members.iter().filter(|m| **m != group.representative) {
             let pair = group.pairs.iter().find(|p| {
@@ -73,7 +87,8 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write) -> io::Result<()> {
                 Some(p) => format!("J {:.2}, C {:.2}", p.jaccard, p.containment),
                 None => "same group".to_string(),
             };
-            writeln!(out, "{}", fit(&format!("      = {copy}  (copy, {detail})")))?;
+            let line = fit(&format!("      = {copy}  (copy, {detail})"));
+            writeln!(out, "{}", paint.wrap("2", &line))?;
         }
     }
     Ok(())

@@ -1,0 +1,171 @@
+//! The workflows users ask for: keep one copy and write the unique corpus,
+//! fail CI on duplicates or events, progress only on a terminal.
+
+use crate::util::{article, jsonl_ids, run, Dir};
+
+fn corpus_with_a_copy() -> Dir {
+    let dir = Dir::new();
+    dir.write("in/a.txt", article("The harbour bridge"));
+    dir.write(
+        "in/copy-of-a.txt",
+        format!("{}\n", article("The harbour bridge")),
+    );
+    dir.write("in/c.txt", article("A mountain village"));
+    dir
+}
+
+#[test]
+fn write_unique_to_a_directory_keeps_one_copy_per_group() {
+    let dir = corpus_with_a_copy();
+    let (code, _, stderr) =
+        run(dir
+            .dedup()
+            .args(["--fail-on-duplicates", "--write-unique", "unique", "in"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("dedup: wrote 2 unique articles to unique"),
+        "{stderr}"
+    );
+    let mut written: Vec<String> = walk(&dir.path().join("unique"));
+    written.sort();
+    // --keep longest keeps the copy with the extra newline.
+    assert_eq!(written, ["in/c.txt", "in/copy-of-a.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("unique/in/c.txt")).unwrap(),
+        article("A mountain village"),
+        "articles are written as read"
+    );
+    let (code, _, stderr) = run(dir.dedup().args(["--fail-on-duplicates", "unique"]));
+    assert_eq!(code, 0, "the unique corpus has no duplicates: {stderr}");
+}
+
+#[test]
+fn write_unique_to_jsonl_keeps_the_field_names() {
+    let dir = Dir::new();
+    dir.write(
+        "in.jsonl",
+        "{\"key\":\"1\",\"body\":\"Same story, word for word.\",\"when\":\"2021-12-30\"}\n\
+         {\"key\":\"2\",\"body\":\"Same story, word for word.\"}\n\
+         {\"key\":\"3\",\"body\":\"Another story entirely.\"}\n",
+    );
+    let fields = [
+        "--id-field",
+        "key",
+        "--text-field",
+        "body",
+        "--date-field",
+        "when",
+    ];
+    let (code, _, stderr) = run(dir.dedup().args(fields).args([
+        "--keep",
+        "earliest",
+        "--write-unique",
+        "out.jsonl",
+        "in.jsonl",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
+    assert_eq!(
+        written,
+        "{\"body\":\"Same story, word for word.\",\"key\":\"1\",\"when\":\"2021-12-30\"}\n\
+         {\"body\":\"Another story entirely.\",\"key\":\"3\"}\n"
+    );
+    let (_, stdout, _) = run(dir.dedup().args(fields).args([
+        "--format",
+        "jsonl",
+        "--fail-on-duplicates",
+        "out.jsonl",
+    ]));
+    assert_eq!(jsonl_ids(&stdout), ["1", "3"]);
+}
+
+#[test]
+fn write_unique_never_writes_over_or_into_an_input() {
+    let dir = corpus_with_a_copy();
+    dir.write("full/x.txt", "occupied");
+    for (target, message) in [
+        ("in", "would write over or inside the input"),
+        ("in/sub", "would write over or inside the input"),
+        (".", "would write over or inside the input"),
+        ("in/a.txt", "would write over or inside the input"),
+        ("full", "directory is not empty"),
+    ] {
+        let (code, stdout, stderr) = run(dir.dedup().args(["--write-unique", target, "in"]));
+        assert_eq!(code, 2, "{target}: {stderr}");
+        assert!(stderr.contains(message), "{target}: {stderr}");
+        assert!(stdout.is_empty(), "refused before any work");
+    }
+    assert_eq!(walk(&dir.path().join("in")).len(), 3);
+    assert!(!dir.path().join("in/sub").exists());
+}
+
+#[test]
+fn fail_on_events_flags_any_cluster_of_several_articles() {
+    let dir = corpus_with_a_copy();
+    let (code, _, _) = run(dir.dedup().args(["--fail-on-events", "in"]));
+    assert_eq!(code, 1);
+    let (code, _, _) = run(dir
+        .dedup()
+        .args(["--fail-on-events", "in/a.txt", "in/c.txt"]));
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn progress_bars_only_on_a_terminal() {
+    let dir = corpus_with_a_copy();
+    let bin = assert_cmd::cargo::cargo_bin("dedup");
+    // Under `script` stderr is a pseudo-terminal: the bar is drawn.
+    let (_, pty, _) = run(assert_cmd::Command::new("script")
+        .current_dir(dir.path())
+        .args(["-qec", &format!("{} in", bin.display()), "/dev/null"]));
+    assert!(pty.contains("\r\x1b[2K"), "no bar on a terminal: {pty:?}");
+    let (_, quiet, _) = run(assert_cmd::Command::new("script")
+        .current_dir(dir.path())
+        .args([
+            "-qec",
+            &format!("{} --quiet in", bin.display()),
+            "/dev/null",
+        ]));
+    assert!(
+        !quiet.contains("\r\x1b[2K"),
+        "--quiet draws no bar: {quiet:?}"
+    );
+    // Piped, stderr is not a terminal: no bar, only the summary.
+    let (_, _, stderr) = run(dir.dedup().arg("in"));
+    assert!(
+        !stderr.contains('\x1b') && !stderr.contains('\r'),
+        "{stderr:?}"
+    );
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let dir = Dir::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, stdout, _) = run(dir.dedup().args(["completions", shell]));
+        assert_eq!(code, 0);
+        assert!(stdout.contains("fail-on-duplicates"), "{shell}");
+    }
+}
+
+/// Files below `root`, as `/`-separated paths relative to it.
+fn walk(root: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    found
+}
