@@ -14,6 +14,7 @@ pub mod exit;
 pub mod neardup;
 pub mod read;
 pub mod report;
+pub mod synth;
 pub mod tokenize;
 
 use article::Article;

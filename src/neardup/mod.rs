@@ -4,6 +4,8 @@
 //! words are identical.)
 
 pub mod lsh;
+pub mod minhash;
+pub mod shingle;
 
 use std::collections::HashMap;
 
