@@ -31,8 +31,6 @@
 //! from unrelated pairs. Why not skip shingles in more than 50 texts: a wire
 //! story carried by 60 outlets is made of nothing else.
 
-use std::sync::atomic::{AtomicU8, Ordering};
-
 use rayon::prelude::*;
 
 use super::shingle::Shingles;
@@ -42,20 +40,23 @@ use super::verify::EdgeRule;
 /// `sets`).
 pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
     let rarity = Rarity::count(sets);
-    let index = PrefixIndex::build(sets, rule, &rarity);
-    let mut pairs: Vec<(u32, u32)> = sets
+    let shared: Vec<SharedShingles> = sets
+        .par_iter()
+        .map(|set| SharedShingles::new(set, rule, &rarity))
+        .collect();
+    drop(rarity);
+    let index = PrefixIndex::build(&shared);
+    let mut pairs: Vec<(u32, u32)> = shared
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(prober, set)| {
-            let mut found: Vec<u32> = set
-                .as_slice()
+        .flat_map_iter(|(prober, probe)| {
+            let size = sets[prober].len();
+            let mut found: Vec<u32> = probe
+                .all
                 .iter()
-                .filter(|&&shingle| rarity.is_shared(shingle))
                 .flat_map(|&shingle| index.sets_with_prefix(shingle))
                 .copied()
-                .filter(|&other| {
-                    other as usize != prober && sets[other as usize].len() <= set.len()
-                })
+                .filter(|&other| other as usize != prober && sets[other as usize].len() <= size)
                 .collect();
             found.sort_unstable();
             found.dedup();
@@ -72,9 +73,14 @@ pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
 
 /// Estimated document frequency of each shingle, saturating at 255.
 struct Rarity {
-    counts: Vec<AtomicU8>,
+    counts: Vec<u8>,
     shift: u32,
 }
+
+/// The counting table is cut into 2^PART_BITS parts counted in parallel, so
+/// no counter is shared between threads and none needs to be atomic (atomic
+/// increments would also serialise the cache misses that dominate here).
+const PART_BITS: u32 = 3;
 
 impl Rarity {
     /// About four counters per shingle occurrence (at most 2²⁸, 256 MiB),
@@ -83,53 +89,69 @@ impl Rarity {
     fn count(sets: &[Shingles]) -> Self {
         let total: usize = sets.iter().map(Shingles::len).sum();
         let bits = (total.next_power_of_two().trailing_zeros() + 2).clamp(10, 28);
-        let rarity = Rarity {
-            counts: (0..1usize << bits).map(|_| AtomicU8::new(0)).collect(),
-            shift: 64 - bits,
-        };
-        sets.par_iter().for_each(|set| {
-            for &shingle in set.as_slice() {
-                // An `Err` means the counter is saturated, which is fine.
-                let _ = rarity.counter(shingle).fetch_update(
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                    |count| count.checked_add(1),
-                );
-            }
-        });
-        rarity
-    }
-
-    fn counter(&self, shingle: u64) -> &AtomicU8 {
-        &self.counts[(shingle >> self.shift) as usize]
+        let shift = 64 - bits;
+        let mut counts = vec![0u8; 1 << bits];
+        counts
+            .par_chunks_mut(1 << (bits - PART_BITS))
+            .enumerate()
+            .for_each(|(part, counters)| {
+                let part = part as u64;
+                let mask = counters.len() - 1;
+                for set in sets {
+                    // A set is sorted, so its shingles in this part are one run.
+                    let shingles = set.as_slice();
+                    let start = shingles.partition_point(|&s| (s >> (64 - PART_BITS)) < part);
+                    for &shingle in shingles[start..]
+                        .iter()
+                        .take_while(|&&s| (s >> (64 - PART_BITS)) == part)
+                    {
+                        let counter = &mut counters[(shingle >> shift) as usize & mask];
+                        *counter = counter.saturating_add(1);
+                    }
+                }
+            });
+        Rarity { counts, shift }
     }
 
     fn frequency(&self, shingle: u64) -> u8 {
-        self.counter(shingle).load(Ordering::Relaxed)
+        self.counts[(shingle >> self.shift) as usize]
     }
+}
 
-    /// Whether another set may have `shingle` too.
-    fn is_shared(&self, shingle: u64) -> bool {
-        self.frequency(shingle) > 1
-    }
+/// The shingles of one set that another set may have too (estimated
+/// frequency above one): all of them, which it probes the index with, and
+/// those among its prefix, which the index holds.
+struct SharedShingles {
+    all: Vec<u64>,
+    prefix: Vec<u64>,
+}
 
-    /// The shared shingles among the first `len` of `set` in the global
-    /// order: by estimated frequency, then by hash.
-    fn prefix(&self, set: &Shingles, len: usize) -> Vec<u64> {
+impl SharedShingles {
+    fn new(set: &Shingles, rule: &EdgeRule, rarity: &Rarity) -> Self {
         let mut keyed: Vec<(u8, u64)> = set
             .as_slice()
             .iter()
-            .map(|&shingle| (self.frequency(shingle), shingle))
+            .map(|&shingle| (rarity.frequency(shingle), shingle))
             .collect();
+        let all = keyed
+            .iter()
+            .filter(|&&(frequency, _)| frequency > 1)
+            .map(|&(_, shingle)| shingle)
+            .collect();
+        let len = rule
+            .contained_overlap(set.len())
+            .map_or(0, |needed| set.len() - needed + 1);
+        // The first `len` in the global order: by frequency, then by hash.
         if len < keyed.len() {
             keyed.select_nth_unstable(len);
             keyed.truncate(len);
         }
-        keyed
+        let prefix = keyed
             .into_iter()
             .filter(|&(frequency, _)| frequency > 1)
             .map(|(_, shingle)| shingle)
-            .collect()
+            .collect();
+        SharedShingles { all, prefix }
     }
 }
 
@@ -145,19 +167,11 @@ struct PrefixIndex {
 }
 
 impl PrefixIndex {
-    fn build(sets: &[Shingles], rule: &EdgeRule, rarity: &Rarity) -> Self {
-        let mut entries: Vec<(u64, u32)> = sets
+    fn build(shared: &[SharedShingles]) -> Self {
+        let mut entries: Vec<(u64, u32)> = shared
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(i, set)| {
-                let len = rule
-                    .contained_overlap(set.len())
-                    .map_or(0, |needed| set.len() - needed + 1);
-                rarity
-                    .prefix(set, len)
-                    .into_iter()
-                    .map(move |shingle| (shingle, i as u32))
-            })
+            .flat_map_iter(|(i, set)| set.prefix.iter().map(move |&shingle| (shingle, i as u32)))
             .collect();
         entries.par_sort_unstable();
         let bits = entries.len().next_power_of_two().trailing_zeros().max(1);
@@ -259,14 +273,39 @@ mod tests {
     }
 
     #[test]
-    fn the_index_returns_exactly_the_sets_with_that_shingle_in_their_prefix() {
-        let sets: Vec<Shingles> = vec![(0..40).collect(), (0..40).collect(), (100..200).collect()];
+    fn the_index_holds_the_shared_shingles_of_each_prefix() {
+        let mut rng = SplitMix64::new(5);
+        let twice: Shingles = random_set(&mut rng, 40).into_iter().collect();
+        let once: Shingles = random_set(&mut rng, 100).into_iter().collect();
+        let sets = vec![twice.clone(), twice.clone(), once.clone()];
         let rarity = Rarity::count(&sets);
-        let index = PrefixIndex::build(&sets, &RULE, &rarity);
-        // A 40-shingle set must share all 40 to be contained: prefix of 1.
-        assert_eq!(index.sets_with_prefix(0), [0, 1]);
-        assert!(index.sets_with_prefix(1).is_empty());
-        assert_eq!(index.sets_with_prefix(100), [2]);
-        assert!(index.sets_with_prefix(5_000).is_empty());
+        let shared: Vec<SharedShingles> = sets
+            .iter()
+            .map(|set| SharedShingles::new(set, &RULE, &rarity))
+            .collect();
+        let index = PrefixIndex::build(&shared);
+        // A 40-shingle set must share all 40 to be contained: its prefix is
+        // its first shingle in the order (by frequency, which collisions may
+        // raise, then by hash).
+        let mut order: Vec<(u8, u64)> = twice
+            .as_slice()
+            .iter()
+            .map(|&s| (rarity.frequency(s), s))
+            .collect();
+        order.sort_unstable();
+        assert_eq!(index.sets_with_prefix(order[0].1), [0, 1]);
+        assert!(index.sets_with_prefix(order[1].1).is_empty());
+        // Shingles counted once can witness no pair: not indexed, not probed.
+        let single: Vec<u64> = once
+            .as_slice()
+            .iter()
+            .copied()
+            .filter(|&s| rarity.frequency(s) == 1)
+            .collect();
+        assert!(single.len() > 50, "{} counted once", single.len());
+        for shingle in single {
+            assert!(index.sets_with_prefix(shingle).is_empty());
+            assert!(!shared[2].all.contains(&shingle));
+        }
     }
 }
