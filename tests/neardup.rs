@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use dedup::neardup::reference::{find_groups_exhaustively, Agreement};
 use dedup::neardup::{find_groups, Group, NearDupParams, Pair};
 use dedup::read::{read_inputs, ReadOptions};
-use dedup::synth::news_corpus;
+use dedup::synth::{news_corpus, Origin};
 
 /// The parameters a bare `dedup` run uses.
 fn default_params() -> NearDupParams {
@@ -84,6 +84,26 @@ fn the_syndicated_copy_is_the_only_near_duplicate_among_the_fixtures() {
             "wire-putin-biden-discuss-tensions.txt",
         ]]
     );
+}
+
+#[test]
+fn a_short_article_inside_a_long_one_groups_by_containment() {
+    let corpus = news_corpus(3, 9);
+    assert!(corpus.iter().all(|a| a.origin == Origin::Original));
+    let (short, other, unrelated) = (&corpus[0].text, &corpus[1].text, &corpus[2].text);
+    let long = format!("{other}\n{short}\n{other}");
+    let groups = find_groups(&[short, &long, unrelated], &default_params());
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].members, [0, 1]);
+    let pair = &groups[0].pairs[0];
+    assert!(pair.jaccard < 0.5 && pair.containment >= 0.8, "{pair:?}");
+}
+
+#[test]
+fn empty_and_wordless_corpora_have_no_groups() {
+    let params = default_params();
+    assert!(find_groups(&[], &params).is_empty());
+    assert!(find_groups(&["", " — ", "…", ""], &params).is_empty());
 }
 
 #[test]
