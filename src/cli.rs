@@ -102,6 +102,7 @@ pub struct RunArgs {
 
 /// How inputs are read.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
 pub struct InputArgs {
     /// Name pattern of the files read inside directories ('*' and '?' wildcards).
     #[arg(long, default_value = "*.txt", value_name = "PATTERN")]
@@ -135,6 +136,7 @@ pub struct InputArgs {
 
 /// How articles are compared and clustered.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Matching")]
 pub struct ClusterArgs {
     /// Do not remove boilerplate before comparing articles.
     #[arg(long)]

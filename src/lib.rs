@@ -16,6 +16,7 @@ pub mod progress;
 pub mod read;
 pub mod report;
 pub mod stopwords;
+pub mod synth;
 pub mod tokenize;
 pub mod unique;
 

@@ -2,6 +2,7 @@
 //! `dedup` binary in a temporary directory.
 
 mod inputs;
+mod neardup;
 mod output;
 mod util;
 mod workflows;

@@ -1,5 +1,69 @@
-//! LSH banding parameters: how many bands of how many rows to cut a MinHash
-//! signature into so that pairs at the threshold become candidates.
+//! LSH banding: cut each MinHash signature into `bands` bands of `rows`
+//! values; two sets that agree on a whole band become a candidate pair.
+//!
+//! Input: one [`BandKeys`] per set. Output: candidate pairs `(i, j)`, `i < j`,
+//! sorted and unique. Invariants: a pair of Jaccard similarity `s` is a
+//! candidate with probability [`candidate_probability`]`(s, bands, rows)`;
+//! the output depends only on the keys, never on thread scheduling.
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::minhash::Signature;
+
+/// The hash of each band of a signature, in band order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BandKeys(Vec<u64>);
+
+impl BandKeys {
+    /// Keys of the first `bands · rows` values of `signature` (at most its
+    /// length, checked by the configuration).
+    pub fn new(signature: &Signature, bands: usize, rows: usize) -> Self {
+        let mut bytes = Vec::with_capacity(rows * 8);
+        let keys = signature.as_slice()[..bands * rows]
+            .chunks_exact(rows)
+            .map(|band| {
+                bytes.clear();
+                bytes.extend(band.iter().flat_map(|v| v.to_le_bytes()));
+                xxh3_64(&bytes)
+            })
+            .collect();
+        BandKeys(keys)
+    }
+}
+
+/// Pairs of sets (indices into `keys`) equal in at least one band. Two bands
+/// are never compared with each other: each is bucketed on its own.
+pub fn candidate_pairs(keys: &[BandKeys]) -> Vec<(u32, u32)> {
+    let bands = keys.first().map_or(0, |k| k.0.len());
+    let mut pairs: Vec<(u32, u32)> = (0..bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let mut buckets: Vec<(u64, u32)> = keys
+                .iter()
+                .enumerate()
+                .map(|(set, k)| (k.0[band], set as u32))
+                .collect();
+            buckets.sort_unstable();
+            pairs_within_runs(&buckets)
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Every pair of sets inside each run of equal keys of a sorted bucket list.
+fn pairs_within_runs(buckets: &[(u64, u32)]) -> Vec<(u32, u32)> {
+    buckets
+        .chunk_by(|x, y| x.0 == y.0)
+        .flat_map(|run| {
+            run.iter()
+                .enumerate()
+                .flat_map(move |(i, &(_, a))| run[i + 1..].iter().map(move |&(_, b)| (a, b)))
+        })
+        .collect()
+}
 
 /// Weights of false positives and false negatives when choosing bands and
 /// rows. Every candidate is verified exactly, so a false positive costs a
@@ -46,6 +110,9 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::neardup::minhash::MinHasher;
+    use crate::neardup::shingle::Shingles;
+    use crate::synth::SplitMix64;
 
     #[test]
     fn default_threshold_gives_the_recall_weighted_bands() {
@@ -61,5 +128,56 @@ mod tests {
         assert!(p(0.2) < 0.05);
         assert!(p(0.5) > 0.85);
         assert!(p(0.7) > 0.999);
+    }
+
+    /// The fraction of `trials` set pairs of Jaccard similarity `s` that
+    /// become candidates, each pair with its own seed.
+    fn measured_probability(s: f64, bands: usize, rows: usize, trials: u64) -> f64 {
+        let union = 400;
+        let shared = (s * union as f64) as usize;
+        let hits = (0..trials)
+            .filter(|&seed| {
+                let mut rng = SplitMix64::new(seed);
+                let elements: Vec<u64> = (0..union).map(|_| rng.next_u64()).collect();
+                let (common, rest) = elements.split_at(shared);
+                let (only_a, only_b) = rest.split_at(rest.len() / 2);
+                let a: Shingles = common.iter().chain(only_a).copied().collect();
+                let b: Shingles = common.iter().chain(only_b).copied().collect();
+                let hasher = MinHasher::new(bands * rows, seed);
+                let keys = [&a, &b].map(|set| BandKeys::new(&hasher.signature(set), bands, rows));
+                !candidate_pairs(&keys).is_empty()
+            })
+            .count();
+        hits as f64 / trials as f64
+    }
+
+    #[test]
+    fn measured_candidate_probability_follows_the_s_curve() {
+        let trials = 300;
+        for (bands, rows) in [(30, 4), (9, 13)] {
+            for s in [0.2, 0.4, 0.5, 0.6, 0.8] {
+                let want = candidate_probability(s, bands, rows);
+                let got = measured_probability(s, bands, rows, trials);
+                // Four binomial standard deviations, plus 0.02 for the
+                // dependence between bands of one signature.
+                let tolerance = 4.0 * (want * (1.0 - want) / trials as f64).sqrt() + 0.02;
+                assert!(
+                    (got - want).abs() <= tolerance,
+                    "(b, r) = ({bands}, {rows}), s = {s}: measured {got:.3}, expected {want:.3}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_sets_equal_in_a_band_are_paired() {
+        let keys = [
+            BandKeys(vec![1, 2]),
+            BandKeys(vec![3, 4]),
+            BandKeys(vec![1, 5]),
+            BandKeys(vec![6, 4]),
+            BandKeys(vec![2, 1]),
+        ];
+        assert_eq!(candidate_pairs(&keys), vec![(0, 2), (1, 3)]);
     }
 }

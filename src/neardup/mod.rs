@@ -1,13 +1,39 @@
-//! Stage 3, near-duplicates: articles that are copies of each other.
+//! Stage 3, near-duplicates: articles that are copies of each other
+//! (syndicated wire copy, reposts, light rewrites, a short article inside a
+//! longer one), found without comparing all pairs.
 //!
-//! (Placeholder until MinHash/LSH lands: groups articles whose normalised
-//! words are identical.)
+//! Input: the texts and [`NearDupParams`]. Output: [`Group`]s, see
+//! [`find_groups`]. The stages, one file each:
+//! 1. [`shingle`]: each text's set of hashed word shingles; [`distinct`]
+//!    gathers texts with identical sets.
+//! 2. [`minhash`] and [`lsh`]: signatures cut into bands; sets equal in a
+//!    band are candidates (pairs near the Jaccard threshold).
+//! 3. [`containment`]: candidates whose smaller set may lie inside the
+//!    larger one, found exactly by a prefix-filtered index.
+//! 4. [`verify`]: the exact similarity of every candidate, and the edge rule.
+//! 5. [`group`]: edges joined by [`union_find`] into groups, split where a
+//!    chain of edits drifts apart.
+//!
+//! Invariants: the result depends only on the texts and the parameters, not
+//! on their order or on the number of threads; [`reference`] computes the
+//! same groups from every pair, to check this stage against.
 
+pub mod containment;
+pub mod distinct;
+pub mod group;
 pub mod lsh;
+pub mod minhash;
+pub mod reference;
+pub mod shingle;
+pub mod union_find;
+pub mod verify;
 
-use std::collections::HashMap;
+use rayon::prelude::*;
 
-use crate::tokenize::normalised_words;
+use distinct::DistinctSets;
+use lsh::BandKeys;
+use minhash::MinHasher;
+use verify::EdgeRule;
 
 /// Parameters of the near-duplicate stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +52,15 @@ pub struct NearDupParams {
     pub rows: usize,
 }
 
+impl NearDupParams {
+    pub fn edge_rule(&self) -> EdgeRule {
+        EdgeRule {
+            jaccard: self.threshold,
+            containment: self.containment,
+        }
+    }
+}
+
 /// A verified pair of near-duplicates (indices into the corpus, `a < b`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
@@ -40,35 +75,30 @@ pub struct Pair {
 pub struct Group {
     /// Sorted corpus indices, at least two.
     pub members: Vec<usize>,
+    /// Every verified pair of members, sorted by `(a, b)`.
     pub pairs: Vec<Pair>,
 }
 
 /// Groups of near-duplicates among `texts`, each group's members sorted, the
-/// groups ordered by their first member.
-pub fn find_groups(texts: &[&str], _params: &NearDupParams) -> Vec<Group> {
-    let mut by_words: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
-    for (i, text) in texts.iter().enumerate() {
-        by_words
-            .entry(normalised_words(text).collect())
-            .or_default()
-            .push(i);
-    }
-    let mut groups: Vec<Group> = by_words
-        .into_values()
-        .filter(|m| m.len() > 1)
-        .map(|members| {
-            let pairs = members[1..]
-                .iter()
-                .map(|&b| Pair {
-                    a: members[0],
-                    b,
-                    jaccard: 1.0,
-                    containment: 1.0,
-                })
-                .collect();
-            Group { members, pairs }
-        })
+/// groups ordered by their first member. Texts without words are in none.
+pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Vec<Group> {
+    let distinct = DistinctSets::new(texts, params.ngram, params.seed);
+    let rule = params.edge_rule();
+    let mut candidates = banded_candidates(&distinct, params);
+    candidates.extend(containment::candidate_pairs(&distinct.sets, &rule));
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    let edges = verify::edges(&distinct.sets, &candidates, &rule);
+    group::groups(&distinct, &edges)
+}
+
+/// Pairs of sets that share an LSH band.
+fn banded_candidates(distinct: &DistinctSets, params: &NearDupParams) -> Vec<(u32, u32)> {
+    let hasher = MinHasher::new(params.num_perm, params.seed);
+    let keys: Vec<BandKeys> = distinct
+        .sets
+        .par_iter()
+        .map(|set| BandKeys::new(&hasher.signature(set), params.bands, params.rows))
         .collect();
-    groups.sort_by_key(|g| g.members[0]);
-    groups
+    lsh::candidate_pairs(&keys)
 }

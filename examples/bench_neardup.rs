@@ -1,0 +1,51 @@
+//! Throughput of the near-duplicate stage on a generated corpus.
+//!
+//! ```sh
+//! cargo run --release --example bench_neardup -- 100000
+//! ```
+//! Generates the given number of articles (default 100,000; about 3.7 KB
+//! each, one in ten a copy of another, see `dedup::synth`) in memory, runs
+//! `find_groups` once with the default parameters on all cores, and prints
+//! articles/s and MB/s. Generation is not timed.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+
+use dedup::neardup::find_groups;
+
+fn main() -> ExitCode {
+    let articles = match std::env::args().nth(1).map(|a| a.parse::<usize>()) {
+        None => 100_000,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("usage: bench_neardup [ARTICLES]");
+            return ExitCode::from(2);
+        }
+    };
+    let cli = dedup::cli::Cli::try_parse_from(["dedup", "-"]).expect("no flags parse");
+    let params = dedup::config::pipeline(&cli.run.cluster)
+        .expect("the defaults are valid")
+        .neardup;
+    let corpus = dedup::synth::news_corpus(articles, 1);
+    let texts: Vec<&str> = corpus.iter().map(|a| a.text.as_str()).collect();
+    let megabytes = texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1e6;
+
+    let start = Instant::now();
+    let groups = find_groups(&texts, &params);
+    let seconds = start.elapsed().as_secs_f64();
+
+    let grouped: usize = groups.iter().map(|g| g.members.len()).sum();
+    println!(
+        "{articles} articles, {megabytes:.1} MB, {} threads: {} groups of {grouped} articles",
+        rayon::current_num_threads(),
+        groups.len()
+    );
+    println!(
+        "{seconds:.2} s: {:.0} articles/s, {:.1} MB/s",
+        articles as f64 / seconds,
+        megabytes / seconds
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,106 @@
+//! Checks the near-duplicate stage against the exhaustive reference, which
+//! verifies every pair with the same edge rule: the stage may only miss
+//! pairs (recall below 1), never invent them (precision 1).
+//!
+//! ```sh
+//! cargo run --release --example neardup_bruteforce -- corpus.jsonl [dedup flags]
+//! ```
+//! Inputs and flags are `dedup`'s own (`--threshold`, `--containment`,
+//! `--text-field`, …). Texts are compared as read, without cleaning: this
+//! measures the candidate stages, not the cleaner.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Result};
+use clap::Parser;
+
+use dedup::cli::Cli;
+use dedup::config;
+use dedup::neardup::reference::{find_groups_exhaustively, Agreement};
+use dedup::neardup::{find_groups, Group};
+use dedup::read::read_inputs;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("neardup_bruteforce: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let cli =
+        Cli::try_parse_from(std::iter::once("dedup".to_string()).chain(std::env::args().skip(1)))?;
+    if cli.command.is_some() {
+        bail!("give inputs and flags of the main `dedup` command, not a subcommand");
+    }
+    let params = config::pipeline(&cli.run.cluster)?.neardup;
+    let corpus = read_inputs(&cli.run.inputs, &config::read_options(&cli.run.input));
+    for error in &corpus.errors {
+        eprintln!("neardup_bruteforce: {}: {}", error.input, error.problem);
+    }
+    let texts: Vec<&str> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
+
+    let start = Instant::now();
+    let found = find_groups(&texts, &params);
+    let stage_time = start.elapsed();
+    let start = Instant::now();
+    let reference = find_groups_exhaustively(&texts, &params);
+    let reference_time = start.elapsed();
+
+    println!("articles: {}", texts.len());
+    println!(
+        "groups: {} found, {} by every pair ({} and {} articles)",
+        found.len(),
+        reference.len(),
+        members(&found),
+        members(&reference)
+    );
+    report("verified pairs", Agreement::edges(&found, &reference));
+    report("grouped pairs", Agreement::grouped(&found, &reference));
+    println!(
+        "time: {:.3} s stage, {:.3} s every pair",
+        stage_time.as_secs_f64(),
+        reference_time.as_secs_f64()
+    );
+    for pair in missed(&found, &reference).take(10) {
+        println!(
+            "missed: {} ~ {} (J {:.3}, C {:.3})",
+            corpus.articles[pair.a].id, corpus.articles[pair.b].id, pair.jaccard, pair.containment
+        );
+    }
+    Ok(())
+}
+
+fn members(groups: &[Group]) -> usize {
+    groups.iter().map(|g| g.members.len()).sum()
+}
+
+fn report(what: &str, agreement: Agreement) {
+    println!(
+        "{what}: {} found, {} by every pair, {} in common: precision {:.4}, recall {:.4}",
+        agreement.found,
+        agreement.reference,
+        agreement.common,
+        agreement.precision(),
+        agreement.recall()
+    );
+}
+
+/// Reference pairs the stage did not verify.
+fn missed<'r>(
+    found: &[Group],
+    reference: &'r [Group],
+) -> impl Iterator<Item = &'r dedup::neardup::Pair> {
+    let found: std::collections::BTreeSet<(usize, usize)> = found
+        .iter()
+        .flat_map(|g| g.pairs.iter().map(|p| (p.a, p.b)))
+        .collect();
+    reference
+        .iter()
+        .flat_map(|g| &g.pairs)
+        .filter(move |p| !found.contains(&(p.a, p.b)))
+}

@@ -1,0 +1,199 @@
+//! Exact verification: the similarity of two shingle sets, and the rule that
+//! makes a pair near-duplicates.
+//!
+//! Input: candidate pairs of sets. Output: the pairs that meet the
+//! [`EdgeRule`], with their exact [`Similarity`], sorted. Invariants: every
+//! number here is computed from the full sets, never estimated; the rule is
+//! the one the exhaustive reference uses too, so the two can be compared.
+//!
+//! The rule: Jaccard ≥ `threshold`, or containment (shared shingles over the
+//! smaller set) ≥ `containment` with enough shared shingles. Enough is
+//! [`MIN_SHARED`]: a coincidental overlap that long is implausible. A text
+//! with fewer shingles than that counts as contained only when all of it is,
+//! and never below [`MIN_CONTAINED`] shingles: so short a text is a quote or
+//! a headline, not an article.
+
+use rayon::prelude::*;
+
+use super::shingle::Shingles;
+
+/// Shared shingles a containment edge needs.
+pub const MIN_SHARED: usize = 50;
+/// Shingles a text needs before it can count as contained in another.
+pub const MIN_CONTAINED: usize = 20;
+
+/// How alike two shingle sets are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    pub shared: usize,
+    /// Shingles of the smaller set.
+    pub smaller: usize,
+    pub jaccard: f64,
+    /// `shared` over the size of the smaller set.
+    pub containment: f64,
+}
+
+impl Similarity {
+    pub fn between(a: &Shingles, b: &Shingles) -> Self {
+        let shared = overlap(a.as_slice(), b.as_slice());
+        let union = a.len() + b.len() - shared;
+        let smaller = a.len().min(b.len());
+        Similarity {
+            shared,
+            smaller,
+            jaccard: ratio(shared, union),
+            containment: ratio(shared, smaller),
+        }
+    }
+}
+
+/// `part / whole`, and 0 for an empty whole.
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// The size of the intersection of two sorted, duplicate-free slices.
+pub fn overlap(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
+}
+
+/// When a pair of sets is a near-duplicate edge.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EdgeRule {
+    /// Jaccard similarity at or above which a pair is an edge.
+    pub jaccard: f64,
+    /// Containment at or above which a pair is an edge, given enough shared
+    /// shingles.
+    pub containment: f64,
+}
+
+impl EdgeRule {
+    pub fn is_edge(&self, similarity: &Similarity) -> bool {
+        similarity.jaccard >= self.jaccard
+            || self
+                .contained_overlap(similarity.smaller)
+                .is_some_and(|needed| similarity.shared >= needed)
+    }
+
+    /// The fewest shingles a set of `len` must share with a set at least as
+    /// large to be contained in it; `None` when it is too short to count.
+    pub fn contained_overlap(&self, len: usize) -> Option<usize> {
+        (len >= MIN_CONTAINED).then(|| {
+            let by_ratio = least_reaching(self.containment, len);
+            by_ratio.max(MIN_SHARED.min(len))
+        })
+    }
+}
+
+/// The least `shared` with `shared / len ≥ threshold` in floating point, the
+/// comparison [`Similarity`] makes: a ceiling computed as `threshold · len`
+/// can be one off (0.8 · 5 = 4.000000000000001), and the containment
+/// candidates rely on this count being exact.
+fn least_reaching(threshold: f64, len: usize) -> usize {
+    let reaches = |shared: usize| ratio(shared, len) >= threshold;
+    let mut shared = (threshold * len as f64).ceil().clamp(0.0, len as f64) as usize;
+    while shared > 0 && reaches(shared - 1) {
+        shared -= 1;
+    }
+    while shared < len && !reaches(shared) {
+        shared += 1;
+    }
+    shared
+}
+
+/// A verified pair of sets (`a < b`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Edge {
+    pub a: u32,
+    pub b: u32,
+    pub similarity: Similarity,
+}
+
+/// The candidates that are edges, in candidate order.
+pub fn edges(sets: &[Shingles], candidates: &[(u32, u32)], rule: &EdgeRule) -> Vec<Edge> {
+    candidates
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let similarity = Similarity::between(&sets[a as usize], &sets[b as usize]);
+            rule.is_edge(&similarity)
+                .then_some(Edge { a, b, similarity })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(range: std::ops::Range<u64>) -> Shingles {
+        range.collect()
+    }
+
+    const RULE: EdgeRule = EdgeRule {
+        jaccard: 0.5,
+        containment: 0.8,
+    };
+
+    #[test]
+    fn similarity_is_exact() {
+        let s = Similarity::between(&set(0..100), &set(50..300));
+        assert_eq!(s.shared, 50);
+        assert_eq!(s.jaccard, 50.0 / 300.0);
+        assert_eq!(s.containment, 0.5);
+        assert_eq!(Similarity::between(&set(0..0), &set(0..3)).jaccard, 0.0);
+    }
+
+    #[test]
+    fn a_long_text_inside_a_longer_one_is_an_edge() {
+        let (small, large) = (set(0..100), set(10..1000));
+        let s = Similarity::between(&small, &large);
+        assert!(s.jaccard < 0.1);
+        assert!(RULE.is_edge(&s));
+    }
+
+    #[test]
+    fn short_texts_are_contained_only_whole_and_never_below_the_floor() {
+        assert_eq!(RULE.contained_overlap(19), None);
+        assert_eq!(RULE.contained_overlap(20), Some(20));
+        assert_eq!(RULE.contained_overlap(49), Some(49));
+        assert_eq!(RULE.contained_overlap(55), Some(50));
+        assert_eq!(RULE.contained_overlap(1000), Some(800));
+        let large = set(0..1000);
+        let whole = set(0..30);
+        let most = set(0..29)
+            .as_slice()
+            .iter()
+            .copied()
+            .chain([5000])
+            .collect();
+        assert!(RULE.is_edge(&Similarity::between(&whole, &large)));
+        assert!(!RULE.is_edge(&Similarity::between(&most, &large)));
+    }
+
+    #[test]
+    fn least_reaching_matches_the_float_comparison() {
+        for len in 1..200 {
+            for threshold in [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0] {
+                let least = least_reaching(threshold, len);
+                assert!(ratio(least, len) >= threshold);
+                assert!(least == 0 || ratio(least - 1, len) < threshold);
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The near-duplicate stage as a whole: the fixtures, agreement with the
+//! exhaustive reference, and independence from input order and threads.
+
+use std::path::Path;
+
+use clap::Parser;
+use proptest::prelude::*;
+
+use dedup::neardup::reference::{find_groups_exhaustively, Agreement};
+use dedup::neardup::{find_groups, Group, NearDupParams, Pair};
+use dedup::read::{read_inputs, ReadOptions};
+use dedup::synth::{news_corpus, Origin};
+
+/// The parameters a bare `dedup` run uses.
+fn default_params() -> NearDupParams {
+    let cli = dedup::cli::Cli::try_parse_from(["dedup", "x.txt"]).expect("no flags parse");
+    dedup::config::pipeline(&cli.run.cluster)
+        .expect("the defaults are valid")
+        .neardup
+}
+
+fn with_threads<T: Send>(threads: usize, run: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool")
+        .install(run)
+}
+
+/// `groups` of a permuted corpus, in the indices of the original:
+/// `original[i]` is the original index of permuted text `i`.
+fn relabel(groups: Vec<Group>, original: &[usize]) -> Vec<Group> {
+    let mut groups: Vec<Group> = groups
+        .into_iter()
+        .map(|g| {
+            let mut members: Vec<usize> = g.members.iter().map(|&m| original[m]).collect();
+            members.sort_unstable();
+            let mut pairs: Vec<Pair> = g
+                .pairs
+                .into_iter()
+                .map(|p| {
+                    let (a, b) = (original[p.a], original[p.b]);
+                    Pair {
+                        a: a.min(b),
+                        b: a.max(b),
+                        ..p
+                    }
+                })
+                .collect();
+            pairs.sort_unstable_by_key(|p| (p.a, p.b));
+            Group { members, pairs }
+        })
+        .collect();
+    groups.sort_unstable_by_key(|g| g.members[0]);
+    groups
+}
+
+#[test]
+fn the_syndicated_copy_is_the_only_near_duplicate_among_the_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut paths: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures/")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+        .map(|path| path.display().to_string())
+        .collect();
+    paths.sort();
+    let corpus = read_inputs(&paths, &ReadOptions::default());
+    assert!(corpus.errors.is_empty(), "{:?}", corpus.errors);
+    let texts: Vec<&str> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
+    let name = |i: usize| {
+        let id = &corpus.articles[i].id;
+        id.rsplit('/').next().unwrap_or(id).to_string()
+    };
+    let groups: Vec<Vec<String>> = find_groups(&texts, &default_params())
+        .into_iter()
+        .map(|g| g.members.into_iter().map(name).collect())
+        .collect();
+    // The five seeds are one event in five outlets' words: never copies.
+    assert_eq!(
+        groups,
+        vec![vec![
+            "syndicated-putin-biden-discuss-tensions.txt",
+            "wire-putin-biden-discuss-tensions.txt",
+        ]]
+    );
+}
+
+#[test]
+fn a_short_article_inside_a_long_one_groups_by_containment() {
+    let corpus = news_corpus(3, 9);
+    assert!(corpus.iter().all(|a| a.origin == Origin::Original));
+    let (short, other, unrelated) = (&corpus[0].text, &corpus[1].text, &corpus[2].text);
+    let long = format!("{other}\n{short}\n{other}");
+    let groups = find_groups(&[short, &long, unrelated], &default_params());
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].members, [0, 1]);
+    let pair = &groups[0].pairs[0];
+    assert!(pair.jaccard < 0.5 && pair.containment >= 0.8, "{pair:?}");
+}
+
+#[test]
+fn empty_and_wordless_corpora_have_no_groups() {
+    let params = default_params();
+    assert!(find_groups(&[], &params).is_empty());
+    assert!(find_groups(&["", " — ", "…", ""], &params).is_empty());
+}
+
+#[test]
+fn candidates_find_what_verifying_every_pair_finds() {
+    let corpus = news_corpus(400, 3);
+    let texts: Vec<&str> = corpus.iter().map(|a| a.text.as_str()).collect();
+    let params = default_params();
+    let found = find_groups(&texts, &params);
+    let reference = find_groups_exhaustively(&texts, &params);
+    let edges = Agreement::edges(&found, &reference);
+    let grouped = Agreement::grouped(&found, &reference);
+    eprintln!("edges {edges:?}, grouped {grouped:?}");
+    assert!(
+        reference.len() >= 20,
+        "{} reference groups",
+        reference.len()
+    );
+    assert_eq!(edges.precision(), 1.0);
+    assert_eq!(grouped.precision(), 1.0);
+    assert!(edges.recall() >= 0.99, "{edges:?}");
+    assert!(grouped.recall() >= 0.99, "{grouped:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    #[test]
+    fn groups_depend_on_neither_input_order_nor_thread_count(
+        seed in any::<u64>(),
+        order in Just((0..80).collect::<Vec<usize>>()).prop_shuffle(),
+    ) {
+        let corpus = news_corpus(order.len(), seed);
+        let texts: Vec<&str> = corpus.iter().map(|a| a.text.as_str()).collect();
+        let shuffled: Vec<&str> = order.iter().map(|&i| texts[i]).collect();
+        let params = default_params();
+        let one = with_threads(1, || find_groups(&texts, &params));
+        let two = with_threads(2, || find_groups(&texts, &params));
+        let shuffled_two = with_threads(2, || find_groups(&shuffled, &params));
+        prop_assert_eq!(&one, &two);
+        prop_assert_eq!(&one, &relabel(shuffled_two, &order));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn identical_texts_always_group(
+        texts in prop::collection::vec(prop::collection::vec(0usize..30, 1..80), 1..10),
+        copied in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let mut texts: Vec<String> = texts
+            .iter()
+            .map(|words| words.iter().map(|w| format!("w{w}")).collect::<Vec<_>>().join(" "))
+            .collect();
+        let original = copied.index(texts.len());
+        // The copy differs in case and spacing only, as reposts do.
+        let copy = format!("  {}\n", texts[original].to_uppercase());
+        let position = at.index(texts.len() + 1);
+        texts.insert(position, copy);
+        let original = original + usize::from(position <= original);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let groups = find_groups(&refs, &default_params());
+        prop_assert!(
+            groups.iter().any(|g| g.members.contains(&original) && g.members.contains(&position)),
+            "{original} and {position} not grouped: {groups:?}"
+        );
+    }
+}
