@@ -1,8 +1,25 @@
 //! Stage 2, clean: remove the boilerplate a scrape leaves around an article.
 //!
-//! (Placeholder until the cleaner lands: keeps every line.)
+//! Scraped text carries the site around the story: menus, share bars,
+//! donation appeals, newsletter sign-ups, captions, embedded tweets, comment
+//! forms. Left in, they hide real copies (different wrappers) and invent
+//! false ones (same wrapper, different stories). The cleaner works on plain
+//! text, line by line, and never rewrites a line: it only removes whole
+//! lines, and says which rule removed each one (`dedup clean --explain`).
+//! [`classify`] judges jusText-style blocks by length, stopword density and
+//! link density, then by their neighbours; then keeps the article's main
+//! stretch.
+//!
+//! The stopword list is picked per article ([`crate::stopwords::detect`]).
+
+mod classify;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use crate::article::Article;
+use crate::stopwords::{self, Stopwords};
 
 /// One line the cleaner removed, and the rule that removed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,14 +37,122 @@ pub struct Cleaned {
     pub removed: Vec<Removed>,
 }
 
-/// Cleans every article; corpus evidence (lines recurring across articles of
-/// one source) needs them all at once.
+/// One line of an article on its way through the passes.
+#[derive(Debug)]
+struct Line<'a> {
+    /// The line without surrounding whitespace; empty for a blank line.
+    text: &'a str,
+    /// Length in characters, the unit of jusText's thresholds.
+    chars: usize,
+    /// The rule that removed the line, once a pass has.
+    removed_by: Option<&'static str>,
+}
+
+impl<'a> Line<'a> {
+    fn new(raw: &'a str) -> Line<'a> {
+        let text = raw.trim();
+        Line {
+            text,
+            chars: text.chars().count(),
+            removed_by: None,
+        }
+    }
+
+    /// Still in the article and not blank.
+    fn is_kept(&self) -> bool {
+        self.removed_by.is_none() && !self.text.is_empty()
+    }
+
+    /// Long enough to be judged on its own words rather than its neighbours.
+    fn is_long(&self) -> bool {
+        self.chars >= classify::LENGTH_LOW
+    }
+}
+
+/// Cleans every article.
 pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
+    let mut docs: Vec<Vec<Line>> = articles
+        .iter()
+        .map(|article| article.text.lines().map(Line::new).collect())
+        .collect();
+    for lines in &mut docs {
+        let stopwords = language(lines);
+        classify::apply(lines, stopwords);
+    }
     articles
         .iter()
-        .map(|a| Cleaned {
-            text: a.text.clone(),
-            removed: Vec::new(),
-        })
+        .zip(&docs)
+        .map(|(article, lines)| assemble(&article.text, lines))
         .collect()
+}
+
+/// `text` without the list bullet ("* ", "• ") a scrape leaves in front of
+/// menu items and list entries.
+fn without_bullet(text: &str) -> &str {
+    static BULLET: OnceLock<Regex> = OnceLock::new();
+    let bullet =
+        BULLET.get_or_init(|| Regex::new(r"^[*+•·▪►»-]\s+").expect("bullet pattern compiles"));
+    bullet.find(text).map_or(text, |m| &text[m.end()..])
+}
+
+/// Words of an article's prose picked to guess its language: enough for the
+/// guess, few enough that a long article costs no more than a short one.
+const LANGUAGE_SAMPLE_WORDS: usize = 300;
+
+/// The stopword list of the article's language, guessed from its long lines
+/// (menus are often in a language of their own) or, failing those, from all.
+fn language(lines: &[Line]) -> &'static Stopwords {
+    let sample = |long_only: bool| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|line| line.is_kept() && (line.is_long() || !long_only))
+            .flat_map(|line| crate::tokenize::normalised_words(line.text))
+            .take(LANGUAGE_SAMPLE_WORDS)
+            .collect()
+    };
+    let mut words = sample(true);
+    if words.is_empty() {
+        words = sample(false);
+    }
+    stopwords::detect(words.iter().map(String::as_str))
+}
+
+/// The kept lines as text (runs of blank lines squeezed to one, none at the
+/// ends) and the removed ones with their rules.
+fn assemble(original: &str, lines: &[Line]) -> Cleaned {
+    let mut text = String::with_capacity(original.len());
+    let mut removed = Vec::new();
+    let mut blank_pending = false;
+    for (n, (raw, line)) in original.lines().zip(lines).enumerate() {
+        if let Some(rule) = line.removed_by {
+            removed.push(Removed {
+                line: n + 1,
+                text: raw.to_string(),
+                rule,
+            });
+        } else if line.text.is_empty() {
+            blank_pending = !text.is_empty();
+        } else {
+            if blank_pending {
+                text.push('\n');
+                blank_pending = false;
+            }
+            text.push_str(raw.trim_end());
+            text.push('\n');
+        }
+    }
+    Cleaned { text, removed }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bullets_are_recognised() {
+        assert_eq!(without_bullet("* Contact Us"), "Contact Us");
+        assert_eq!(without_bullet("• Sport"), "Sport");
+        assert_eq!(without_bullet("*Not a bullet"), "*Not a bullet");
+        assert_eq!(without_bullet("-5 degrees"), "-5 degrees");
+    }
 }
