@@ -6,13 +6,17 @@
 //! false ones (same wrapper, different stories). The cleaner works on plain
 //! text, line by line, and never rewrites a line: it only removes whole
 //! lines, and says which rule removed each one (`dedup clean --explain`).
-//! [`classify`] judges jusText-style blocks by length, stopword density and
-//! link density, then by their neighbours; then keeps the article's main
-//! stretch.
+//! Three kinds of evidence, in the order they run:
+//! 1. [`rules`]: patterns that mark a line as furniture on their own;
+//! 2. end markers ("Leave a Reply", "34 Comments"), also in [`rules`]: once
+//!    the article has had its say, the rest of the page goes;
+//! 3. [`classify`]: jusText-style blocks judged by length, stopword density and
+//!    link density, then by their neighbours; then the article's main stretch.
 //!
 //! The stopword list is picked per article ([`crate::stopwords::detect`]).
 
 mod classify;
+mod rules;
 
 use std::sync::OnceLock;
 
@@ -73,7 +77,11 @@ impl<'a> Line<'a> {
 pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
     let mut docs: Vec<Vec<Line>> = articles
         .iter()
-        .map(|article| article.text.lines().map(Line::new).collect())
+        .map(|article| {
+            let mut lines: Vec<Line> = article.text.lines().map(Line::new).collect();
+            rules::apply(&mut lines);
+            lines
+        })
         .collect();
     for lines in &mut docs {
         let stopwords = language(lines);
@@ -147,6 +155,49 @@ fn assemble(original: &str, lines: &[Line]) -> Cleaned {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn article(text: &str) -> Article {
+        Article {
+            id: "a".into(),
+            origin: "a.txt".into(),
+            source: None,
+            title: None,
+            date: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn cleaned_text_keeps_paragraphs_and_reports_removed_lines_by_number() {
+        let text = "Council backs tram extension\r\n\r\nShare on Facebook Twitter\r\n\r\n\
+            The council voted on Tuesday to extend the tram line to the eastern districts, a \
+            project that has been debated for more than ten years.\r\n\r\n\r\n\
+            Work is to begin next spring and should take about four years, officials said.\r\n\
+            © 2023 Haverstead Gazette\r\n";
+        let cleaned = clean_corpus(&[article(text)]).remove(0);
+        assert_eq!(
+            cleaned.text,
+            "Council backs tram extension\n\nThe council voted on Tuesday to extend the tram \
+             line to the eastern districts, a project that has been debated for more than ten \
+             years.\n\nWork is to begin next spring and should take about four years, officials \
+             said.\n"
+        );
+        assert_eq!(
+            cleaned.removed,
+            [
+                Removed {
+                    line: 3,
+                    text: "Share on Facebook Twitter".into(),
+                    rule: "share"
+                },
+                Removed {
+                    line: 9,
+                    text: "© 2023 Haverstead Gazette".into(),
+                    rule: "copyright"
+                }
+            ]
+        );
+    }
 
     #[test]
     fn bullets_are_recognised() {
