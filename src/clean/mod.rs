@@ -6,16 +6,19 @@
 //! false ones (same wrapper, different stories). The cleaner works on plain
 //! text, line by line, and never rewrites a line: it only removes whole
 //! lines, and says which rule removed each one (`dedup clean --explain`).
-//! Three kinds of evidence, in the order they run:
+//! Four kinds of evidence, in the order they run:
 //! 1. [`rules`]: patterns that mark a line as furniture on their own;
 //! 2. end markers ("Leave a Reply", "34 Comments"), also in [`rules`]: once
 //!    the article has had its say, the rest of the page goes;
-//! 3. [`classify`]: jusText-style blocks judged by length, stopword density and
+//! 3. [`corpus`]: a line repeated inside one article, or recurring in three or
+//!    more articles of one source that are not copies of each other;
+//! 4. [`classify`]: jusText-style blocks judged by length, stopword density and
 //!    link density, then by their neighbours; then the article's main stretch.
 //!
 //! The stopword list is picked per article ([`crate::stopwords::detect`]).
 
 mod classify;
+mod corpus;
 mod rules;
 
 use std::sync::OnceLock;
@@ -73,7 +76,8 @@ impl<'a> Line<'a> {
     }
 }
 
-/// Cleans every article.
+/// Cleans every article; corpus evidence (lines recurring across articles of
+/// one source) needs them all at once.
 pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
     let mut docs: Vec<Vec<Line>> = articles
         .iter()
@@ -83,6 +87,7 @@ pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
             lines
         })
         .collect();
+    corpus::apply(articles, &mut docs);
     for lines in &mut docs {
         let stopwords = language(lines);
         classify::apply(lines, stopwords);
