@@ -108,26 +108,27 @@ fn without_bullet(text: &str) -> &str {
     bullet.find(text).map_or(text, |m| &text[m.end()..])
 }
 
-/// Words of an article's prose picked to guess its language: enough for the
-/// guess, few enough that a long article costs no more than a short one.
-const LANGUAGE_SAMPLE_WORDS: usize = 300;
+/// Text of an article sampled to guess its language (about 300 words):
+/// enough for the guess, little enough that a long article costs no more
+/// than a short one.
+const LANGUAGE_SAMPLE_BYTES: usize = 2000;
 
 /// The stopword list of the article's language, guessed from its long lines
 /// (menus are often in a language of their own) or, failing those, from all.
 fn language(lines: &[Line]) -> &'static Stopwords {
-    let sample = |long_only: bool| -> Vec<String> {
-        lines
-            .iter()
-            .filter(|line| line.is_kept() && (line.is_long() || !long_only))
-            .flat_map(|line| crate::tokenize::normalised_words(line.text))
-            .take(LANGUAGE_SAMPLE_WORDS)
-            .collect()
-    };
-    let mut words = sample(true);
-    if words.is_empty() {
-        words = sample(false);
+    let any_long = lines.iter().any(|line| line.is_kept() && line.is_long());
+    let mut sample = String::new();
+    for line in lines
+        .iter()
+        .filter(|line| line.is_kept() && (line.is_long() || !any_long))
+    {
+        if sample.len() >= LANGUAGE_SAMPLE_BYTES {
+            break;
+        }
+        sample.push_str(line.text);
+        sample.push('\n');
     }
-    stopwords::detect(words.iter().map(String::as_str))
+    stopwords::detect(crate::tokenize::words(&sample.to_lowercase()))
 }
 
 /// The kept lines as text (runs of blank lines squeezed to one, none at the
