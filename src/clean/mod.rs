@@ -7,12 +7,12 @@
 //! text, line by line, and never rewrites a line: it only removes whole
 //! lines, and says which rule removed each one (`dedup clean --explain`).
 //! Four kinds of evidence, in the order they run:
-//! 1. [`rules`]: patterns that mark a line as furniture on their own;
-//! 2. end markers ("Leave a Reply", "34 Comments"), also in [`rules`]: once
+//! 1. `rules`: patterns that mark a line as furniture on their own;
+//! 2. end markers ("Leave a Reply", "34 Comments"), also in `rules`: once
 //!    the article has had its say, the rest of the page goes;
-//! 3. [`corpus`]: a line repeated inside one article, or recurring in three or
+//! 3. `corpus`: a line repeated inside one article, or recurring in three or
 //!    more articles of one source that are not copies of each other;
-//! 4. [`classify`]: jusText-style blocks judged by length, stopword density and
+//! 4. `classify`: jusText-style blocks judged by length, stopword density and
 //!    link density, then by their neighbours; then the article's main stretch.
 //!
 //! The stopword list is picked per article ([`crate::stopwords::detect`]).
