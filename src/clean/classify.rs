@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{without_bullet, Line};
+use super::{is_list_item, Line};
 use crate::stopwords::Stopwords;
 
 /// jusText's defaults: lengths in characters, densities as shares of words
@@ -326,10 +326,6 @@ fn keep_headings(blocks: &mut [Block], lines: &[Line]) {
             }
         }
     }
-}
-
-fn is_list_item(text: &str) -> bool {
-    without_bullet(text).len() < text.len()
 }
 
 /// Ends like a sentence: terminal punctuation, perhaps inside a closing quote.

@@ -108,6 +108,11 @@ fn without_bullet(text: &str) -> &str {
     bullet.find(text).map_or(text, |m| &text[m.end()..])
 }
 
+/// Whether the line is an entry of a list (or a menu): it starts with a bullet.
+fn is_list_item(text: &str) -> bool {
+    without_bullet(text).len() < text.len()
+}
+
 /// Text of an article sampled to guess its language (about 300 words):
 /// enough for the guess, little enough that a long article costs no more
 /// than a short one.

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use regex::{RegexSet, RegexSetBuilder};
 
-use super::{without_bullet, Line};
+use super::{is_list_item, without_bullet, Line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -40,8 +40,8 @@ pub(super) static RULES: &[Rule] = &[
     Rule {
         id: "comments",
         kind: Kind::Tail,
-        max_words: 12,
-        pattern: r"^\W*(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment|write a comment|have your say|join the (?:conversation|discussion)|(?:\d+ (?:comments?|responses?|replies|reactions)|no (?:comments|responses|replies))(?: (?:to|on) .*| so far)?|(?:(?:top|top rated|best|latest|newest|oldest|most recent|reader|readers.|user|show|view|view all|read|load|see|all) )?comments(?: are closed)?|comments? \(\d+\)|kommentare|commentaires|comentarios|commenti|comentários|reacties|komentarze|комментарии)\W*$",
+        max_words: 30,
+        pattern: r"^\W*(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment|write a comment|have your say|join the (?:conversation|discussion)|(?:\d+ (?:comments?|responses?|replies|reactions|thoughts?)|no (?:comments|responses|replies|thoughts))(?: (?:to|on) [\x22“„«‘'].*| so far)?|(?:(?:top|top rated|best|latest|newest|oldest|most recent|reader|readers.|user|show|view|view all|read|load|see|all) )?comments(?: are closed)?|comments? \(\d+\)|kommentare|commentaires|comentarios|commenti|comentários|reacties|komentarze|комментарии)\W*$",
     },
     // Donation appeals placed after the article.
     Rule {
@@ -109,13 +109,13 @@ pub(super) static RULES: &[Rule] = &[
         id: "share",
         kind: Kind::Line,
         max_words: 20,
-        pattern: r"^(?:(?:share|follow|follow us|share this|share on|share via)\s*:?\s*)?(?:(?:facebook|twitter|x|linkedin|reddit|pinterest|instagram|youtube|tiktok|whatsapp|telegram|viber|vk|vkontakte|flipboard|tumblr|messenger|pocket|e-?mail|mail|sms|print|copy link|copy|link|share|tweet|pin it|save)[\s,|/·•]*)+$",
+        pattern: r"^(?:(?:share|follow|follow us|share this|share on|share via)\s*:?\s*)?(?:(?:facebook|twitter|x|linkedin|reddit|pinterest|instagram|youtube|tiktok|whatsapp|telegram|viber|vk|vkontakte|flipboard|tumblr|messenger|pocket|buffer|e-?mail|mail|sms|print|copy link|copy|link|share|shares|\d+ shares?|tweet|pin|pin it|save)[\s,|/·•]*)+$",
     },
     Rule {
         id: "share",
         kind: Kind::Line,
         max_words: 12,
-        pattern: r"^(?:click to (?:share|email|print)\b.*|share (?:this|the) (?:article|story|post|page|video)\b.*|share on \w+.*|(?:follow|like) us on .*|share close .*|teilen|partager|compartir|condividi|compartilhe|delen|udostępnij|поделиться)$",
+        pattern: r"^(?:click to (?:share|email|print)\b.*|share (?:this|the) (?:article|story|post|page|video)\b.*|share on \w+.*|share(?: this(?: article| story)?)?\s*:|(?:follow|like) us on .*|share close .*|teilen|partager|compartir|condividi|compartilhe|delen|udostępnij|поделиться)$",
     },
     // Pointers to other articles: "Read more", "Related article: …".
     Rule {
@@ -264,7 +264,8 @@ pub(super) fn apply(lines: &mut [Line]) {
         match rule.kind {
             Kind::Line => {}
             Kind::Paragraph => appeal = Some((rule.id, APPEAL_LINES)),
-            Kind::Tail if body_chars >= BODY_BEFORE_TAIL => {
+            // A marker in a list is a button in a share bar or a menu.
+            Kind::Tail if body_chars >= BODY_BEFORE_TAIL && !is_list_item(line.text) => {
                 for rest in &mut lines[i + 1..] {
                     if !rest.text.is_empty() && rest.removed_by.is_none() {
                         rest.removed_by = Some(rule.id);
@@ -320,7 +321,8 @@ mod tests {
             "Leave a Reply",
             "34 Comments",
             "[ 167 comments ]",
-            "34 responses to “Anthony Lynn: “We needed to win this game” ”",
+            "34 responses to “ Anthony Lynn: “We needed to win this game” ”",
+            "10 thoughts on “Business Focus: It’s Why Some People Triumph Online and Others Never Make It”",
             "Top Rated Comments",
             "Comments are closed.",
             "Kommentare",
@@ -368,6 +370,7 @@ mod tests {
         share: "share" => [
             "Share on Facebook Twitter WhatsApp",
             "Facebook Twitter Pinterest Email",
+            "258 Shares",
             "* Click to share on Twitter (Opens in new window)",
             "Follow us on Instagram",
         ];
@@ -439,6 +442,7 @@ mod tests {
             "Facebook updated its privacy policy on Tuesday.",
             "Scammers send fake invoices to your inbox.",
             "No comment.",
+            "12 replies to the consultation were received by the council.",
             "Dear friends,",
             "A message from the president",
             "Playboy founder Hugh Hefner said:",
@@ -484,6 +488,15 @@ mod tests {
                 None,
                 Some("comments")
             ]
+        );
+    }
+
+    #[test]
+    fn an_end_marker_in_a_list_is_a_button() {
+        let text = format!("{BODY}\n{BODY}\n* Facebook\n* Comments\n{BODY}");
+        assert_eq!(
+            removed(&text),
+            [None, None, Some("share"), Some("comments"), None]
         );
     }
 
