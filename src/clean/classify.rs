@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{is_list_item, Line};
+use super::{ends_sentence, is_list_item, Line};
 use crate::stopwords::Stopwords;
 
 /// jusText's defaults: lengths in characters, densities as shares of words
@@ -326,12 +326,6 @@ fn keep_headings(blocks: &mut [Block], lines: &[Line]) {
             }
         }
     }
-}
-
-/// Ends like a sentence: terminal punctuation, perhaps inside a closing quote.
-fn ends_sentence(text: &str) -> bool {
-    let text = text.trim_end_matches(['"', '\'', '”', '’', '»', ')']);
-    text.ends_with(['.', '!', '?', '…'])
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash};
 use std::path::Path;
 
-use super::Line;
+use super::{ends_sentence, Line};
 use crate::article::Article;
 
 /// Articles of one source a line must recur in (trafilatura: more than two
@@ -65,11 +65,13 @@ pub(super) fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
 }
 
 /// A line that repeats an earlier line of the same article (a title printed
-/// twice, a menu shown for mobile and desktop) goes; the first stays.
+/// twice, a menu shown for mobile and desktop) goes; the first stays. A
+/// repeated sentence stays: an interviewer asks each guest the same
+/// question, a recipe repeats its steps.
 fn mark_repeated(lines: &mut [Line], buffer: &mut String) {
     let mut seen = HashSet::with_hasher(Fixed::default());
     for line in lines.iter_mut().filter(|line| line.is_kept()) {
-        if line.text.split_whitespace().nth(3).is_none() {
+        if line.text.split_whitespace().nth(3).is_none() || ends_sentence(line.text) {
             continue;
         }
         if !seen.insert(hash(normalise(line.text, buffer))) {
@@ -300,15 +302,17 @@ mod tests {
     }
 
     #[test]
-    fn a_line_repeated_in_one_article_goes_the_second_time() {
+    fn a_title_repeated_in_one_article_goes_the_second_time() {
         let title = "Biden and Putin end the year with a charged phone conversation | abroad";
+        let question = "What inspired you to start cooking for others?";
         let text = format!(
-            "{title}\n\n{}\nShe was 91.\nShe was 91.\n",
+            "{title}\n\n{}\n{question}\nShe was 91.\n{question}\nShe was 91.\n",
             title.replace(" |", "  |")
         );
         assert_eq!(
             removed(&[article("nos", None, text)]),
-            [[None, None, Some("repeated"), None, None]]
+            [[None, None, Some("repeated"), None, None, None, None]],
+            "the title goes, the repeated sentences stay"
         );
     }
 }

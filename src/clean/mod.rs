@@ -108,6 +108,12 @@ fn without_bullet(text: &str) -> &str {
     bullet.find(text).map_or(text, |m| &text[m.end()..])
 }
 
+/// Ends like a sentence: terminal punctuation, perhaps inside a closing quote.
+fn ends_sentence(text: &str) -> bool {
+    let text = text.trim_end_matches(['"', '\'', '”', '’', '»', ')']);
+    text.ends_with(['.', '!', '?', '…'])
+}
+
 /// Whether the line is an entry of a list (or a menu): it starts with a bullet.
 fn is_list_item(text: &str) -> bool {
     without_bullet(text).len() < text.len()
