@@ -126,6 +126,7 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 for (n, line) in article.text.lines().enumerate() {
                     match removed.next_if(|r| r.line == n + 1) {
                         Some(r) => writeln!(out, "- [{}] {line}", r.rule)?,
+                        None if line.trim().is_empty() => writeln!(out)?,
                         None => writeln!(out, "  {line}")?,
                     }
                 }

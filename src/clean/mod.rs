@@ -1,8 +1,32 @@
 //! Stage 2, clean: remove the boilerplate a scrape leaves around an article.
 //!
-//! (Placeholder until the cleaner lands: keeps every line.)
+//! Scraped text carries the site around the story: menus, share bars,
+//! donation appeals, newsletter sign-ups, captions, embedded tweets, comment
+//! forms. Left in, they hide real copies (different wrappers) and invent
+//! false ones (same wrapper, different stories). The cleaner works on plain
+//! text, line by line, and never rewrites a line: it only removes whole
+//! lines, and says which rule removed each one (`dedup clean --explain`).
+//! Four kinds of evidence, in the order they run:
+//! 1. `rules`: patterns that mark a line as furniture on their own;
+//! 2. end markers ("Leave a Reply", "34 Comments"), also in `rules`: once
+//!    the article has had its say, the rest of the page goes;
+//! 3. `corpus`: a line repeated inside one article, or recurring in three or
+//!    more articles of one source that are not copies of each other;
+//! 4. `classify`: jusText-style blocks judged by length, stopword density and
+//!    link density, then by their neighbours; then the article's main stretch.
+//!
+//! The stopword list is picked per article ([`crate::stopwords::detect`]).
+
+mod classify;
+mod corpus;
+mod rules;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use crate::article::Article;
+use crate::stopwords::{self, Stopwords};
 
 /// One line the cleaner removed, and the rule that removed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,14 +44,183 @@ pub struct Cleaned {
     pub removed: Vec<Removed>,
 }
 
+/// One line of an article on its way through the passes.
+#[derive(Debug)]
+struct Line<'a> {
+    /// The line without surrounding whitespace; empty for a blank line.
+    text: &'a str,
+    /// Length in characters, the unit of jusText's thresholds.
+    chars: usize,
+    /// The rule that removed the line, once a pass has.
+    removed_by: Option<&'static str>,
+}
+
+impl<'a> Line<'a> {
+    fn new(raw: &'a str) -> Line<'a> {
+        let text = raw.trim();
+        Line {
+            text,
+            chars: text.chars().count(),
+            removed_by: None,
+        }
+    }
+
+    /// Still in the article and not blank.
+    fn is_kept(&self) -> bool {
+        self.removed_by.is_none() && !self.text.is_empty()
+    }
+
+    /// Long enough to be judged on its own words rather than its neighbours.
+    fn is_long(&self) -> bool {
+        self.chars >= classify::LENGTH_LOW
+    }
+}
+
 /// Cleans every article; corpus evidence (lines recurring across articles of
 /// one source) needs them all at once.
 pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
+    let mut docs: Vec<Vec<Line>> = articles
+        .iter()
+        .map(|article| {
+            let mut lines: Vec<Line> = article.text.lines().map(Line::new).collect();
+            rules::apply(&mut lines);
+            lines
+        })
+        .collect();
+    corpus::apply(articles, &mut docs);
+    for lines in &mut docs {
+        let stopwords = language(lines);
+        classify::apply(lines, stopwords);
+    }
     articles
         .iter()
-        .map(|a| Cleaned {
-            text: a.text.clone(),
-            removed: Vec::new(),
-        })
+        .zip(&docs)
+        .map(|(article, lines)| assemble(&article.text, lines))
         .collect()
+}
+
+/// `text` without the list bullet ("* ", "• ") a scrape leaves in front of
+/// menu items and list entries.
+fn without_bullet(text: &str) -> &str {
+    static BULLET: OnceLock<Regex> = OnceLock::new();
+    let bullet =
+        BULLET.get_or_init(|| Regex::new(r"^[*+•·▪►»-]\s+").expect("bullet pattern compiles"));
+    bullet.find(text).map_or(text, |m| &text[m.end()..])
+}
+
+/// Ends like a sentence: terminal punctuation, perhaps inside a closing quote.
+fn ends_sentence(text: &str) -> bool {
+    let text = text.trim_end_matches(['"', '\'', '”', '’', '»', ')']);
+    text.ends_with(['.', '!', '?', '…'])
+}
+
+/// Whether the line is an entry of a list (or a menu): it starts with a bullet.
+fn is_list_item(text: &str) -> bool {
+    without_bullet(text).len() < text.len()
+}
+
+/// Text of an article sampled to guess its language (about 300 words):
+/// enough for the guess, little enough that a long article costs no more
+/// than a short one.
+const LANGUAGE_SAMPLE_BYTES: usize = 2000;
+
+/// The stopword list of the article's language, guessed from its long lines
+/// (menus are often in a language of their own) or, failing those, from all.
+fn language(lines: &[Line]) -> &'static Stopwords {
+    let any_long = lines.iter().any(|line| line.is_kept() && line.is_long());
+    let mut sample = String::new();
+    for line in lines
+        .iter()
+        .filter(|line| line.is_kept() && (line.is_long() || !any_long))
+    {
+        if sample.len() >= LANGUAGE_SAMPLE_BYTES {
+            break;
+        }
+        sample.push_str(line.text);
+        sample.push('\n');
+    }
+    stopwords::detect(crate::tokenize::words(&sample.to_lowercase()))
+}
+
+/// The kept lines as text (runs of blank lines squeezed to one, none at the
+/// ends) and the removed ones with their rules.
+fn assemble(original: &str, lines: &[Line]) -> Cleaned {
+    let mut text = String::with_capacity(original.len());
+    let mut removed = Vec::new();
+    let mut blank_pending = false;
+    for (n, (raw, line)) in original.lines().zip(lines).enumerate() {
+        if let Some(rule) = line.removed_by {
+            removed.push(Removed {
+                line: n + 1,
+                text: raw.to_string(),
+                rule,
+            });
+        } else if line.text.is_empty() {
+            blank_pending = !text.is_empty();
+        } else {
+            if blank_pending {
+                text.push('\n');
+                blank_pending = false;
+            }
+            text.push_str(raw.trim_end());
+            text.push('\n');
+        }
+    }
+    Cleaned { text, removed }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(text: &str) -> Article {
+        Article {
+            id: "a".into(),
+            origin: "a.txt".into(),
+            source: None,
+            title: None,
+            date: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn cleaned_text_keeps_paragraphs_and_reports_removed_lines_by_number() {
+        let text = "Council backs tram extension\r\n\r\nShare on Facebook Twitter\r\n\r\n\
+            The council voted on Tuesday to extend the tram line to the eastern districts, a \
+            project that has been debated for more than ten years.\r\n\r\n\r\n\
+            Work is to begin next spring and should take about four years, officials said.\r\n\
+            © 2023 Haverstead Gazette\r\n";
+        let cleaned = clean_corpus(&[article(text)]).remove(0);
+        assert_eq!(
+            cleaned.text,
+            "Council backs tram extension\n\nThe council voted on Tuesday to extend the tram \
+             line to the eastern districts, a project that has been debated for more than ten \
+             years.\n\nWork is to begin next spring and should take about four years, officials \
+             said.\n"
+        );
+        assert_eq!(
+            cleaned.removed,
+            [
+                Removed {
+                    line: 3,
+                    text: "Share on Facebook Twitter".into(),
+                    rule: "share"
+                },
+                Removed {
+                    line: 9,
+                    text: "© 2023 Haverstead Gazette".into(),
+                    rule: "copyright"
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn bullets_are_recognised() {
+        assert_eq!(without_bullet("* Contact Us"), "Contact Us");
+        assert_eq!(without_bullet("• Sport"), "Sport");
+        assert_eq!(without_bullet("*Not a bullet"), "*Not a bullet");
+        assert_eq!(without_bullet("-5 degrees"), "-5 degrees");
+    }
 }

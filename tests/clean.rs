@@ -1,0 +1,212 @@
+//! `dedup clean` on the seed articles: what must go, by which rule, and that
+//! everything else (every sentence of reporting, quotes, titles, section
+//! headings) stays.
+
+use serde_json::Value;
+
+use crate::util::{dedup, fixtures, run, Dir};
+
+/// `dedup clean --format jsonl` on one fixture: the cleaned text and the
+/// removed lines as (line, rule, text).
+fn clean(fixture: &str) -> (String, Vec<(u64, String, String)>) {
+    let dir = fixtures();
+    let (code, stdout, stderr) = run(dedup(&dir).args(["clean", "--format", "jsonl", fixture]));
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one line per article");
+    let article: Value = serde_json::from_str(lines[0]).expect("a JSON line");
+    assert_eq!(article["id"], fixture);
+    let removed = article["removed"]
+        .as_array()
+        .expect("removed lines")
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().expect("a line number"),
+                r["rule"].as_str().expect("a rule").to_string(),
+                r["text"].as_str().expect("the line").to_string(),
+            )
+        })
+        .collect();
+    (article["text"].as_str().expect("text").to_string(), removed)
+}
+
+/// Checks that exactly the `expected` lines (line number, rule) went, that
+/// each removed line is the one in the fixture, and that every other
+/// non-blank line of the fixture is in the cleaned text.
+fn assert_removed(fixture: &str, expected: &[(u64, &str)]) {
+    let (text, removed) = clean(fixture);
+    let got: Vec<(u64, &str)> = removed
+        .iter()
+        .map(|(n, rule, _)| (*n, rule.as_str()))
+        .collect();
+    assert_eq!(got, expected, "{fixture}: removed lines");
+    let original = std::fs::read_to_string(fixtures().join(fixture)).unwrap();
+    for (n, line) in original.lines().enumerate() {
+        let n = n as u64 + 1;
+        match removed.iter().find(|(m, _, _)| *m == n) {
+            Some((_, _, removed)) => assert_eq!(removed, line, "{fixture}:{n}"),
+            None => assert!(text.contains(line.trim()), "{fixture}:{n} stays: {line:?}"),
+        }
+    }
+}
+
+#[test]
+fn moscowtimes_banner_caption_and_appeal_go() {
+    let appeal = (30..=52).filter(|n| ![31, 33, 35, 37, 39, 41, 43, 51].contains(n));
+    let expected: Vec<(u64, &str)> = [
+        (1, "no-words"),
+        (2, "appeal"),
+        (3, "appeal"),
+        (4, "appeal"),
+        (5, "appeal"),
+        (6, "appeal"),
+        (10, "caption"),
+    ]
+    .into_iter()
+    .chain(appeal.map(|n| (n, "appeal")))
+    .collect();
+    assert_removed("moscowtimes-putin-effective-dialogue.txt", &expected);
+    let (text, _) = clean("moscowtimes-putin-effective-dialogue.txt");
+    assert!(text.starts_with("Putin Says 'Effective Dialogue' With U.S. Possible\n"));
+    assert!(text
+        .trim_end()
+        .ends_with("new military bases in former Soviet republics."));
+}
+
+#[test]
+fn moscowtimes_afp_author_pages_and_related_link_go() {
+    assert_removed(
+        "moscowtimes-afp-biden-putin-call.txt",
+        &[(15, "url"), (16, "url"), (27, "read-more")],
+    );
+    let (text, _) = clean("moscowtimes-afp-biden-putin-call.txt");
+    for heading in ["\nConversational mood\n", "\nU.S. support for Ukraine\n"] {
+        assert!(text.contains(heading), "{heading:?} stays");
+    }
+}
+
+#[test]
+fn brasovnews_editor_source_and_signup_go() {
+    assert_removed(
+        "brasovnews-putin-effective-dialogue.txt",
+        &[
+            (21, "byline"),
+            (23, "byline"),
+            (26, "newsletter"),
+            (28, "newsletter"),
+        ],
+    );
+}
+
+#[test]
+fn wire_embedded_tweet_goes() {
+    assert_removed(
+        "wire-putin-biden-discuss-tensions.txt",
+        &[(5, "tweet"), (6, "tweet")],
+    );
+    let (text, _) = clean("wire-putin-biden-discuss-tensions.txt");
+    assert!(text.starts_with("Putin, Biden discuss tensions over Ukraine on phone\n"));
+}
+
+#[test]
+fn nos_repeated_title_and_comment_form_go() {
+    assert_removed(
+        "nos-biden-putin-charged-call.txt",
+        &[
+            (3, "repeated"),
+            (27, "comments"),
+            (29, "comments"),
+            (31, "comments"),
+        ],
+    );
+    let (text, _) = clean("nos-biden-putin-charged-call.txt");
+    assert!(text
+        .starts_with("Biden and Putin end the year with a charged phone conversation | abroad\n"));
+    assert!(text.contains("\nnew year message\n"));
+}
+
+#[test]
+fn syndicated_header_and_footer_go() {
+    assert_removed(
+        "syndicated-putin-biden-discuss-tensions.txt",
+        &[
+            (3, "navigation"),
+            (5, "byline"),
+            (41, "newsletter"),
+            (43, "share"),
+            (45, "read-more"),
+            (47, "copyright"),
+        ],
+    );
+}
+
+#[test]
+fn the_other_fixtures_are_left_alone() {
+    let dir = fixtures();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let seed = ["moscowtimes", "brasovnews", "wire-", "nos-", "syndicated-"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix));
+        if name.ends_with(".txt") && !seed {
+            assert_removed(&name, &[]);
+        }
+    }
+}
+
+#[test]
+fn explain_marks_each_removed_line_with_its_rule() {
+    let (code, stdout, _) = run(dedup(&fixtures()).args([
+        "clean",
+        "--explain",
+        "wire-putin-biden-discuss-tensions.txt",
+    ]));
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "==> wire-putin-biden-discuss-tensions.txt <==");
+    assert_eq!(
+        lines[1],
+        "  Putin, Biden discuss tensions over Ukraine on phone"
+    );
+    assert!(lines[5].starts_with("- [tweet] President Biden speaks on the phone"));
+    assert_eq!(
+        lines[6],
+        "- [tweet] — The White House (@WhiteHouse) December 30, 2021"
+    );
+}
+
+#[test]
+fn clean_reads_jsonl_with_a_chosen_text_field() {
+    let dir = Dir::new();
+    let page = serde_json::json!({
+        "id": "p1",
+        "raw": "Home\nSkip to main content\nCouncil backs tram extension\n\nThe council voted on \
+                Tuesday to extend the tram line to the eastern districts, a project that has been \
+                debated for more than ten years and that its supporters say will cut commuting \
+                times across the city by a third.\n\n© 2023 Haverstead Gazette",
+    });
+    dir.write("pages.jsonl", format!("{page}\n"));
+    let (code, stdout, stderr) = run(dir.dedup().args([
+        "clean",
+        "--text-field",
+        "raw",
+        "--format",
+        "jsonl",
+        "pages.jsonl",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let article: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(article["id"], "p1");
+    assert!(article["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Council backs tram extension\n\nThe council voted"));
+    let rules: Vec<&str> = article["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["navigation", "navigation", "copyright"]);
+}
