@@ -42,6 +42,11 @@ pub enum Command {
     Clean(CleanArgs),
     /// Score the clustering against gold labels (BCubed, pairwise, ARI).
     Eval(EvalArgs),
+    /// Explain why two articles match: similarity, shared passages, event channel scores.
+    ///
+    /// Examples: dedup explain a.txt b.txt
+    ///           dedup explain --in corpus.jsonl id-17 id-42
+    Explain(ExplainArgs),
     /// Print a shell completion script.
     ///
     /// Example: dedup completions bash > /etc/bash_completion.d/dedup
@@ -221,6 +226,32 @@ pub struct EvalArgs {
     pub cluster: ClusterArgs,
 
     /// 'text' for a table, 'json' for scripts.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The first article: a file, or an id in the --in inputs.
+    #[arg(value_name = "A")]
+    pub a: String,
+
+    /// The second article: a file, or an id in the --in inputs.
+    #[arg(value_name = "B")]
+    pub b: String,
+
+    /// Corpora (files, directories, JSONL) to look A and B up in by id; they also serve as
+    /// the corpus for cleaning evidence and term weights. Repeat for several.
+    #[arg(long = "in", value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// 'text' for people, 'json' for scripts.
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod eval;
 pub mod events;
 pub mod exit;
+pub mod explain;
 pub mod neardup;
 pub mod progress;
 pub mod read;

@@ -11,13 +11,14 @@ use clap::{CommandFactory, Parser};
 
 use dedup::article::Article;
 use dedup::cli::{
-    CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, Format, RunArgs,
+    CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
+    RunArgs,
 };
 use dedup::exit::Exit;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
 use dedup::unique::Target;
-use dedup::{clean, config, eval, read, report};
+use dedup::{clean, config, eval, explain, read, report};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         None => run(&cli.run),
         Some(Command::Clean(args)) => run_clean(args),
         Some(Command::Eval(args)) => run_eval(args),
+        Some(Command::Explain(args)) => run_explain(args),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
             Ok(Exit::Success)
@@ -160,6 +162,91 @@ fn run_eval(args: &EvalArgs) -> Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::of(!corpus.errors.is_empty(), false))
+}
+
+/// `dedup explain A B`: the evidence for (or against) one pair.
+fn run_explain(args: &ExplainArgs) -> Result<Exit> {
+    let pipeline = config::pipeline(&args.cluster)?;
+    let inputs = if args.inputs.is_empty() {
+        vec![args.a.clone(), args.b.clone()]
+    } else {
+        args.inputs.clone()
+    };
+    let corpus = read_corpus(&inputs, &config::read_options(&args.input));
+    let find = |id: &str| {
+        corpus
+            .articles
+            .iter()
+            .position(|a| a.id == id)
+            .with_context(|| format!("{id}: no such article among the inputs"))
+    };
+    let (a, b) = (find(&args.a)?, find(&args.b)?);
+    let texts: Vec<String> = if pipeline.clean {
+        clean::clean_corpus(&corpus.articles)
+            .into_iter()
+            .map(|c| c.text)
+            .collect()
+    } else {
+        corpus.articles.iter().map(|a| a.text.clone()).collect()
+    };
+    let near = explain::near_duplicate(&texts[a], &texts[b], &pipeline.neardup);
+    let mut out = io::stdout().lock();
+    match args.format {
+        EvalFormat::Json => {
+            let value = serde_json::json!({"a": args.a, "b": args.b, "near_duplicate": near});
+            serde_json::to_writer_pretty(&mut out, &value)?;
+            writeln!(out)?;
+        }
+        EvalFormat::Text => {
+            writeln!(out, "A  {}  ({} shingles)", args.a, near.shingles_a)?;
+            writeln!(out, "B  {}  ({} shingles)", args.b, near.shingles_b)?;
+            writeln!(
+                out,
+                "near-duplicates: {}  (Jaccard {:.2}, containment {:.2}, {} shingles shared)",
+                if near.is_near_duplicate { "yes" } else { "no" },
+                near.jaccard,
+                near.containment,
+                near.shared
+            )?;
+            if !near.passages.is_empty() {
+                writeln!(out, "shared passages, longest first:")?;
+            }
+            for passage in &near.passages {
+                let text = format!("({} words) {}", passage.words, quote(&passage.text, 300));
+                for line in wrap(&text, 76) {
+                    writeln!(out, "    {line}")?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Exit::of(!corpus.errors.is_empty(), false))
+}
+
+/// `text` in quotes, cut to `max` characters.
+fn quote(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        format!("\"{text}\"")
+    } else {
+        format!("\"{}…\"", text.chars().take(max).collect::<String>())
+    }
+}
+
+/// Words of `text` in lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 /// Runs `work`, drawing a progress bar on stderr meanwhile when `show` is set.

@@ -169,3 +169,39 @@ fn walk(root: &std::path::Path) -> Vec<String> {
     }
     found
 }
+
+#[test]
+fn explain_shows_the_passage_a_syndicated_copy_shares() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, stdout, stderr) = run(crate::util::dedup(root).args([
+        "explain",
+        "fixtures/wire-putin-biden-discuss-tensions.txt",
+        "fixtures/syndicated-putin-biden-discuss-tensions.txt",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("near-duplicates: yes"), "{stdout}");
+    assert!(
+        stdout.contains("shared passages, longest first:"),
+        "{stdout}"
+    );
+    let flat = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Russian President Vladimir Putin and his US counterpart Joe Biden held their second phone call"),
+        "{stdout}"
+    );
+    for line in stdout.lines() {
+        assert!(line.chars().count() <= 80, "too wide: {line}");
+    }
+    let (code, _, stderr) = run(crate::util::dedup(root).args([
+        "explain",
+        "--in",
+        "fixtures",
+        "nope",
+        "fixtures/tram-metroweekly.txt",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("dedup: nope: no such article among the inputs"),
+        "{stderr}"
+    );
+}

@@ -66,6 +66,12 @@ impl Shingler {
     }
 
     pub fn shingles(&mut self, text: &str) -> Shingles {
+        self.sequence(text).collect()
+    }
+
+    /// The hash of the shingle starting at each word, in text order, repeats
+    /// kept: what `dedup explain` walks to find the passages two texts share.
+    pub fn sequence(&mut self, text: &str) -> impl Iterator<Item = u64> + '_ {
         self.joined.clear();
         self.starts.clear();
         for word in normalised_words(text) {
@@ -75,15 +81,11 @@ impl Shingler {
         }
         self.starts.push(self.joined.len());
         let words = self.starts.len() - 1;
-        if words == 0 {
-            return Shingles::default();
-        }
         let n = self.ngram.min(words);
-        let bytes = self.joined.as_bytes();
+        let count = if words == 0 { 0 } else { words - n + 1 };
+        let (bytes, starts, seed) = (self.joined.as_bytes(), &self.starts, self.seed);
         // `end - 1` drops the space after the last word of the shingle.
-        (0..=words - n)
-            .map(|i| xxh3_64_with_seed(&bytes[self.starts[i]..self.starts[i + n] - 1], self.seed))
-            .collect()
+        (0..count).map(move |i| xxh3_64_with_seed(&bytes[starts[i]..starts[i + n] - 1], seed))
     }
 }
 
