@@ -29,12 +29,20 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 /// The words of `text`, lowercased.
 pub fn normalised_words(text: &str) -> impl Iterator<Item = String> + '_ {
     words(text).map(|w| {
-        if w.is_ascii() {
-            w.to_ascii_lowercase()
-        } else {
-            w.to_lowercase()
-        }
+        let mut out = String::with_capacity(w.len());
+        push_lowercase(&mut out, w);
+        out
     })
+}
+
+/// Appends `word` lowercased to `out`, without allocating for ASCII words
+/// (the hot path of shingling).
+pub fn push_lowercase(out: &mut String, word: &str) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
 }
 
 /// UAX#29 word classes of the ASCII characters that can be inside a word.

@@ -3,7 +3,7 @@
 //!
 //! Input: a text, the words per shingle and a seed. Output: a [`Shingles`]
 //! set, the sorted unique hashes. Invariants: words are
-//! [`crate::tokenize::normalised_words`], so every stage agrees on them; a
+//! [`crate::tokenize::words`] lowercased, so every stage agrees on them; a
 //! shingle is its words joined by single spaces, hashed with seeded xxh3-64,
 //! a fixed algorithm, so the same text gives the same set on every machine
 //! and Rust version; a text of fewer than `ngram` words has one shingle of
@@ -11,7 +11,7 @@
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::tokenize::normalised_words;
+use crate::tokenize::{push_lowercase, words};
 
 /// A text's shingle hashes, sorted ascending, without repeats.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,9 +74,9 @@ impl Shingler {
     pub fn sequence(&mut self, text: &str) -> impl Iterator<Item = u64> + '_ {
         self.joined.clear();
         self.starts.clear();
-        for word in normalised_words(text) {
+        for word in words(text) {
             self.starts.push(self.joined.len());
-            self.joined.push_str(&word);
+            push_lowercase(&mut self.joined, word);
             self.joined.push(' ');
         }
         self.starts.push(self.joined.len());
