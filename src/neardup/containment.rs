@@ -11,20 +11,16 @@
 //! WWW 2007). Fix one order of all shingles. If a set of `n` shingles must
 //! share `t` of them with a larger set, the larger set holds at least one of
 //! its first `n − t + 1` shingles in that order, since only `n − t` can be
-//! missing. So each set's prefix goes into an index, every shingle of every
-//! set is looked up in it, and a hit on the prefix of a set no larger than
-//! the prober makes a candidate. At containment 0.8 a prefix is a fifth of
-//! its set.
+//! missing. So every set no smaller that has a shingle of a set's prefix
+//! makes a candidate with it. At containment 0.8 a prefix is a fifth of its
+//! set.
 //!
-//! The order is by estimated document frequency, then by hash: a set's
-//! prefix holds its rarest shingles, so boilerplate enters only the prefixes
-//! of texts made of little else and posting lists stay short without
-//! dropping any. A shingle in one text only can witness no pair, so it is
-//! neither indexed nor looked up, though it still counts towards its set's
-//! prefix; in news most shingles are such. Frequencies are counted in a table
-//! of saturating counters indexed by hash bits. Collisions only overcount:
-//! any fixed order keeps the filter exact, and a count of one is never an
-//! overcount, so an estimate is enough.
+//! The order is by document frequency, then by hash ([`Postings`] counts it
+//! exactly). Shingles in one set only come first and can match nothing, so
+//! most articles, whose prefix holds only such shingles, cannot be contained
+//! in anything and cost nothing more. Boilerplate comes last: it enters only
+//! the prefixes of texts made of little else, so no shingle has to be
+//! dropped to keep candidates few.
 //!
 //! Why not a second, low-threshold band set: containment 0.8 of a text a
 //! tenth the size of the other is Jaccard 0.07, which no banding separates
@@ -33,37 +29,49 @@
 
 use rayon::prelude::*;
 
+use super::postings::Postings;
 use super::shingle::Shingles;
 use super::verify::EdgeRule;
 
 /// Pairs where the smaller set may be contained in the larger (indices into
 /// `sets`).
 pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
-    let rarity = Rarity::count(sets);
-    let shared: Vec<SharedShingles> = sets
-        .par_iter()
-        .map(|set| SharedShingles::new(set, rule, &rarity))
+    let postings = Postings::build(sets);
+    let wanted: Vec<usize> = (0..sets.len())
+        .map(|set| shared_prefix_len(sets[set].len(), postings.shared(set), rule))
         .collect();
-    drop(rarity);
-    let index = PrefixIndex::build(&shared);
-    let mut pairs: Vec<(u32, u32)> = shared
+    // (set, frequency, shingle, run): a set's entries sort in the global
+    // order, so its prefix is its first `wanted` entries.
+    let mut entries: Vec<(u32, u32, u64, usize)> = postings
+        .runs()
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(prober, probe)| {
-            let size = sets[prober].len();
-            let mut found: Vec<u32> = probe
-                .all
+        .flat_map_iter(|(r, run)| {
+            postings
+                .sets(run)
                 .iter()
-                .flat_map(|&shingle| index.sets_with_prefix(shingle))
+                .filter(|&&set| wanted[set as usize] > 0)
+                .map(move |&set| (set, run.frequency(), run.shingle, r))
+        })
+        .collect();
+    entries.par_sort_unstable();
+    let mut pairs: Vec<(u32, u32)> = entries
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .flat_map_iter(|entries| {
+            let set = entries[0].0;
+            let size = sets[set as usize].len();
+            let mut found: Vec<u32> = entries
+                .iter()
+                .take(wanted[set as usize])
+                .flat_map(|&(_, _, _, run)| postings.sets(&postings.runs()[run]))
                 .copied()
-                .filter(|&other| other as usize != prober && sets[other as usize].len() <= size)
+                .filter(|&other| other != set && sets[other as usize].len() >= size)
                 .collect();
             found.sort_unstable();
             found.dedup();
-            let prober = prober as u32;
             found
                 .into_iter()
-                .map(move |other| (other.min(prober), other.max(prober)))
+                .map(move |other| (other.min(set), other.max(set)))
         })
         .collect();
     pairs.par_sort_unstable();
@@ -71,139 +79,13 @@ pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
     pairs
 }
 
-/// Estimated document frequency of each shingle, saturating at 255.
-struct Rarity {
-    counts: Vec<u8>,
-    shift: u32,
-}
-
-/// The counting table is cut into 2^PART_BITS parts counted in parallel, so
-/// no counter is shared between threads and none needs to be atomic (atomic
-/// increments would also serialise the cache misses that dominate here).
-const PART_BITS: u32 = 3;
-
-impl Rarity {
-    /// About four counters per shingle occurrence (at most 2²⁸, 256 MiB),
-    /// so that four in five shingles found in one text only are seen as
-    /// such.
-    fn count(sets: &[Shingles]) -> Self {
-        let total: usize = sets.iter().map(Shingles::len).sum();
-        let bits = (total.next_power_of_two().trailing_zeros() + 2).clamp(10, 28);
-        let shift = 64 - bits;
-        let mut counts = vec![0u8; 1 << bits];
-        counts
-            .par_chunks_mut(1 << (bits - PART_BITS))
-            .enumerate()
-            .for_each(|(part, counters)| {
-                let part = part as u64;
-                let mask = counters.len() - 1;
-                for set in sets {
-                    // A set is sorted, so its shingles in this part are one run.
-                    let shingles = set.as_slice();
-                    let start = shingles.partition_point(|&s| (s >> (64 - PART_BITS)) < part);
-                    for &shingle in shingles[start..]
-                        .iter()
-                        .take_while(|&&s| (s >> (64 - PART_BITS)) == part)
-                    {
-                        let counter = &mut counters[(shingle >> shift) as usize & mask];
-                        *counter = counter.saturating_add(1);
-                    }
-                }
-            });
-        Rarity { counts, shift }
-    }
-
-    fn frequency(&self, shingle: u64) -> u8 {
-        self.counts[(shingle >> self.shift) as usize]
-    }
-}
-
-/// The shingles of one set that another set may have too (estimated
-/// frequency above one): all of them, which it probes the index with, and
-/// those among its prefix, which the index holds.
-struct SharedShingles {
-    all: Vec<u64>,
-    prefix: Vec<u64>,
-}
-
-impl SharedShingles {
-    fn new(set: &Shingles, rule: &EdgeRule, rarity: &Rarity) -> Self {
-        let mut keyed: Vec<(u8, u64)> = set
-            .as_slice()
-            .iter()
-            .map(|&shingle| (rarity.frequency(shingle), shingle))
-            .collect();
-        // Sized exactly: these lists live until the probes end, and at
-        // 100,000 articles a growth-doubled capacity costs hundreds of MB.
-        let is_shared = |&&(frequency, _): &&(u8, u64)| frequency > 1;
-        let mut all = Vec::with_capacity(keyed.iter().filter(is_shared).count());
-        all.extend(keyed.iter().filter(is_shared).map(|&(_, shingle)| shingle));
-        let len = rule
-            .contained_overlap(set.len())
-            .map_or(0, |needed| set.len() - needed + 1);
-        // The first `len` in the global order: by frequency, then by hash.
-        if len < keyed.len() {
-            keyed.select_nth_unstable(len);
-            keyed.truncate(len);
-        }
-        let prefix = keyed
-            .into_iter()
-            .filter(|&(frequency, _)| frequency > 1)
-            .map(|(_, shingle)| shingle)
-            .collect();
-        SharedShingles { all, prefix }
-    }
-}
-
-/// Which sets have a shingle in their prefix: the entries sorted by shingle,
-/// with a directory on the top bits of the shingle (hashes are uniform, so a
-/// directory slot holds about one entry).
-struct PrefixIndex {
-    shingles: Vec<u64>,
-    sets: Vec<u32>,
-    /// `directory[d]..directory[d + 1]` are the entries whose top bits are `d`.
-    directory: Vec<u32>,
-    shift: u32,
-}
-
-impl PrefixIndex {
-    fn build(shared: &[SharedShingles]) -> Self {
-        let mut entries: Vec<(u64, u32)> = shared
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, set)| set.prefix.iter().map(move |&shingle| (shingle, i as u32)))
-            .collect();
-        entries.par_sort_unstable();
-        let bits = entries.len().next_power_of_two().trailing_zeros().max(1);
-        let shift = 64 - bits;
-        let mut directory = Vec::with_capacity((1 << bits) + 1);
-        let mut entry = 0;
-        for slot in 0..=1u64 << bits {
-            while entry < entries.len() && (entries[entry].0 >> shift) < slot {
-                entry += 1;
-            }
-            directory.push(entry as u32);
-        }
-        let (shingles, sets) = entries.into_iter().unzip();
-        PrefixIndex {
-            shingles,
-            sets,
-            directory,
-            shift,
-        }
-    }
-
-    fn sets_with_prefix(&self, shingle: u64) -> &[u32] {
-        let slot = (shingle >> self.shift) as usize;
-        let (start, end) = (
-            self.directory[slot] as usize,
-            self.directory[slot + 1] as usize,
-        );
-        let bucket = &self.shingles[start..end];
-        let first = bucket.partition_point(|&s| s < shingle);
-        let last = bucket.partition_point(|&s| s <= shingle);
-        &self.sets[start + first..start + last]
-    }
+/// How many of a set's shared shingles are in its prefix: the prefix's
+/// length less the shingles in no other set, which come first.
+fn shared_prefix_len(len: usize, shared: usize, rule: &EdgeRule) -> usize {
+    let prefix = rule
+        .contained_overlap(len)
+        .map_or(0, |needed| len - needed + 1);
+    prefix.saturating_sub(len - shared)
 }
 
 #[cfg(test)]
@@ -270,42 +152,5 @@ mod tests {
             "{} candidates",
             candidates.len()
         );
-    }
-
-    #[test]
-    fn the_index_holds_the_shared_shingles_of_each_prefix() {
-        let mut rng = SplitMix64::new(5);
-        let twice: Shingles = random_set(&mut rng, 40).into_iter().collect();
-        let once: Shingles = random_set(&mut rng, 100).into_iter().collect();
-        let sets = vec![twice.clone(), twice.clone(), once.clone()];
-        let rarity = Rarity::count(&sets);
-        let shared: Vec<SharedShingles> = sets
-            .iter()
-            .map(|set| SharedShingles::new(set, &RULE, &rarity))
-            .collect();
-        let index = PrefixIndex::build(&shared);
-        // A 40-shingle set must share all 40 to be contained: its prefix is
-        // its first shingle in the order (by frequency, which collisions may
-        // raise, then by hash).
-        let mut order: Vec<(u8, u64)> = twice
-            .as_slice()
-            .iter()
-            .map(|&s| (rarity.frequency(s), s))
-            .collect();
-        order.sort_unstable();
-        assert_eq!(index.sets_with_prefix(order[0].1), [0, 1]);
-        assert!(index.sets_with_prefix(order[1].1).is_empty());
-        // Shingles counted once can witness no pair: not indexed, not probed.
-        let single: Vec<u64> = once
-            .as_slice()
-            .iter()
-            .copied()
-            .filter(|&s| rarity.frequency(s) == 1)
-            .collect();
-        assert!(single.len() > 50, "{} counted once", single.len());
-        for shingle in single {
-            assert!(index.sets_with_prefix(shingle).is_empty());
-            assert!(!shared[2].all.contains(&shingle));
-        }
     }
 }

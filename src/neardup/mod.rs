@@ -9,7 +9,7 @@
 //! 2. [`minhash`] and [`lsh`]: signatures cut into bands; sets equal in a
 //!    band are candidates (pairs near the Jaccard threshold).
 //! 3. [`containment`]: candidates whose smaller set may lie inside the
-//!    larger one, found exactly by a prefix-filtered index.
+//!    larger one, found exactly by prefix filtering over [`postings`].
 //! 4. [`verify`]: the exact similarity of every candidate, and the edge rule.
 //! 5. [`group`]: edges joined by [`union_find`] into groups, split where a
 //!    chain of edits drifts apart.
@@ -23,6 +23,7 @@ pub mod distinct;
 pub mod group;
 pub mod lsh;
 pub mod minhash;
+pub mod postings;
 pub mod reference;
 pub mod shingle;
 pub mod union_find;
