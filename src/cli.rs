@@ -129,7 +129,8 @@ pub struct InputArgs {
     #[arg(long, default_value = "date", value_name = "FIELD")]
     pub date_field: String,
 
-    /// JSONL field holding the outlet or site name.
+    /// JSONL field holding the outlet or site name. The cleaner removes lines that recur
+    /// across articles of one source (missing: of one directory, header and footer only).
     #[arg(long, default_value = "source", value_name = "FIELD")]
     pub source_field: String,
 

@@ -105,6 +105,14 @@ fn run(args: &RunArgs) -> Result<Exit> {
     Ok(Exit::of(!corpus.errors.is_empty(), found))
 }
 
+/// One line of `dedup clean --format jsonl`, fields in this order.
+#[derive(serde::Serialize)]
+struct CleanedLine<'a> {
+    id: &'a str,
+    text: &'a str,
+    removed: &'a [clean::Removed],
+}
+
 /// `dedup clean`: the cleaner's work, article by article.
 fn run_clean(args: &CleanArgs) -> Result<Exit> {
     let corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
@@ -113,14 +121,13 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
     for (article, cleaned) in corpus.articles.iter().zip(&cleaned) {
         match args.format {
             CleanFormat::Jsonl => {
-                let removed: Vec<_> = cleaned
-                    .removed
-                    .iter()
-                    .map(|r| serde_json::json!({"line": r.line, "rule": r.rule, "text": r.text}))
-                    .collect();
-                let line =
-                    serde_json::json!({"id": article.id, "text": cleaned.text, "removed": removed});
-                writeln!(out, "{line}")?;
+                let line = CleanedLine {
+                    id: &article.id,
+                    text: &cleaned.text,
+                    removed: &cleaned.removed,
+                };
+                serde_json::to_writer(&mut out, &line)?;
+                writeln!(out)?;
             }
             CleanFormat::Text if args.explain => {
                 writeln!(out, "==> {} <==", article.id)?;

@@ -196,6 +196,14 @@ fn clean_reads_jsonl_with_a_chosen_text_field() {
         "pages.jsonl",
     ]));
     assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with(r#"{"id":"p1","text":"Council backs"#),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r#""removed":[{"line":1,"rule":"navigation","text":"Home"},"#),
+        "{stdout}"
+    );
     let article: Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(article["id"], "p1");
     assert!(article["text"]

@@ -52,14 +52,19 @@ pub(super) fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
         .map(|(article, lines)| line_keys(article, lines, &mut buffer))
         .collect();
     let carriers = carriers(&keys);
-    for (key, docs_with_key) in &carriers {
-        if docs_with_key.len() < MIN_ARTICLES || are_copies(*key, docs_with_key, &keys, docs) {
-            continue;
-        }
-        for &doc in docs_with_key {
-            for k in keys[doc].iter().filter(|k| k.key == *key && k.removable) {
-                docs[doc][k.line].removed_by.get_or_insert("recurring");
-            }
+    // Decide every line before removing any: the copy test reads which
+    // lines are still kept.
+    let boilerplate: HashSet<u64, Fixed> = carriers
+        .iter()
+        .filter(|(key, carriers)| !are_copies(**key, carriers, &keys, docs))
+        .map(|(key, _)| *key)
+        .collect();
+    for (lines, doc_keys) in docs.iter_mut().zip(&keys) {
+        for k in doc_keys
+            .iter()
+            .filter(|k| k.removable && boilerplate.contains(&k.key))
+        {
+            lines[k.line].removed_by = Some("recurring");
         }
     }
 }
@@ -147,12 +152,27 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
         .collect()
 }
 
-/// For each key, the articles carrying it where it is removable, in corpus
-/// order, each once.
+/// For each key removable in at least [`MIN_ARTICLES`] articles, those
+/// articles, in corpus order, each once. Articles are counted first and
+/// listed only for the keys that recur: most lines never do, and a list for
+/// every line of a big corpus would outweigh the corpus.
 fn carriers(keys: &[Vec<Key>]) -> HashMap<u64, Vec<usize>, Fixed> {
+    fn removable(doc_keys: &[Key]) -> impl Iterator<Item = &Key> {
+        doc_keys.iter().filter(|k| k.removable)
+    }
+    // Per key: the articles counted so far, and the last one (+ 1) counted.
+    let mut counts: HashMap<u64, (usize, usize), Fixed> = HashMap::default();
+    for (doc, doc_keys) in keys.iter().enumerate() {
+        for k in removable(doc_keys) {
+            let (articles, last) = counts.entry(k.key).or_default();
+            if *last != doc + 1 {
+                (*articles, *last) = (*articles + 1, doc + 1);
+            }
+        }
+    }
     let mut carriers: HashMap<u64, Vec<usize>, Fixed> = HashMap::default();
     for (doc, doc_keys) in keys.iter().enumerate() {
-        for k in doc_keys.iter().filter(|k| k.removable) {
+        for k in removable(doc_keys).filter(|k| counts[&k.key].0 >= MIN_ARTICLES) {
             let docs = carriers.entry(k.key).or_default();
             if docs.last() != Some(&doc) {
                 docs.push(doc);

@@ -24,17 +24,18 @@ mod rules;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use serde::Serialize;
 
 use crate::article::Article;
 use crate::stopwords::{self, Stopwords};
 
 /// One line the cleaner removed, and the rule that removed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Removed {
     /// 1-based line number in the original text.
     pub line: usize,
-    pub text: String,
     pub rule: &'static str,
+    pub text: String,
 }
 
 /// An article's text after cleaning.
@@ -152,8 +153,8 @@ fn assemble(original: &str, lines: &[Line]) -> Cleaned {
         if let Some(rule) = line.removed_by {
             removed.push(Removed {
                 line: n + 1,
-                text: raw.to_string(),
                 rule,
+                text: raw.to_string(),
             });
         } else if line.text.is_empty() {
             blank_pending = !text.is_empty();
@@ -204,13 +205,13 @@ mod tests {
             [
                 Removed {
                     line: 3,
+                    rule: "share",
                     text: "Share on Facebook Twitter".into(),
-                    rule: "share"
                 },
                 Removed {
                     line: 9,
+                    rule: "copyright",
                     text: "© 2023 Haverstead Gazette".into(),
-                    rule: "copyright"
                 }
             ]
         );
