@@ -16,17 +16,6 @@ pub struct Article {
     pub text: String,
 }
 
-impl Article {
-    /// Size of the text in bytes, the measure `--keep longest` uses.
-    pub fn len(&self) -> usize {
-        self.text.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.trim().is_empty()
-    }
-}
-
 /// The title a plain-text article implies: its first non-blank line, when that
 /// line is short, does not end like a sentence and is not the first half of a
 /// sentence wrapped onto the next line.

@@ -34,6 +34,9 @@ pub struct Clustering {
     pub groups: Vec<Group>,
     /// Event clusters: a partition of the corpus; each group lies inside one.
     pub events: Vec<Event>,
+    /// Bytes of each article's compared (cleaned) text: what `--keep
+    /// longest` compares, so a copy is not preferred for a longer wrapper.
+    pub lengths: Vec<usize>,
 }
 
 /// Runs the stages after reading: clean, near-duplicates, events. Articles
@@ -71,8 +74,13 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progres
         None => events::groups_only(articles.len(), &groups),
     };
     progress.finish();
+    let lengths = texts.iter().map(|t| t.len()).collect();
     for (article, title) in articles.iter_mut().zip(titles) {
         article.title = title;
     }
-    Clustering { groups, events }
+    Clustering {
+        groups,
+        events,
+        lengths,
+    }
 }

@@ -63,6 +63,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
         articles: &corpus.articles,
         groups: &clustering.groups,
         events: &clustering.events,
+        lengths: &clustering.lengths,
         errors: &corpus.errors,
         neardup: &pipeline.neardup,
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),

@@ -8,7 +8,10 @@ fn corpus_with_a_copy() -> Dir {
     dir.write("in/a.txt", article("The harbour bridge"));
     dir.write(
         "in/copy-of-a.txt",
-        format!("{}\n", article("The harbour bridge")),
+        format!(
+            "{}Traffic was diverted for the day.\n",
+            article("The harbour bridge")
+        ),
     );
     dir.write("in/c.txt", article("A mountain village"));
     dir
@@ -28,7 +31,7 @@ fn write_unique_to_a_directory_keeps_one_copy_per_group() {
     );
     let mut written: Vec<String> = walk(&dir.path().join("unique"));
     written.sort();
-    // --keep longest keeps the copy with the extra newline.
+    // --keep longest keeps the copy with one more sentence.
     assert_eq!(written, ["in/c.txt", "in/copy-of-a.txt"]);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("unique/in/c.txt")).unwrap(),

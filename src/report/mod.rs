@@ -130,7 +130,7 @@ pub struct ArticleLine {
 pub enum Keep {
     /// The first in input order.
     First,
-    /// The longest text (the most complete copy).
+    /// The longest cleaned text (the most complete copy).
     #[default]
     Longest,
     /// The earliest date; undated articles come last.
@@ -140,12 +140,12 @@ pub enum Keep {
 impl Keep {
     /// The preferred article of `members` (corpus indices): ties go to the
     /// smallest id, so the choice never depends on anything but the data.
-    pub fn choose(self, members: &[usize], articles: &[Article]) -> usize {
+    pub fn choose(self, members: &[usize], articles: &[Article], lengths: &[usize]) -> usize {
         let key = |&i: &usize| {
             let a = &articles[i];
             let primary: (usize, Option<&str>, usize) = match self {
                 Keep::First => (i, None, 0),
-                Keep::Longest => (usize::MAX - a.len(), None, 0),
+                Keep::Longest => (usize::MAX - lengths[i], None, 0),
                 Keep::Earliest => (a.date.is_none() as usize, a.date.as_deref(), 0),
             };
             (primary, a.id.as_str())
@@ -162,6 +162,8 @@ pub struct Inputs<'a> {
     pub articles: &'a [Article],
     pub groups: &'a [Group],
     pub events: &'a [Event],
+    /// Compared text length per article, for `Keep::Longest`.
+    pub lengths: &'a [usize],
     pub errors: &'a [InputError],
     pub neardup: &'a NearDupParams,
     pub event_threshold: Option<f64>,
@@ -181,7 +183,7 @@ pub fn build(inputs: &Inputs) -> Report {
     let group_rep: Vec<usize> = inputs
         .groups
         .iter()
-        .map(|g| inputs.keep.choose(&g.members, articles))
+        .map(|g| inputs.keep.choose(&g.members, articles, inputs.lengths))
         .collect();
 
     struct Draft {
