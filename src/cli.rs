@@ -141,8 +141,18 @@ pub struct ClusterArgs {
     pub rows: Option<usize>,
 
     /// Average-link similarity at which event clusters stop merging; lower merges more.
-    #[arg(long, default_value_t = 0.18, value_name = "S")]
+    #[arg(long, default_value_t = 0.12, value_name = "S")]
     pub event_threshold: f64,
+
+    /// Weights of the evidence in an event pair score: content terms, names (capitalised
+    /// runs, acronyms), anchors (numbers, dates, times). Each is a similarity in [0, 1].
+    #[arg(
+        long,
+        default_value = "0.5,0.3,0.2",
+        value_name = "T,N,A",
+        value_parser = parse_weights
+    )]
+    pub event_weights: [f64; 3],
 
     /// Report near-duplicate groups only: no event clustering.
     #[arg(long)]
@@ -219,6 +229,18 @@ pub enum KeepArg {
     Earliest,
 }
 
+/// `0.55,0.30,0.15` → three numbers.
+fn parse_weights(s: &str) -> Result<[f64; 3], String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let numbers: Vec<f64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    match numbers[..] {
+        [t, n, a] if parts.len() == 3 => Ok([t, n, a]),
+        _ => Err(format!(
+            "'{s}' is not three comma-separated numbers (example: 0.55,0.30,0.15)"
+        )),
+    }
+}
+
 /// `16M` → 16·2^20. Plain numbers are bytes.
 fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();
@@ -244,6 +266,13 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn weights_are_three_numbers() {
+        assert_eq!(parse_weights("0.5, 0.3,0.2"), Ok([0.5, 0.3, 0.2]));
+        assert!(parse_weights("0.5,0.3").is_err());
+        assert!(parse_weights("0.5,x,0.2").is_err());
     }
 
     #[test]

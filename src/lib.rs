@@ -50,6 +50,7 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline) -> Clustering {
         Some(params) => {
             let docs: Vec<EventDoc> = (0..articles.len())
                 .map(|i| EventDoc {
+                    id: &articles[i].id,
                     title: titles[i].as_deref(),
                     text: texts[i],
                     date: articles[i].date.as_deref(),
