@@ -30,7 +30,7 @@ pub const TOP_NAMES: usize = 10;
 /// Posting lists longer than this are not expanded into pairs.
 pub const MAX_POSTING: usize = 200;
 /// Pairs scoring below this are dropped: to average-link they are as good as 0.
-pub const MIN_EDGE: f64 = 0.01;
+pub const MIN_EDGE: f64 = 0.03;
 
 /// Keeps name keys apart from term keys in the index.
 const NAME_SALT: u64 = 0x9e37_79b9_7f4a_7c15;

@@ -31,7 +31,7 @@
 //! the dates and the ranks alone, never on node numbering or thread count.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use super::candidates::Edge;
 use super::dates::Day;
@@ -98,8 +98,8 @@ struct Cluster {
     inner: f64,
     /// Earliest and latest publication day of a member, when any is dated.
     dates: Option<(Day, Day)>,
-    /// Neighbouring clusters and the sum of pair similarities to each, sorted.
-    links: Vec<(u32, f64)>,
+    /// Neighbouring clusters and the sum of pair similarities to each.
+    links: HashMap<u32, f64>,
 }
 
 impl Cluster {
@@ -153,15 +153,12 @@ pub fn average_link(
             version: 0,
             inner: 0.0,
             dates: dates[i].map(|d| (d, d)),
-            links: Vec::new(),
+            links: HashMap::new(),
         })
         .collect();
     for e in edges {
-        clusters[e.a as usize].links.push((e.b, e.score));
-        clusters[e.b as usize].links.push((e.a, e.score));
-    }
-    for c in &mut clusters {
-        c.links.sort_unstable_by_key(|&(other, _)| other);
+        clusters[e.a as usize].links.insert(e.b, e.score);
+        clusters[e.b as usize].links.insert(e.a, e.score);
     }
     let mut merged_into: Vec<u32> = (0..n as u32).collect();
     let mut heap: BinaryHeap<Entry> = BinaryHeap::new();
@@ -195,37 +192,47 @@ pub fn average_link(
         if !guards_pass(&clusters[a], &clusters[b], top.closeness, rules) {
             continue; // until one of them changes
         }
-        // Merge b into a.
-        let links_a = std::mem::take(&mut clusters[a].links);
-        let links_b = std::mem::take(&mut clusters[b].links);
-        let between = links_a
-            .binary_search_by_key(&top.b, |&(c, _)| c)
-            .map_or(0.0, |at| links_a[at].1);
-        let links = merge_links(&links_a, &links_b, top.a, top.b);
-        for &(c, sum) in &links {
+        // The cluster with fewer links merges into the other: each merge
+        // costs the smaller side's degree.
+        let (keep, gone) = if clusters[a].links.len() >= clusters[b].links.len() {
+            (top.a, top.b)
+        } else {
+            (top.b, top.a)
+        };
+        let mut links = std::mem::take(&mut clusters[keep as usize].links);
+        let gone_links = std::mem::take(&mut clusters[gone as usize].links);
+        let between = links.remove(&gone).unwrap_or(0.0);
+        for (c, sum) in gone_links {
+            if c == keep {
+                continue;
+            }
+            // S(keep ∪ gone, c) = S(keep, c) + S(gone, c): one addition, so
+            // the sum does not depend on which side is kept.
+            let merged = links.get(&c).map_or(sum, |&s| s + sum);
+            links.insert(c, merged);
             let other = &mut clusters[c as usize].links;
-            remove_link(other, top.b);
-            set_link(other, top.a, sum);
+            other.remove(&gone);
+            other.insert(keep, merged);
         }
-        merged_into[b] = top.a;
-        let gone = &clusters[b];
-        let (size, rank, inner, dates) = (gone.size, gone.rank, gone.inner, gone.dates);
-        let keep = &mut clusters[a];
-        keep.inner += inner + between;
-        keep.size += size;
-        keep.rank = keep.rank.min(rank);
-        keep.dates = match (keep.dates, dates) {
+        merged_into[gone as usize] = keep;
+        let g = &clusters[gone as usize];
+        let (size, rank, inner, dates) = (g.size, g.rank, g.inner, g.dates);
+        let k = &mut clusters[keep as usize];
+        k.inner += inner + between;
+        k.size += size;
+        k.rank = k.rank.min(rank);
+        k.dates = match (k.dates, dates) {
             (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
             (x, y) => x.or(y),
         };
-        keep.version += 1;
-        keep.links = links;
-        for &(c, sum) in &clusters[a].links {
-            let candidate = entry(&clusters, top.a, c, sum);
+        k.version += 1;
+        for (&c, &sum) in &links {
+            let candidate = entry(&clusters, keep, c, sum);
             if candidate.closeness >= rules.threshold {
                 heap.push(candidate);
             }
         }
+        clusters[keep as usize].links = links;
     }
     (0..n)
         .map(|i| {
@@ -236,55 +243,6 @@ pub fn average_link(
             clusters[root].rank
         })
         .collect()
-}
-
-/// The links of `a ∪ b`: both lists without each other, sums added.
-fn merge_links(a: &[(u32, f64)], b: &[(u32, f64)], ida: u32, idb: u32) -> Vec<(u32, f64)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let next = match (a.get(i), b.get(j)) {
-            (Some(&x), Some(&y)) if x.0 == y.0 => {
-                i += 1;
-                j += 1;
-                (x.0, x.1 + y.1)
-            }
-            (Some(&x), Some(&y)) if x.0 < y.0 => {
-                i += 1;
-                x
-            }
-            (Some(_), Some(&y)) => {
-                j += 1;
-                y
-            }
-            (Some(&x), None) => {
-                i += 1;
-                x
-            }
-            (None, Some(&y)) => {
-                j += 1;
-                y
-            }
-            (None, None) => unreachable!(),
-        };
-        if next.0 != ida && next.0 != idb {
-            out.push(next);
-        }
-    }
-    out
-}
-
-fn remove_link(links: &mut Vec<(u32, f64)>, id: u32) {
-    if let Ok(at) = links.binary_search_by_key(&id, |&(c, _)| c) {
-        links.remove(at);
-    }
-}
-
-fn set_link(links: &mut Vec<(u32, f64)>, id: u32, sum: f64) {
-    match links.binary_search_by_key(&id, |&(c, _)| c) {
-        Ok(at) => links[at].1 = sum,
-        Err(at) => links.insert(at, (id, sum)),
-    }
 }
 
 #[cfg(test)]
