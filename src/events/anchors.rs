@@ -2,10 +2,9 @@
 //! translation and rewording, and they tell apart two instances of one kind
 //! of event (same people, another day; same kind of quake, another magnitude).
 //!
-//! Input: an article's text and, when known, its publication [`Day`] (to
-//! resolve "on Thursday"). Output: sorted, unique anchor keys:
+//! Input: an article's text. Output: sorted, unique anchor keys:
 //! - `d:dec-30` a day of a month ("December 30", "30 Dec", "30.12.2021",
-//!   "2021-12-30", a weekday resolved against the publication day);
+//!   "2021-12-30");
 //! - `t:20:30` a clock time ("20:30 GMT", "3:35 PM" → `t:15:35`);
 //! - `n:100000` a number with two or more digits, thousands separators
 //!   dropped (a date's year counts as a number too);
@@ -13,17 +12,16 @@
 //!
 //! Invariants: a number inside a date or time is not also a plain number
 //! (except a date's year); a digit run glued to letters (`8CjCd`, `G20`,
-//! `covid19`) is no anchor.
+//! `covid19`) is no anchor. A bare weekday ("on Thursday") is no anchor even
+//! when the publication day would resolve it: it only says "the same week",
+//! which is the time factor's business, and as an anchor it tied every
+//! same-day story together (the Donbas fixture to the seeds).
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::dates::{self, Day, MONTH_PATTERN, WEEKDAY_PATTERN};
-
-/// How far back from the publication day a bare weekday may point: "on
-/// Thursday" in a Friday paper is yesterday, never next week.
-const WEEKDAY_LOOKBACK: i32 = 6;
+use super::dates::{self, MONTH_PATTERN};
 
 struct Patterns {
     day_month: Regex,
@@ -31,7 +29,6 @@ struct Patterns {
     iso: Regex,
     numeric: Regex,
     time: Regex,
-    weekday: Regex,
     number: Regex,
 }
 
@@ -49,14 +46,13 @@ fn patterns() -> &'static Patterns {
             iso: re(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"),
             numeric: re(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"),
             time: re(r"\b(\d{1,2}):(\d{2})\b(?:\s*([AaPp])\.?[Mm]\b\.?)?"),
-            weekday: re(&format!(r"\b(?:{WEEKDAY_PATTERN})\b")),
             number: re(r"\d+(?:,\d{3})*(?:\.\d+)?"),
         }
     })
 }
 
 /// The anchors of `text`, sorted and unique.
-pub fn anchors(text: &str, published: Option<Day>) -> Vec<String> {
+pub fn anchors(text: &str) -> Vec<String> {
     let p = patterns();
     let mut found: Vec<String> = Vec::new();
     // Byte spans already read as dates or times.
@@ -136,18 +132,6 @@ pub fn anchors(text: &str, published: Option<Day>) -> Vec<String> {
             taken.push((m.start(), m.end()));
         }
     }
-    if let Some(published) = published {
-        for m in p.weekday.find_iter(text) {
-            let Some(wanted) = dates::weekday_number(m.as_str()) else {
-                continue;
-            };
-            let back = (dates::weekday(published) - wanted).rem_euclid(7);
-            if back <= WEEKDAY_LOOKBACK {
-                let (_, month, day) = dates::civil_from_days(published - back);
-                found.push(format!("d:{}", dates::month_day_key(month, day)));
-            }
-        }
-    }
     for m in p.number.find_iter(text) {
         let glued = |i: Option<usize>| {
             i.and_then(|i| text[i..].chars().next())
@@ -181,7 +165,7 @@ mod tests {
     use super::*;
 
     fn of(text: &str) -> Vec<String> {
-        anchors(text, None)
+        anchors(text)
     }
 
     #[test]
@@ -220,14 +204,5 @@ mod tests {
             of("pic.twitter.com/8CjCdIPl5k at the G20 over covid19"),
             Vec::<String>::new()
         );
-    }
-
-    #[test]
-    fn weekdays_resolve_against_the_publication_day() {
-        let thursday = dates::days_from_civil(2021, 12, 30);
-        assert_eq!(anchors("said on Thursday", thursday), ["d:dec-30"]);
-        assert_eq!(anchors("said on Tuesday", thursday), ["d:dec-28"]);
-        assert_eq!(anchors("said on Friday", thursday), ["d:dec-24"]);
-        assert!(of("said on Thursday").is_empty(), "no date, no anchor");
     }
 }

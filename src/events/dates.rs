@@ -5,7 +5,7 @@
 //! or an article's text. Output: a [`Day`] (days since 1970-01-01), or the
 //! month and day of a date mentioned in the text.
 //!
-//! Invariants: only English month and weekday names are understood; a date
+//! Invariants: only English month names are understood; a date
 //! is taken from the text only from a *dateline* (a short line near the top
 //! that carries a full date with a year and does not read like a sentence),
 //! never from a date merely mentioned in the story, such as an appeal banner's
@@ -21,9 +21,6 @@ pub type Day = i32;
 /// Month names as a regex alternation (capitalised, abbreviations allowed).
 pub const MONTH_PATTERN: &str = "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|\
                                  Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?";
-
-/// Weekday names as a regex alternation.
-pub const WEEKDAY_PATTERN: &str = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
 
 const MONTH_KEYS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -43,15 +40,6 @@ pub fn month_number(name: &str) -> Option<u32> {
         .iter()
         .position(|&m| m == prefix)
         .map(|i| i as u32 + 1)
-}
-
-/// Weekday number of an English weekday name, Monday = 0.
-pub fn weekday_number(name: &str) -> Option<i32> {
-    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let lower = name.to_ascii_lowercase();
-    DAYS.iter()
-        .position(|&d| lower.starts_with(d))
-        .map(|i| i as i32)
 }
 
 /// The anchor key of a month and day: `dec-30`.
@@ -240,12 +228,11 @@ mod tests {
     }
 
     #[test]
-    fn month_and_weekday_names() {
+    fn month_names() {
         assert_eq!(month_number("Dec."), Some(12));
         assert_eq!(month_number("September"), Some(9));
         assert_eq!(month_number("Sept"), Some(9));
         assert_eq!(month_number("Xy"), None);
-        assert_eq!(weekday_number("Thursday"), Some(3));
         assert_eq!(month_day_key(1, 10), "jan-10");
     }
 }

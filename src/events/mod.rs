@@ -246,3 +246,87 @@ pub fn groups_only(n: usize, groups: &[Group]) -> Vec<Event> {
     }));
     events
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::guess_title;
+
+    /// The fixtures, as the pipeline would see them uncleaned.
+    fn fixtures() -> Vec<(String, String, Option<String>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let title = guess_title(&text);
+                let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+                (stem, text, title)
+            })
+            .collect()
+    }
+
+    fn event_of(events: &[Event], member: usize) -> usize {
+        events
+            .iter()
+            .position(|e| e.members.contains(&member))
+            .unwrap()
+    }
+
+    #[test]
+    fn the_seeds_hold_together_whether_or_not_the_copy_is_grouped() {
+        let files = fixtures();
+        let docs: Vec<EventDoc> = files
+            .iter()
+            .map(|(id, text, title)| EventDoc {
+                id,
+                title: title.as_deref(),
+                text,
+                date: None,
+            })
+            .collect();
+        let at = |prefix: &str| files.iter().position(|f| f.0.starts_with(prefix)).unwrap();
+        let (wire, copy) = (at("wire-"), at("syndicated-"));
+        // The near-duplicate stage groups the syndicated copy with its
+        // original; the event stage then counts them once.
+        let grouped = [Group {
+            members: vec![wire.min(copy), wire.max(copy)],
+            pairs: Vec::new(),
+        }];
+        for groups in [&[][..], &grouped[..]] {
+            let events = cluster(&docs, groups, &EventParams::default());
+            let seeds = event_of(&events, wire);
+            let members: Vec<&str> = events[seeds]
+                .members
+                .iter()
+                .map(|&m| files[m].0.as_str())
+                .collect();
+            assert_eq!(members.len(), 6, "{members:?}");
+            for outsider in ["ukraine-", "videocall-"] {
+                assert_ne!(event_of(&events, at(outsider)), seeds, "{outsider} joined");
+            }
+            // Scores: mean similarity to the other nodes of the event.
+            assert!(events[seeds]
+                .scores
+                .iter()
+                .all(|s| s.is_some_and(|s| s > 0.2)));
+        }
+    }
+
+    #[test]
+    fn groups_only_keeps_copies_together_and_the_rest_alone() {
+        let groups = [Group {
+            members: vec![1, 3],
+            pairs: Vec::new(),
+        }];
+        let events = groups_only(4, &groups);
+        assert_eq!(events.len(), 3);
+        assert_eq!(events[0].members, [1, 3]);
+    }
+}
