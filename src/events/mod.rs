@@ -21,7 +21,7 @@
 //!    by the time between clusters, with guards that keep two tight stories
 //!    of one kind, or a lone same-topic article, from merging.
 //!
-//! [`explain`] takes one pair's score apart.
+//! [`explain()`] takes one pair's score apart.
 //!
 //! Invariants: the result depends on the articles (ids, texts, dates) and
 //! the parameters only: not on input order, not on the number of threads.
