@@ -4,7 +4,7 @@
 use anyhow::{bail, Result};
 
 use crate::cli::{ClusterArgs, InputArgs, KeepArg};
-use crate::events::EventParams;
+use crate::events::{EventParams, Weights};
 use crate::neardup::{lsh, NearDupParams};
 use crate::read::{Fields, ReadOptions};
 use crate::report::Keep;
@@ -38,6 +38,14 @@ pub fn pipeline(args: &ClusterArgs) -> Result<Pipeline> {
     unit_interval("--threshold", args.threshold, false)?;
     unit_interval("--containment", args.containment, false)?;
     unit_interval("--event-threshold", args.event_threshold, true)?;
+    if args.event_weights.iter().any(|w| !(0.0..=1.0).contains(w))
+        || args.event_weights.iter().sum::<f64>() <= 0.0
+    {
+        bail!(
+            "--event-weights must be three numbers in [0, 1], not all 0, got {:?}",
+            args.event_weights
+        );
+    }
     if args.ngram == 0 || args.ngram > 64 {
         bail!("--ngram must be between 1 and 64, got {}", args.ngram);
     }
@@ -73,6 +81,12 @@ pub fn pipeline(args: &ClusterArgs) -> Result<Pipeline> {
         },
         events: (!args.no_events).then_some(EventParams {
             threshold: args.event_threshold,
+            weights: Weights {
+                terms: args.event_weights[0],
+                names: args.event_weights[1],
+                anchors: args.event_weights[2],
+            },
+            ..EventParams::default()
         }),
         keep: match args.keep {
             KeepArg::Longest => Keep::Longest,
@@ -107,7 +121,7 @@ mod tests {
         let p = parse(&[]).unwrap();
         assert_eq!((p.neardup.bands, p.neardup.rows), (30, 4));
         assert!(p.clean);
-        assert_eq!(p.events, Some(EventParams { threshold: 0.18 }));
+        assert_eq!(p.events, Some(EventParams::default()));
     }
 
     #[test]
@@ -119,5 +133,9 @@ mod tests {
             .to_string();
         assert!(err.starts_with("--bands 40 × --rows 4 must be"), "{err}");
         assert!(parse(&["--ngram", "0"]).is_err());
+        let err = parse(&["--event-weights", "0,0,0"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("--event-weights must be"), "{err}");
     }
 }

@@ -64,8 +64,10 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progres
             progress.start("events", n);
             let docs: Vec<EventDoc> = (0..articles.len())
                 .map(|i| EventDoc {
+                    id: &articles[i].id,
                     title: titles[i].as_deref(),
                     text: texts[i],
+                    raw: &articles[i].text,
                     date: articles[i].date.as_deref(),
                 })
                 .collect();

@@ -2,6 +2,7 @@
 //! `dedup` binary in a temporary directory.
 
 mod clean;
+mod events;
 mod inputs;
 mod neardup;
 mod output;

@@ -104,13 +104,27 @@ fn write_unique_never_writes_over_or_into_an_input() {
 
 #[test]
 fn fail_on_events_flags_any_cluster_of_several_articles() {
-    let dir = corpus_with_a_copy();
-    let (code, _, _) = run(dir.dedup().args(["--fail-on-events", "in"]));
-    assert_eq!(code, 1);
-    let (code, _, _) = run(dir
-        .dedup()
-        .args(["--fail-on-events", "in/a.txt", "in/c.txt"]));
-    assert_eq!(code, 0);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, _, stderr) = run(crate::util::dedup(root).args([
+        "--fail-on-events",
+        "fixtures/tram-haversteadgazette.txt",
+        "fixtures/tram-metroweekly.txt",
+        "fixtures/quake-coastalherald.txt",
+    ]));
+    assert_eq!(
+        code, 1,
+        "two reports of the tram vote are one event: {stderr}"
+    );
+    assert!(
+        stderr.contains("3 articles, 2 clusters (1 with more than one article)"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(crate::util::dedup(root).args([
+        "--fail-on-events",
+        "fixtures/tram-metroweekly.txt",
+        "fixtures/quake-coastalherald.txt",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
 }
 
 #[test]

@@ -1,22 +1,102 @@
 //! Stage 4, events: articles that report the same story in different words.
 //!
-//! (Placeholder until event clustering lands: each near-duplicate group is
-//! one event and every other article is an event of its own.)
+//! Input: every article's title, cleaned text and date ([`EventDoc`]) and the
+//! near-duplicate groups. Output: [`Event`]s, a partition of the corpus in
+//! which every near-duplicate group lies inside one event.
+//!
+//! The stage, a file for each step:
+//! 1. **nodes**: each near-duplicate group counts once, through its longest
+//!    member (its date is the earliest of its members'); every other article
+//!    is a node of its own.
+//! 2. [`features`]: per node, its language, content [`terms`] (title and lead
+//!    weighted up), [`names`] (capitalised runs, acronyms), [`anchors`]
+//!    (numbers, dates, times) and publication date ([`dates`]: metadata, else
+//!    a dateline). In parallel.
+//! 3. [`vectors`]: TF-IDF over the corpus blended with a built-in
+//!    [`background`] table, unit length.
+//! 4. [`candidates`]: pairs sharing one of their top terms or names in an
+//!    inverted index, scored by [`score`] (terms, names, anchors, damped by
+//!    time apart). In parallel; never all pairs.
+//! 5. [`linkage`]: average-link agglomeration down to the threshold, damped
+//!    by the time between clusters, with guards that keep two tight stories
+//!    of one kind, or a lone same-topic article, from merging.
+//!
+//! [`explain()`] takes one pair's score apart.
+//!
+//! Invariants: the result depends on the articles (ids, texts, dates) and
+//! the parameters only: not on input order, not on the number of threads.
+
+pub mod anchors;
+pub mod background;
+pub mod candidates;
+pub mod dates;
+pub mod explain;
+pub mod features;
+pub mod linkage;
+pub mod names;
+pub mod score;
+pub mod terms;
+pub mod vectors;
+
+use rayon::prelude::*;
 
 use crate::neardup::Group;
+pub use explain::{explain, Explanation};
+pub use score::{Breakdown, Weights};
+
+/// Average-link closeness at which event clusters stop merging (tuned on
+/// the ECB+ train split with the fixtures as a constraint; see
+/// `scripts/eval-events.sh`).
+pub const DEFAULT_THRESHOLD: f64 = 0.10;
+
+/// Channel weights (tuned with [`DEFAULT_THRESHOLD`]).
+pub const DEFAULT_WEIGHTS: Weights = Weights {
+    terms: 0.5,
+    names: 0.3,
+    anchors: 0.3,
+};
+
+/// Two established clusters merge only at this share of their cohesion.
+pub const DEFAULT_COHESION_RATIO: f64 = 0.5;
+
+/// A small cluster or lone article joins only at this share of the cohesion.
+pub const DEFAULT_JOIN_RATIO: f64 = 0.5;
 
 /// Parameters of event clustering.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventParams {
     /// Average-link similarity at which clusters stop merging.
     pub threshold: f64,
+    /// Weights of the terms, names and anchors channels in a pair score.
+    pub weights: Weights,
+    /// See [`linkage::Linkage::cohesion_ratio`].
+    pub cohesion_ratio: f64,
+    /// See [`linkage::Linkage::join_ratio`].
+    pub join_ratio: f64,
+}
+
+impl Default for EventParams {
+    fn default() -> Self {
+        EventParams {
+            threshold: DEFAULT_THRESHOLD,
+            weights: DEFAULT_WEIGHTS,
+            cohesion_ratio: DEFAULT_COHESION_RATIO,
+            join_ratio: DEFAULT_JOIN_RATIO,
+        }
+    }
 }
 
 /// The text-side view of an article the event stage needs.
 #[derive(Debug, Clone, Copy)]
 pub struct EventDoc<'a> {
+    /// Unique in the corpus; breaks ties, so that input order never matters.
+    pub id: &'a str,
     pub title: Option<&'a str>,
+    /// The cleaned text the features come from.
     pub text: &'a str,
+    /// The text as read: its dateline is furniture to the cleaner but the
+    /// best date an article without metadata has.
+    pub raw: &'a str,
     pub date: Option<&'a str>,
 }
 
@@ -28,10 +108,127 @@ pub struct Event {
     pub scores: Vec<Option<f64>>,
 }
 
+/// The units clustered: near-duplicate groups (counted once) and lone articles.
+struct Nodes {
+    /// Corpus indices of each node's articles, sorted.
+    members: Vec<Vec<usize>>,
+    /// The article that speaks for each node: the longest, ties to the smallest id.
+    speaker: Vec<usize>,
+}
+
+impl Nodes {
+    fn new(docs: &[EventDoc], groups: &[Group]) -> Nodes {
+        let mut grouped = vec![false; docs.len()];
+        let mut members: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
+        for g in groups {
+            g.members.iter().for_each(|&m| grouped[m] = true);
+            let mut m = g.members.clone();
+            m.sort_unstable();
+            members.push(m);
+        }
+        members.extend((0..docs.len()).filter(|&i| !grouped[i]).map(|i| vec![i]));
+        let speaker = members
+            .iter()
+            .map(|m| {
+                *m.iter()
+                    .min_by(|&&x, &&y| {
+                        docs[y]
+                            .text
+                            .len()
+                            .cmp(&docs[x].text.len())
+                            .then_with(|| docs[x].id.cmp(docs[y].id))
+                    })
+                    .expect("a node has members")
+            })
+            .collect();
+        Nodes { members, speaker }
+    }
+
+    /// Each node's place when nodes are ordered by their smallest article id.
+    fn ranks(&self, docs: &[EventDoc]) -> Vec<u32> {
+        let first_id = |n: usize| self.members[n].iter().map(|&m| docs[m].id).min();
+        let mut order: Vec<usize> = (0..self.members.len()).collect();
+        order.sort_by(|&x, &y| first_id(x).cmp(&first_id(y)));
+        let mut rank = vec![0; order.len()];
+        for (r, &n) in order.iter().enumerate() {
+            rank[n] = r as u32;
+        }
+        rank
+    }
+}
+
 /// Event clusters over `docs`; every near-duplicate group lies inside one
 /// event, and every article is in exactly one event.
-pub fn cluster(docs: &[EventDoc], groups: &[Group], _params: &EventParams) -> Vec<Event> {
-    groups_only(docs.len(), groups)
+pub fn cluster(docs: &[EventDoc], groups: &[Group], params: &EventParams) -> Vec<Event> {
+    let nodes = Nodes::new(docs, groups);
+    let mut features: Vec<features::Features> = nodes
+        .speaker
+        .par_iter()
+        .map(|&s| features::extract(&docs[s]))
+        .collect();
+    for (f, members) in features.iter_mut().zip(&nodes.members) {
+        if members.len() > 1 {
+            f.date = members
+                .iter()
+                .filter_map(|&m| dates::published(docs[m].date, docs[m].raw))
+                .min();
+        }
+    }
+    let vectors = vectors::build(&features, background::builtin());
+    let edges = candidates::edges(&vectors, &params.weights);
+    let rank = nodes.ranks(docs);
+    let node_dates: Vec<Option<dates::Day>> = vectors.iter().map(|v| v.date).collect();
+    let rules = linkage::Linkage {
+        threshold: params.threshold,
+        cohesion_ratio: params.cohesion_ratio,
+        join_ratio: params.join_ratio,
+    };
+    let label = linkage::average_link(vectors.len(), &edges, &rank, &node_dates, &rules);
+
+    // Each node's mean score to the other nodes of its event, summed in rank
+    // order so the value never depends on node numbering.
+    let mut inside: Vec<(u32, u32, f64)> = Vec::new();
+    for e in edges
+        .iter()
+        .filter(|e| label[e.a as usize] == label[e.b as usize])
+    {
+        inside.push((e.a, rank[e.b as usize], e.score));
+        inside.push((e.b, rank[e.a as usize], e.score));
+    }
+    inside.sort_unstable_by_key(|&(n, r, _)| (n, r));
+    let mut sums = vec![0.0f64; vectors.len()];
+    for (n, _, s) in inside {
+        sums[n as usize] += s;
+    }
+    let mut size = vec![0usize; vectors.len()];
+    let mut by_label: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+    for (n, &l) in label.iter().enumerate() {
+        by_label.entry(l).or_default().push(n);
+    }
+    for event_nodes in by_label.values() {
+        for &n in event_nodes {
+            size[n] = event_nodes.len();
+        }
+    }
+    let mut events: Vec<Event> = by_label
+        .values()
+        .map(|event_nodes| {
+            let mut members: Vec<(usize, Option<f64>)> = event_nodes
+                .iter()
+                .flat_map(|&n| {
+                    let score = (size[n] > 1).then(|| sums[n] / (size[n] - 1) as f64);
+                    nodes.members[n].iter().map(move |&m| (m, score))
+                })
+                .collect();
+            members.sort_unstable_by_key(|&(m, _)| m);
+            Event {
+                members: members.iter().map(|&(m, _)| m).collect(),
+                scores: members.iter().map(|&(_, s)| s).collect(),
+            }
+        })
+        .collect();
+    events.sort_unstable_by_key(|e| e.members[0]);
+    events
 }
 
 /// Events that are exactly the near-duplicate groups (`--no-events`).
@@ -52,4 +249,89 @@ pub fn groups_only(n: usize, groups: &[Group]) -> Vec<Event> {
         scores: vec![None],
     }));
     events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::guess_title;
+
+    /// The fixtures, as the pipeline would see them uncleaned.
+    fn fixtures() -> Vec<(String, String, Option<String>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let title = guess_title(&text);
+                let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+                (stem, text, title)
+            })
+            .collect()
+    }
+
+    fn event_of(events: &[Event], member: usize) -> usize {
+        events
+            .iter()
+            .position(|e| e.members.contains(&member))
+            .unwrap()
+    }
+
+    #[test]
+    fn the_seeds_hold_together_whether_or_not_the_copy_is_grouped() {
+        let files = fixtures();
+        let docs: Vec<EventDoc> = files
+            .iter()
+            .map(|(id, text, title)| EventDoc {
+                id,
+                title: title.as_deref(),
+                text,
+                raw: text,
+                date: None,
+            })
+            .collect();
+        let at = |prefix: &str| files.iter().position(|f| f.0.starts_with(prefix)).unwrap();
+        let (wire, copy) = (at("wire-"), at("syndicated-"));
+        // The near-duplicate stage groups the syndicated copy with its
+        // original; the event stage then counts them once.
+        let grouped = [Group {
+            members: vec![wire.min(copy), wire.max(copy)],
+            pairs: Vec::new(),
+        }];
+        for groups in [&[][..], &grouped[..]] {
+            let events = cluster(&docs, groups, &EventParams::default());
+            let seeds = event_of(&events, wire);
+            let members: Vec<&str> = events[seeds]
+                .members
+                .iter()
+                .map(|&m| files[m].0.as_str())
+                .collect();
+            assert_eq!(members.len(), 6, "{members:?}");
+            for outsider in ["ukraine-", "videocall-"] {
+                assert_ne!(event_of(&events, at(outsider)), seeds, "{outsider} joined");
+            }
+            // Scores: mean similarity to the other nodes of the event.
+            assert!(events[seeds]
+                .scores
+                .iter()
+                .all(|s| s.is_some_and(|s| s > 0.2)));
+        }
+    }
+
+    #[test]
+    fn groups_only_keeps_copies_together_and_the_rest_alone() {
+        let groups = [Group {
+            members: vec![1, 3],
+            pairs: Vec::new(),
+        }];
+        let events = groups_only(4, &groups);
+        assert_eq!(events.len(), 3);
+        assert_eq!(events[0].members, [1, 3]);
+    }
 }

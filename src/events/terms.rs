@@ -1,0 +1,180 @@
+//! Content terms: the words that say what a story is about.
+//!
+//! Input: an article's text, its title and its stopword list. Output: each
+//! content term with its weighted count, sorted by term. A word counts 1 in
+//! the body, [`LEAD_WEIGHT`] in the lead (the first [`LEAD_WORDS`] words
+//! after the title) and [`TITLE_WEIGHT`] in the title.
+//!
+//! Invariants: a term is lowercase, at least three characters, holds a
+//! letter, is not a stopword, has no possessive `'s` and no dots (`U.S.` →
+//! `us`); English terms lose a plural `s` (Harman's S-stemmer), so that
+//! "earthquakes" meets "earthquake". The background table is keyed by these
+//! same terms (see `background.rs`).
+
+use std::collections::HashMap;
+
+use crate::stopwords::Stopwords;
+use crate::tokenize;
+
+/// Weight of a word in the title.
+pub const TITLE_WEIGHT: f32 = 2.0;
+/// Weight of a word in the lead.
+pub const LEAD_WEIGHT: f32 = 1.5;
+/// Words after the title that make the lead.
+pub const LEAD_WORDS: usize = 60;
+/// A title is looked for this far into the text (bytes).
+const TITLE_SEARCH: usize = 4096;
+
+/// `word` lowercased, without a possessive ending and without dots.
+pub fn fold(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let base = lower
+        .strip_suffix("'s")
+        .or_else(|| lower.strip_suffix("’s"))
+        .unwrap_or(&lower);
+    base.chars().filter(|&c| c != '.').collect()
+}
+
+/// The content term of `word`, or `None` for a stopword, a number or a word
+/// too short to mean much.
+pub fn term(word: &str, stop: &Stopwords) -> Option<String> {
+    let folded = fold(word);
+    let content =
+        |w: &str| w.chars().count() >= 3 && w.chars().any(char::is_alphabetic) && !stop.contains(w);
+    if !content(&folded) || stop.contains(&word.to_lowercase()) {
+        return None;
+    }
+    if stop.language != "en" {
+        return Some(folded);
+    }
+    // The stem must pass too: "others" is no stopword but "other" is, and
+    // "1950s" is a word but "1950" a number.
+    let stem = s_stem(&folded);
+    content(&stem).then(|| stem.into_owned())
+}
+
+/// Harman's S-stemmer (1991): `-ies` → `-y`, `-es` → `-e`, `-s` → ``, with
+/// the exceptions that keep "bus", "glass" and "toes" intact.
+pub fn s_stem(word: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if let Some(stem) = word.strip_suffix("ies") {
+        if !stem.ends_with(['e', 'a']) && stem.chars().count() >= 2 {
+            return Cow::Owned(format!("{stem}y"));
+        }
+        return Cow::Borrowed(word);
+    }
+    if let Some(stem) = word.strip_suffix("es") {
+        if !stem.ends_with(['a', 'e', 'o']) {
+            return Cow::Owned(format!("{stem}e"));
+        }
+        return Cow::Borrowed(word);
+    }
+    match word.strip_suffix('s') {
+        Some(stem) if !stem.ends_with(['u', 's']) && stem.chars().count() >= 3 => {
+            Cow::Borrowed(stem)
+        }
+        _ => Cow::Borrowed(word),
+    }
+}
+
+/// The weighted content terms of an article, sorted by term.
+pub fn terms(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, f32)> {
+    let mut counts: HashMap<String, f32> = HashMap::new();
+    let mut add = |word: &str, weight: f32| {
+        if let Some(t) = term(word, stop) {
+            *counts.entry(t).or_default() += weight;
+        }
+    };
+    let head = &text[..floor_char_boundary(text, TITLE_SEARCH)];
+    let title_span = title
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .and_then(|t| head.find(t).map(|at| (at, at + t.len())));
+    match (title, title_span) {
+        // The title is in the text: its words count once more.
+        (Some(title), Some(_)) => tokenize::words(title).for_each(|w| add(w, TITLE_WEIGHT - 1.0)),
+        (Some(title), None) => tokenize::words(title).for_each(|w| add(w, TITLE_WEIGHT)),
+        _ => {}
+    }
+    let lead_from = title_span.map_or(0, |(_, end)| end);
+    let mut lead_left = LEAD_WORDS;
+    for (at, word) in unicode_segmentation::UnicodeSegmentation::unicode_word_indices(text) {
+        let weight = if at >= lead_from && lead_left > 0 {
+            lead_left -= 1;
+            LEAD_WEIGHT
+        } else {
+            1.0
+        };
+        add(word, weight);
+    }
+    let mut terms: Vec<(String, f32)> = counts.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    terms
+}
+
+/// The largest char boundary of `s` at or below `at`.
+pub fn floor_char_boundary(s: &str, at: usize) -> usize {
+    if at >= s.len() {
+        return s.len();
+    }
+    (0..=at).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stopwords;
+
+    #[test]
+    fn terms_are_folded_stemmed_content_words() {
+        let en = stopwords::for_language("en");
+        assert_eq!(term("Putin's", en).as_deref(), Some("putin"));
+        assert_eq!(term("U.S.", en), None, "two letters");
+        assert_eq!(term("earthquakes", en).as_deref(), Some("earthquake"));
+        assert_eq!(term("the", en), None);
+        assert_eq!(term("100,000", en), None);
+        assert_eq!(term("Casualties", en).as_deref(), Some("casualty"));
+        let de = stopwords::for_language("de");
+        assert_eq!(
+            term("Gespräches", de).as_deref(),
+            Some("gespräches"),
+            "no English stemming"
+        );
+    }
+
+    #[test]
+    fn s_stemmer_keeps_its_exceptions() {
+        for (word, stem) in [
+            ("troops", "troop"),
+            ("policies", "policy"),
+            ("houses", "house"),
+            ("toes", "toes"),
+            ("bus", "bus"),
+            ("glass", "glass"),
+            ("news", "new"),
+            ("gas", "gas"),
+        ] {
+            assert_eq!(s_stem(word), stem, "{word}");
+        }
+    }
+
+    #[test]
+    fn title_and_lead_weigh_more() {
+        let en = stopwords::for_language("en");
+        let body = format!(
+            "Quake hits town\n\nA quake hit the town.{}\nLater, quake.",
+            " Filler words here.".repeat(30)
+        );
+        let got: HashMap<String, f32> = terms(&body, Some("Quake hits town"), en)
+            .into_iter()
+            .collect();
+        // title 2 + lead 1.5 + body 1
+        assert_eq!(got["quake"], 4.5);
+        assert_eq!(got["town"], 3.5);
+        assert_eq!(got["later"], 1.0);
+        // A title that is not in the text counts twice.
+        let got: HashMap<String, f32> =
+            terms("Body only.", Some("Quake"), en).into_iter().collect();
+        assert_eq!(got["quake"], 2.0);
+    }
+}
