@@ -39,14 +39,47 @@ pub fn extract(doc: &EventDoc) -> Features {
         language: stop.language,
         terms: terms::terms(doc.text, doc.title, stop),
         names: names::names(doc.text, doc.title, stop),
-        anchors: anchors::anchors(doc.text),
+        anchors: with_publication_day(anchors::anchors(doc.text), date),
         date,
     }
+}
+
+/// The anchors plus the day the article was published, written as the text
+/// would write it: the cleaner removes a dateline as furniture, but its date
+/// is as much evidence of the event as a date in the body.
+fn with_publication_day(mut anchors: Vec<String>, date: Option<Day>) -> Vec<String> {
+    if let Some(day) = date {
+        let (year, month, day) = dates::civil_from_days(day);
+        anchors.push(format!("d:{}", dates::month_day_key(month, day)));
+        anchors.push(format!("n:{year}"));
+        anchors.sort();
+        anchors.dedup();
+    }
+    anchors
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_publication_day_is_an_anchor_even_when_cleaned_away() {
+        let doc = EventDoc {
+            id: "a",
+            title: None,
+            text: "The council approved the tram line.",
+            raw: "Metro desk | 30 December 2021\n\nThe council approved the tram line.",
+            date: None,
+        };
+        let anchors = extract(&doc).anchors;
+        assert!(anchors.contains(&"n:2021".to_string()), "{anchors:?}");
+        assert!(
+            anchors
+                .iter()
+                .any(|a| a.starts_with("d:") && a.ends_with("-30")),
+            "{anchors:?}"
+        );
+    }
 
     #[test]
     fn reads_every_channel_of_an_article() {
