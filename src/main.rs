@@ -9,11 +9,14 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
 
+use dedup::article::guess_title;
 use dedup::article::Article;
 use dedup::cli::{
     CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
     RunArgs,
 };
+use dedup::events::explain::{Explanation, Shared};
+use dedup::events::{self, EventDoc};
 use dedup::exit::Exit;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
@@ -198,10 +201,39 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
         corpus.articles.iter().map(|a| a.text.clone()).collect()
     };
     let near = explain::near_duplicate(&texts[a], &texts[b], &pipeline.neardup);
+    let event = pipeline.events.as_ref().map(|params| {
+        let titles: Vec<Option<String>> = corpus
+            .articles
+            .iter()
+            .zip(&texts)
+            .map(|(article, text)| article.title.clone().or_else(|| guess_title(text)))
+            .collect();
+        let docs: Vec<EventDoc> = corpus
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, article)| EventDoc {
+                id: &article.id,
+                title: titles[i].as_deref(),
+                text: &texts[i],
+                raw: &article.text,
+                date: article.date.as_deref(),
+            })
+            .collect();
+        (
+            events::explain::explain(&docs, a, b, params),
+            params.threshold,
+        )
+    });
     let mut out = io::stdout().lock();
     match args.format {
         EvalFormat::Json => {
-            let value = serde_json::json!({"a": args.a, "b": args.b, "near_duplicate": near});
+            let value = serde_json::json!({
+                "a": args.a,
+                "b": args.b,
+                "near_duplicate": near,
+                "event": event.as_ref().map(|e| &e.0),
+            });
             serde_json::to_writer_pretty(&mut out, &value)?;
             writeln!(out)?;
         }
@@ -225,10 +257,58 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
                     writeln!(out, "    {line}")?;
                 }
             }
+            if let Some((e, threshold)) = &event {
+                write_event_explanation(&mut out, e, *threshold)?;
+            }
         }
     }
     out.flush()?;
     Ok(Exit::of(!corpus.errors.is_empty(), false))
+}
+
+/// The event channels of one pair, for `dedup explain`.
+fn write_event_explanation(out: &mut dyn Write, e: &Explanation, threshold: f64) -> io::Result<()> {
+    let b = &e.breakdown;
+    writeln!(
+        out,
+        "event pair score: {:.3}  (clusters merge while their average link is ≥ {threshold})",
+        b.total
+    )?;
+    let terms = if b.same_language {
+        format!("{:.3} × {}", b.terms, e.weights.terms)
+    } else {
+        format!("not counted ({} vs {})", e.language_a, e.language_b)
+    };
+    writeln!(out, "  terms   {terms}")?;
+    writeln!(out, "  names   {:.3} × {}", b.names, e.weights.names)?;
+    writeln!(out, "  anchors {:.3} × {}", b.anchors, e.weights.anchors)?;
+    let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "undated".into());
+    writeln!(
+        out,
+        "  time    {:.3}  ({} / {})",
+        b.time,
+        date(&e.date_a),
+        date(&e.date_b)
+    )?;
+    let keys = |shared: &[Shared]| {
+        shared
+            .iter()
+            .map(|s| s.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (label, list) in [
+        ("shared terms", keys(&e.shared_terms)),
+        ("shared names", keys(&e.shared_names)),
+        ("shared anchors", e.shared_anchors.join(", ")),
+    ] {
+        if !list.is_empty() {
+            for (i, line) in wrap(&format!("{label}: {list}"), 76).iter().enumerate() {
+                writeln!(out, "{}{line}", if i == 0 { "  " } else { "      " })?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `text` in quotes, cut to `max` characters.

@@ -25,14 +25,14 @@ use super::{background, EventDoc, EventParams};
 pub const SHARED_SHOWN: usize = 10;
 
 /// A key both articles have, and what it added to its channel's cosine.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Shared {
     pub key: String,
     pub contribution: f64,
 }
 
 /// A pair score, taken apart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Explanation {
     pub breakdown: Breakdown,
     pub weights: Weights,

@@ -23,7 +23,7 @@ use super::vectors::Node;
 pub const TIME_SCALE_DAYS: f64 = 7.0;
 
 /// Weights of the three channels.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Weights {
     pub terms: f64,
     pub names: f64,
@@ -31,7 +31,7 @@ pub struct Weights {
 }
 
 /// A pair's score with its parts.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Breakdown {
     /// Cosine of the TF-IDF content-term vectors.
     pub terms: f64,
