@@ -59,10 +59,13 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()
 
 fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
     let title = cluster.title.as_deref().unwrap_or("(untitled)");
-    let heading = fit(&format!(
-        "{}. {title}  [{} articles]",
-        cluster.id, cluster.size
-    ));
+    // The count matters more than the end of a long title: cut the title.
+    let (number, count) = (
+        format!("{}. ", cluster.id),
+        format!("  [{} articles]", cluster.size),
+    );
+    let room = WIDTH.saturating_sub(number.chars().count() + count.chars().count());
+    let heading = format!("{number}{}{count}", fit_to(title, room));
     writeln!(out, "{}", paint.wrap("1", &heading))?;
     for member in &cluster.members {
         let group = member
@@ -96,10 +99,14 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Re
 
 /// Cuts a line to the terminal width, marking the cut.
 fn fit(line: &str) -> String {
-    if line.chars().count() <= WIDTH {
+    fit_to(line, WIDTH)
+}
+
+fn fit_to(line: &str, width: usize) -> String {
+    if line.chars().count() <= width {
         return line.trim_end().to_string();
     }
-    let mut cut: String = line.chars().take(WIDTH - 1).collect();
+    let mut cut: String = line.chars().take(width.saturating_sub(1)).collect();
     cut.push('…');
     cut
 }
