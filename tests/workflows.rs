@@ -222,3 +222,46 @@ fn explain_shows_the_passage_a_syndicated_copy_shares() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_unique_fixtures_lose_only_the_copy_and_pass_the_check() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Dir::new();
+    let unique = out.path().join("unique");
+    let mut fixtures: Vec<String> = std::fs::read_dir(root.join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".txt"))
+        .map(|n| format!("fixtures/{n}"))
+        .collect();
+    fixtures.sort();
+    let (code, stdout, stderr) = run(crate::util::dedup(root)
+        .args([
+            "--format",
+            "jsonl",
+            "--fail-on-duplicates",
+            "--write-unique",
+        ])
+        .arg(&unique)
+        .args(&fixtures));
+    assert_eq!(code, 1, "the fixtures hold a syndicated copy: {stderr}");
+    let removed: Vec<String> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| !v["duplicate_of"].is_null())
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(removed.len(), 1, "{stdout}");
+    let mut written = walk(&unique);
+    written.sort();
+    let kept: Vec<String> = fixtures
+        .iter()
+        .filter(|f| !removed.contains(f))
+        .cloned()
+        .collect();
+    assert_eq!(written, kept, "every article that is not a copy is written");
+    let (code, _, stderr) =
+        run(crate::util::dedup(out.path()).args(["--fail-on-duplicates", "unique"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("0 near-duplicate groups"), "{stderr}");
+}
