@@ -4,9 +4,8 @@
 //! stories each stay out of it, in their own clusters.
 
 use std::collections::HashMap;
-use std::path::Path;
 
-use crate::util::{dedup, run};
+use crate::util::{dedup, fixture_paths, run};
 
 const SEEDS: [&str; 6] = [
     "moscowtimes-putin-effective-dialogue",
@@ -17,24 +16,12 @@ const SEEDS: [&str; 6] = [
     "syndicated-putin-biden-discuss-tensions",
 ];
 
-fn fixture_files() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".txt"))
-        .map(|n| format!("fixtures/{n}"))
-        .collect();
-    names.sort();
-    names
-}
-
 /// Cluster number of each fixture, keyed by file stem.
 fn clusters_of_fixtures(extra: &[&str]) -> HashMap<String, u64> {
     let (code, stdout, stderr) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref())
         .args(["--format", "jsonl"])
         .args(extra)
-        .args(fixture_files()));
+        .args(fixture_paths()));
     assert_eq!(code, 0, "{stderr}");
     stdout
         .lines()
@@ -90,7 +77,7 @@ fn the_seeds_and_their_copy_are_one_event_and_nothing_else_is() {
 fn eval_scores_the_fixtures_perfectly() {
     let (code, stdout, stderr) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref())
         .args(["eval", "--format", "json", "--gold", "fixtures/gold.jsonl"])
-        .args(fixture_files()));
+        .args(fixture_paths()));
     assert_eq!(code, 0, "{stderr}");
     let scores: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(scores["articles"], 16);

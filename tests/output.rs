@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::util::{article, dedup, fixtures, jsonl_ids, run, Dir};
+use crate::util::{article, dedup, fixture_paths, jsonl_ids, run, Dir};
 
 // The `dedup/1` shape, written out independently of the crate's own types:
 // a field added, renamed or removed in the output fails these tests, so the
@@ -111,18 +111,6 @@ struct Line {
     duplicate_of: Option<String>,
 }
 
-/// The fixture articles as a user names them from the project root.
-fn fixture_args() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".txt"))
-        .map(|n| format!("fixtures/{n}"))
-        .collect();
-    names.sort();
-    names
-}
-
 fn json_report(args: &[String]) -> (i32, Report) {
     let (code, stdout, stderr) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref())
         .args(["--format", "json"])
@@ -134,7 +122,7 @@ fn json_report(args: &[String]) -> (i32, Report) {
 
 #[test]
 fn json_of_the_fixtures_follows_the_schema_with_every_article_once() {
-    let args = fixture_args();
+    let args = fixture_paths();
     assert!(args.len() >= 10, "fixtures: {args:?}");
     let (code, report) = json_report(&args);
     assert_eq!(code, 0);
@@ -179,7 +167,7 @@ fn json_of_the_fixtures_follows_the_schema_with_every_article_once() {
 
 #[test]
 fn output_does_not_depend_on_input_order() {
-    let args = fixture_args();
+    let args = fixture_paths();
     let mut reversed = args.clone();
     reversed.reverse();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -190,7 +178,7 @@ fn output_does_not_depend_on_input_order() {
 
 #[test]
 fn jsonl_gives_one_line_per_article() {
-    let args = fixture_args();
+    let args = fixture_paths();
     let (code, stdout, _) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref())
         .args(["--format", "jsonl"])
         .args(&args));
@@ -276,7 +264,7 @@ fn errors_appear_in_the_json_report() {
 
 #[test]
 fn text_report_fits_80_columns_and_summarises_on_stderr() {
-    let args = fixture_args();
+    let args = fixture_paths();
     let (code, stdout, stderr) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref()).args(&args));
     assert_eq!(code, 0);
     for line in stdout.lines() {

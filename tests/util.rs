@@ -45,6 +45,18 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// The fixture articles as a user names them from the project root, sorted.
+pub fn fixture_paths() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".txt"))
+        .map(|n| format!("fixtures/{n}"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// A short, ordinary article about `topic`.
 pub fn article(topic: &str) -> String {
     format!(

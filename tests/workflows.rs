@@ -228,13 +228,7 @@ fn the_unique_fixtures_lose_only_the_copy_and_pass_the_check() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = Dir::new();
     let unique = out.path().join("unique");
-    let mut fixtures: Vec<String> = std::fs::read_dir(root.join("fixtures"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".txt"))
-        .map(|n| format!("fixtures/{n}"))
-        .collect();
-    fixtures.sort();
+    let fixtures = crate::util::fixture_paths();
     let (code, stdout, stderr) = run(crate::util::dedup(root)
         .args([
             "--format",

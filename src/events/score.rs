@@ -16,6 +16,7 @@
 
 use super::dates::Day;
 use super::vectors::Node;
+use crate::neardup::verify::overlap;
 
 /// Spread of the time factor in days: 3 days apart → 0.91, a week → 0.61,
 /// two weeks → 0.14, three weeks → 0.01. (Miranda et al. use 3 days; ECB+
@@ -68,18 +69,7 @@ pub fn cosine(a: &[(u64, f32)], b: &[(u64, f32)]) -> f64 {
 
 /// Jaccard similarity of two sorted sets; 0 when both are empty.
 pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let shared = overlap(a, b);
     let union = a.len() + b.len() - shared;
     if union == 0 {
         0.0
