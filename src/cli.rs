@@ -4,6 +4,17 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
+Examples:
+  dedup fixtures/*.txt                          cluster a folder's articles, for people
+  dedup --format json corpus.jsonl > out.json   the dedup/1 report, for programs
+  dedup --text-field body --id-field url -      JSONL on stdin with other field names
+  dedup --threshold 0.8 --no-events articles/   near-verbatim copies only
+  dedup --fail-on-duplicates articles/          exit 1 when a copy exists (CI)
+  dedup --write-unique unique/ articles/        keep one article per group
+  dedup explain a.txt b.txt                     why two articles match
+  dedup clean --explain page.txt                what the cleaner removes, by rule
+  dedup eval --gold gold.jsonl corpus.jsonl     BCubed, pairwise and ARI scores
+
 Exit codes:
   0  success
   1  a check flag (--fail-on-duplicates, --fail-on-events) was given and found
