@@ -6,6 +6,7 @@ use std::io::BufRead;
 
 use std::fmt;
 
+use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
@@ -35,42 +36,80 @@ impl Default for Fields {
     }
 }
 
+/// Lines parsed together, in parallel: enough to keep the threads busy,
+/// few enough (about 15 MB of news) to bound the memory held.
+const BATCH: usize = 4096;
+
 pub(super) fn read(
     mut reader: impl BufRead,
     name: &str,
     options: &ReadOptions,
     corpus: &mut Corpus,
 ) {
-    let mut buf = Vec::new();
+    // Lines are read in order and parsed a batch at a time in parallel;
+    // each line's outcome is a corpus of its own, appended in line order,
+    // so the result does not depend on the threads.
+    let mut batch: Vec<(usize, Result<Vec<u8>, Problem>)> = Vec::with_capacity(BATCH);
     for number in 1.. {
-        let origin = format!("{name}:{number}");
-        buf.clear();
+        let mut buf = Vec::new();
         match read_line(&mut reader, &mut buf, options.max_bytes) {
             Ok(Line::End) => break,
-            Ok(Line::TooLarge(size)) => corpus.error(
-                origin,
-                Problem::TooLarge {
+            Ok(Line::TooLarge(size)) => batch.push((
+                number,
+                Err(Problem::TooLarge {
                     size,
                     limit: options.max_bytes,
-                },
-            ),
-            Ok(Line::Read) => {
-                if buf.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let Some(line) = decode(&buf, &origin, corpus) else {
-                    continue;
-                };
-                match parse(&line, &origin, &options.fields) {
-                    Ok(article) => corpus.articles.push(article),
-                    Err(problem) => corpus.error(origin, problem),
-                }
-            }
+                }),
+            )),
+            Ok(Line::Read) => batch.push((number, Ok(buf))),
             Err(e) => {
-                corpus.error(origin, Problem::Unreadable(e.to_string()));
+                parse_batch(&mut batch, name, options, corpus);
+                corpus.error(
+                    format!("{name}:{number}"),
+                    Problem::Unreadable(e.to_string()),
+                );
                 break;
             }
         }
+        if batch.len() == BATCH {
+            parse_batch(&mut batch, name, options, corpus);
+        }
+    }
+    parse_batch(&mut batch, name, options, corpus);
+}
+
+/// Parses and empties `batch`, appending its articles, errors and warnings
+/// to `corpus` in line order.
+fn parse_batch(
+    batch: &mut Vec<(usize, Result<Vec<u8>, Problem>)>,
+    name: &str,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+) {
+    let parsed: Vec<Corpus> = batch
+        .par_drain(..)
+        .map(|(number, line)| {
+            let origin = format!("{name}:{number}");
+            let mut lines = Corpus::default();
+            match line {
+                Err(problem) => lines.error(origin, problem),
+                Ok(buf) if buf.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(buf) => {
+                    if let Some(line) = decode(&buf, &origin, &mut lines) {
+                        match parse(&line, &origin, &options.fields) {
+                            Ok(article) => lines.articles.push(article),
+                            Err(problem) => lines.error(origin, problem),
+                        }
+                    }
+                }
+            }
+            lines
+        })
+        .collect();
+    for lines in parsed {
+        corpus.articles.extend(lines.articles);
+        corpus.errors.extend(lines.errors);
+        corpus.warnings.extend(lines.warnings);
     }
 }
 
