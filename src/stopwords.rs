@@ -105,13 +105,13 @@ pub fn detect<'a>(lowercase_words: impl IntoIterator<Item = &'a str>) -> &'stati
     let lists = all();
     let mut hits = vec![0usize; lists.len()];
     let table = &self::lists().table;
-    for word in lowercase_words {
+    lowercase_words.into_iter().for_each(|word| {
         if let Some(&bits) = table.get(word) {
             for (i, hit) in hits.iter_mut().enumerate() {
                 *hit += usize::from(bits >> i & 1);
             }
         }
-    }
+    });
     // `max_by_key` keeps the last maximum; scan in reverse so the earlier
     // (English first) list wins ties.
     let best = (0..lists.len()).rev().max_by_key(|&i| hits[i]).unwrap_or(0);

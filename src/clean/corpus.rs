@@ -119,7 +119,22 @@ fn normalise<'b>(text: &str, buffer: &'b mut String) -> &'b str {
     buffer.clear();
     let mut space = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii() {
+            // The same tests as below, without the Unicode tables.
+            if c.is_ascii_alphanumeric() {
+                if space && !buffer.is_empty() {
+                    buffer.push(' ');
+                }
+                space = false;
+                buffer.push(if c.is_ascii_digit() {
+                    '0'
+                } else {
+                    c.to_ascii_lowercase()
+                });
+            } else if c.is_whitespace() {
+                space = true;
+            }
+        } else if c.is_alphanumeric() {
             if space && !buffer.is_empty() {
                 buffer.push(' ');
             }
