@@ -5,6 +5,7 @@
 use std::io::BufRead;
 
 use std::fmt;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -46,70 +47,77 @@ pub(super) fn read(
     options: &ReadOptions,
     corpus: &mut Corpus,
 ) {
-    // Lines are read in order and parsed a batch at a time in parallel;
-    // each line's outcome is a corpus of its own, appended in line order,
-    // so the result does not depend on the threads.
-    let mut batch: Vec<(usize, Result<Vec<u8>, Problem>)> = Vec::with_capacity(BATCH);
+    // Lines are read in order into one buffer, reused from batch to batch,
+    // and parsed a batch at a time in parallel; each line's outcome is a
+    // corpus of its own, appended in line order, so the result does not
+    // depend on the threads.
+    let mut buf = Vec::new();
+    let mut lines: Vec<(usize, Result<Range<usize>, Problem>)> = Vec::with_capacity(BATCH);
     for number in 1.. {
-        let mut buf = Vec::new();
+        let start = buf.len();
         match read_line(&mut reader, &mut buf, options.max_bytes) {
             Ok(Line::End) => break,
-            Ok(Line::TooLarge(size)) => batch.push((
-                number,
-                Err(Problem::TooLarge {
-                    size,
-                    limit: options.max_bytes,
-                }),
-            )),
-            Ok(Line::Read) => batch.push((number, Ok(buf))),
+            Ok(Line::TooLarge(size)) => {
+                buf.truncate(start);
+                lines.push((
+                    number,
+                    Err(Problem::TooLarge {
+                        size,
+                        limit: options.max_bytes,
+                    }),
+                ));
+            }
+            Ok(Line::Read) => lines.push((number, Ok(start..buf.len()))),
             Err(e) => {
-                parse_batch(&mut batch, name, options, corpus);
+                parse_batch(&buf, &mut lines, name, options, corpus);
                 corpus.error(
                     format!("{name}:{number}"),
                     Problem::Unreadable(e.to_string()),
                 );
-                break;
+                return;
             }
         }
-        if batch.len() == BATCH {
-            parse_batch(&mut batch, name, options, corpus);
+        if lines.len() == BATCH {
+            parse_batch(&buf, &mut lines, name, options, corpus);
+            buf.clear();
         }
     }
-    parse_batch(&mut batch, name, options, corpus);
+    parse_batch(&buf, &mut lines, name, options, corpus);
 }
 
-/// Parses and empties `batch`, appending its articles, errors and warnings
-/// to `corpus` in line order.
+/// Parses and empties `lines` (spans of `buf`), appending their articles,
+/// errors and warnings to `corpus` in line order.
 fn parse_batch(
-    batch: &mut Vec<(usize, Result<Vec<u8>, Problem>)>,
+    buf: &[u8],
+    lines: &mut Vec<(usize, Result<Range<usize>, Problem>)>,
     name: &str,
     options: &ReadOptions,
     corpus: &mut Corpus,
 ) {
-    let parsed: Vec<Corpus> = batch
+    let parsed: Vec<Corpus> = lines
         .par_drain(..)
         .map(|(number, line)| {
             let origin = format!("{name}:{number}");
-            let mut lines = Corpus::default();
-            match line {
-                Err(problem) => lines.error(origin, problem),
-                Ok(buf) if buf.iter().all(u8::is_ascii_whitespace) => {}
-                Ok(buf) => {
-                    if let Some(line) = decode(&buf, &origin, &mut lines) {
+            let mut outcome = Corpus::default();
+            match line.map(|span| &buf[span]) {
+                Err(problem) => outcome.error(origin, problem),
+                Ok(line) if line.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(line) => {
+                    if let Some(line) = decode(line, &origin, &mut outcome) {
                         match parse(&line, &origin, &options.fields) {
-                            Ok(article) => lines.articles.push(article),
-                            Err(problem) => lines.error(origin, problem),
+                            Ok(article) => outcome.articles.push(article),
+                            Err(problem) => outcome.error(origin, problem),
                         }
                     }
                 }
             }
-            lines
+            outcome
         })
         .collect();
-    for lines in parsed {
-        corpus.articles.extend(lines.articles);
-        corpus.errors.extend(lines.errors);
-        corpus.warnings.extend(lines.warnings);
+    for outcome in parsed {
+        corpus.articles.extend(outcome.articles);
+        corpus.errors.extend(outcome.errors);
+        corpus.warnings.extend(outcome.warnings);
     }
 }
 
@@ -119,7 +127,7 @@ enum Line {
     End,
 }
 
-/// One line into `buf` (without its newline), or its size when it is over
+/// One line appended to `buf` (without its newline), or its size when it is over
 /// `limit`, in which case the rest of it is skipped without being kept.
 fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::io::Result<Line> {
     let n = std::io::Read::take(&mut *reader, limit + 1).read_until(b'\n', buf)?;
