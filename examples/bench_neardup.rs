@@ -4,7 +4,8 @@
 //! cargo run --release --example bench_neardup -- 100000
 //! ```
 //! Generates the given number of articles (default 100,000; about 3.7 KB
-//! each, one in ten a copy of another, see `dedup::synth`) in memory, runs
+//! each, events told by several outlets and copies of their reports, see
+//! `dedup::synth`, the generator behind `gencorpus` too) in memory, runs
 //! `find_groups` once with the default parameters on all cores, and prints
 //! articles/s and MB/s. Generation is not timed. On Linux it also prints the
 //! CPU time the stage used, summed over threads: on a machine shared with

@@ -62,7 +62,8 @@ def main():
     for n in sizes:
         out = os.path.join(args.work, f"{n}")
         path = os.path.join(out, "corpus.jsonl")
-        if not os.path.exists(path):
+        # A corpus from an older generator would measure other bytes.
+        if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(gen):
             subprocess.run([gen, "--articles", str(n), "--out", out], check=True)
         corpora[n] = path
 

@@ -6,7 +6,8 @@
 //! hits among an article's words picks it, which costs nothing beyond the
 //! lookups the stages make anyway.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// Languages with a list, as ISO 639-1 codes. NLTK's lists (frequent words,
@@ -20,30 +21,73 @@ pub const DEFAULT_LANGUAGE: &str = "en";
 /// One language's stopwords, lowercase.
 pub struct Stopwords {
     pub language: &'static str,
-    words: HashSet<&'static str>,
+    /// This list's bit in [`Lists::table`].
+    bit: u16,
 }
 
 impl Stopwords {
     pub fn contains(&self, lowercase_word: &str) -> bool {
-        self.words.contains(lowercase_word)
+        lists()
+            .table
+            .get(lowercase_word)
+            .is_some_and(|bits| bits & self.bit != 0)
     }
 }
 
-fn all() -> &'static [Stopwords] {
-    static LISTS: OnceLock<Vec<Stopwords>> = OnceLock::new();
+/// Every list's words in one table, word → the bits of the lists that have
+/// it, so that a word is looked up once however many lists there are.
+struct Lists {
+    table: HashMap<&'static str, u16, BuildHasherDefault<Fnv>>,
+    lists: Vec<Stopwords>,
+}
+
+/// FNV-1a: stopwords are short, and the table's lookups are the cleaner's
+/// hottest hashing (SipHash cost several times more).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
     LISTS.get_or_init(|| {
-        LANGUAGES
+        let mut table: HashMap<&'static str, u16, BuildHasherDefault<Fnv>> = HashMap::default();
+        for (i, &language) in LANGUAGES.iter().enumerate() {
+            for &word in stop_words::lookup(language).expect("every listed language is compiled in")
+            {
+                *table.entry(word).or_default() |= 1 << i;
+            }
+        }
+        let lists = LANGUAGES
             .iter()
-            .map(|&language| Stopwords {
+            .enumerate()
+            .map(|(i, &language)| Stopwords {
                 language,
-                words: stop_words::lookup(language)
-                    .expect("every listed language is compiled in")
-                    .iter()
-                    .copied()
-                    .collect(),
+                bit: 1 << i,
             })
-            .collect()
+            .collect();
+        Lists { table, lists }
     })
+}
+
+fn all() -> &'static [Stopwords] {
+    &lists().lists
 }
 
 /// The stopwords of `language`, or of the default language when there is no list.
@@ -60,11 +104,14 @@ pub fn for_language(language: &str) -> &'static Stopwords {
 pub fn detect<'a>(lowercase_words: impl IntoIterator<Item = &'a str>) -> &'static Stopwords {
     let lists = all();
     let mut hits = vec![0usize; lists.len()];
-    for word in lowercase_words {
-        for (list, hit) in lists.iter().zip(hits.iter_mut()) {
-            *hit += list.contains(word) as usize;
+    let table = &self::lists().table;
+    lowercase_words.into_iter().for_each(|word| {
+        if let Some(&bits) = table.get(word) {
+            for (i, hit) in hits.iter_mut().enumerate() {
+                *hit += usize::from(bits >> i & 1);
+            }
         }
-    }
+    });
     // `max_by_key` keeps the last maximum; scan in reverse so the earlier
     // (English first) list wins ties.
     let best = (0..lists.len()).rev().max_by_key(|&i| hits[i]).unwrap_or(0);

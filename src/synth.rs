@@ -1,21 +1,52 @@
-//! A deterministic, synthetic news corpus for benchmarks and tests.
+//! A deterministic, synthetic news corpus for benchmarks and tests: the one
+//! generator behind `tests/`, `examples/bench_neardup.rs` and
+//! `examples/gencorpus.rs` (which writes it as JSONL with gold labels).
 //!
-//! Input: a corpus size and a seed. Output: article texts of about 3.7 KB,
-//! each with its outlet's header and footer lines (boilerplate shared by every
-//! article of that outlet), a title and paragraphs of Zipf-distributed
-//! pseudo-words. About one article in ten is a copy of an earlier one: a
-//! repost under another outlet, an edit (1–12% of words replaced, which
-//! spans the default Jaccard threshold), the whole body inside an article
-//! twice as long, or its first half as a brief. Invariant: the same size and seed give the same texts on
-//! every machine (the generator is SplitMix64, no platform randomness).
+//! Input: a seed; [`Generator`] yields articles without end, [`news_corpus`]
+//! takes the first `n`. Output: articles of about 3.7 KB (a title, an
+//! outlet's byline and footer lines, paragraphs of Zipf-distributed
+//! pseudo-words and English function words), grouped into events: each
+//! event is reported by one to several outlets (Zipf, most by one), and
+//! every report of one event shares the event's names, numbers and terms
+//! while telling it in its own words (Jaccard near 0, the same story). A
+//! quarter of the later reports of an event are instead copies of an
+//! earlier one: a repost under another outlet, an edit (1–12% of words
+//! replaced, which spans the default Jaccard threshold), the whole body with
+//! as much new text after it, or its first half as a brief.
+//!
+//! Invariant: the same seed gives the same articles on every machine (the
+//! generator is SplitMix64, no platform randomness).
 
-/// Number of outlets; each has its own header and footer.
-const OUTLETS: usize = 50;
 /// Distinct pseudo-words.
-const VOCABULARY: usize = 20_000;
-/// Words of an original article's body (about 3.7 KB of text with the
-/// vocabulary's average word length).
-const BODY_WORDS: usize = 560;
+const VOCABULARY: usize = 50_000;
+/// Bytes of a report's body before its wrapper (about 3.7 KB with it).
+const BODY_BYTES: usize = 3300;
+/// Share of an event's later reports that copy an earlier one.
+const COPY_SHARE: f64 = 0.25;
+/// Most reports of one event (Zipf, so most events have one or two).
+const MAX_REPORTS: usize = 8;
+
+const STOPWORDS: &[&str] = &[
+    "the", "of", "and", "to", "in", "a", "that", "for", "on", "with", "as", "was", "by", "at",
+    "from", "said", "it", "is", "has", "had", "have", "were", "be", "will", "after", "its",
+    "their", "which", "but", "not", "this", "who", "an", "they", "would", "been", "more", "also",
+];
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mer", "ta", "vin", "sor", "el", "an", "dru", "pe", "ric", "ost", "ba", "ne", "lu",
+    "gar", "tes", "mi", "rod", "ha", "ven", "sil", "cor", "da", "fen", "ur", "pol", "ist",
+];
+const OUTLETS: &[&str] = &[
+    "Daily Ledger",
+    "Evening Courier",
+    "Northern Post",
+    "Harbour Times",
+    "Metro Wire",
+    "Valley Herald",
+    "Coastal Record",
+    "Capital Bulletin",
+    "City Observer",
+    "Global Dispatch",
+];
 
 /// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and the same stream
 /// everywhere, which is all a test corpus needs.
@@ -49,13 +80,20 @@ impl SplitMix64 {
     pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
+
+    /// Zipf-like rank in `0..n` (`n > 0`): log-uniform, so that the
+    /// frequency of a rank falls as 1/rank.
+    pub fn zipf(&mut self, n: usize) -> usize {
+        ((n as f64).powf(self.unit()) as usize - 1).min(n - 1)
+    }
 }
 
-/// How an article relates to the rest of the corpus.
+/// How an article relates to the rest of the corpus (`of`: the index of
+/// the report it copies, always an original report of the same event).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     Original,
-    /// The same body under another outlet's header and footer.
+    /// The same body under another outlet's title line and wrapper.
     Repost {
         of: usize,
     },
@@ -73,53 +111,167 @@ pub enum Origin {
     },
 }
 
-/// A generated article: its text and where it came from.
+impl Origin {
+    /// The index of the article this one copies, if it is a copy.
+    pub fn of(self) -> Option<usize> {
+        match self {
+            Origin::Original => None,
+            Origin::Repost { of }
+            | Origin::Edit { of }
+            | Origin::Embed { of }
+            | Origin::Excerpt { of } => Some(of),
+        }
+    }
+}
+
+/// A generated article.
 #[derive(Debug, Clone)]
 pub struct SynthArticle {
+    /// `a0000000`, `a0000001`, ...: the article's index, zero-padded.
+    pub id: String,
+    pub title: String,
+    /// `YYYY-MM-DD`, the event's day.
+    pub date: String,
+    /// The outlet.
+    pub source: String,
+    /// The event's number, from 1.
+    pub event: usize,
     pub text: String,
     pub origin: Origin,
 }
 
-/// `n` articles generated from `seed`.
+/// The first `n` articles of the corpus generated from `seed`.
 pub fn news_corpus(n: usize, seed: u64) -> Vec<SynthArticle> {
-    let mut rng = SplitMix64::new(seed);
-    let words = vocabulary(&mut rng);
-    let outlets: Vec<(String, String)> = (0..OUTLETS)
-        .map(|_| {
-            (
-                sentence(&mut rng, &words, 12),
-                sentence(&mut rng, &words, 30),
-            )
-        })
-        .collect();
-    let mut bodies: Vec<String> = Vec::with_capacity(n);
-    let mut corpus = Vec::with_capacity(n);
-    for i in 0..n {
-        let (body, origin) = if i > 0 && rng.chance(0.1) {
-            let of = rng.below(i);
-            copy_of(&mut rng, &words, &bodies[of], of)
-        } else {
-            (body(&mut rng, &words, BODY_WORDS), Origin::Original)
-        };
-        let (header, footer) = &outlets[rng.below(OUTLETS)];
-        corpus.push(SynthArticle {
-            text: format!("{header}\n\n{body}\n{footer}\n"),
-            origin,
-        });
-        bodies.push(body);
-    }
-    corpus
+    Generator::new(seed).take(n).collect()
 }
 
-fn copy_of(rng: &mut SplitMix64, words: &[String], original: &str, of: usize) -> (String, Origin) {
+/// What every report of one event shares.
+struct Event {
+    number: usize,
+    names: Vec<String>,
+    terms: Vec<String>,
+    numbers: Vec<String>,
+    day: u32,
+    /// Reports still to come.
+    reports: usize,
+    /// The original reports so far: their indices and bodies, to copy.
+    originals: Vec<(usize, String)>,
+}
+
+/// The corpus as an endless stream of articles, one event at a time; only
+/// the current event's bodies are kept, so a corpus of any size streams.
+pub struct Generator {
+    rng: SplitMix64,
+    vocabulary: Vec<String>,
+    event: Option<Event>,
+    events: usize,
+    index: usize,
+}
+
+impl Generator {
+    pub fn new(seed: u64) -> Self {
+        let mut rng = SplitMix64::new(seed);
+        let vocabulary = (0..VOCABULARY)
+            .map(|i| pseudo_word(&mut rng, 2 + i % 3))
+            .collect();
+        Generator {
+            rng,
+            vocabulary,
+            event: None,
+            events: 0,
+            index: 0,
+        }
+    }
+
+    fn new_event(&mut self) -> Event {
+        let rng = &mut self.rng;
+        let names = (0..4)
+            .map(|_| {
+                let (first, last) = (pseudo_word(rng, 2), pseudo_word(rng, 3));
+                format!("{} {}", capitalise(&first), capitalise(&last))
+            })
+            .collect();
+        let v = &self.vocabulary;
+        let terms = (0..12)
+            .map(|_| v[200 + rng.below(v.len() - 200)].clone())
+            .collect();
+        let numbers = (0..3)
+            .map(|_| (10 + rng.below(99_990)).to_string())
+            .collect();
+        self.events += 1;
+        Event {
+            number: self.events,
+            names,
+            terms,
+            numbers,
+            day: rng.below(3 * 365) as u32,
+            reports: 1 + rng.zipf(MAX_REPORTS),
+            originals: Vec::new(),
+        }
+    }
+}
+
+impl Iterator for Generator {
+    type Item = SynthArticle;
+
+    fn next(&mut self) -> Option<SynthArticle> {
+        if self.event.as_ref().is_none_or(|e| e.reports == 0) {
+            self.event = Some(self.new_event());
+        }
+        let mut event = self.event.take().expect("an event");
+        event.reports -= 1;
+        let (rng, vocabulary) = (&mut self.rng, &self.vocabulary);
+        let index = self.index;
+        let (text_body, origin) = if !event.originals.is_empty() && rng.chance(COPY_SHARE) {
+            let (of, original) = &event.originals[rng.below(event.originals.len())];
+            copy_of(rng, vocabulary, &event, original, *of)
+        } else {
+            let text = body(rng, vocabulary, &event);
+            event.originals.push((index, text.clone()));
+            (text, Origin::Original)
+        };
+        let outlet = OUTLETS[rng.below(OUTLETS.len())];
+        let title = capitalise(&format!(
+            "{} {} {}",
+            event.names[0], event.terms[0], event.terms[1]
+        ));
+        let article = SynthArticle {
+            id: format!("a{index:07}"),
+            text: wrap(outlet, &title, &text_body),
+            title,
+            date: event.date(),
+            source: outlet.to_string(),
+            event: event.number,
+            origin,
+        };
+        self.event = Some(event);
+        self.index += 1;
+        Some(article)
+    }
+}
+
+impl Event {
+    fn date(&self) -> String {
+        let (year, day) = (2021 + self.day / 365, self.day % 365);
+        format!("{year}-{:02}-{:02}", 1 + day / 31 % 12, 1 + day % 28)
+    }
+}
+
+fn copy_of(
+    rng: &mut SplitMix64,
+    vocabulary: &[String],
+    event: &Event,
+    original: &str,
+    of: usize,
+) -> (String, Origin) {
     match rng.below(4) {
         0 => (original.to_string(), Origin::Repost { of }),
         1 => {
             let rate = 0.01 + 0.11 * rng.unit();
-            (edit(rng, words, original, rate), Origin::Edit { of })
+            (edit(rng, vocabulary, original, rate), Origin::Edit { of })
         }
         2 => {
-            let more = body(rng, words, BODY_WORDS);
+            let more = body(rng, vocabulary, event);
             (format!("{original}{more}"), Origin::Embed { of })
         }
         _ => {
@@ -130,92 +282,73 @@ fn copy_of(rng: &mut SplitMix64, words: &[String], original: &str, of: usize) ->
     }
 }
 
-/// Pseudo-words of 2–10 letters built from syllables, so that they look and
-/// tokenize like words.
-fn vocabulary(rng: &mut SplitMix64) -> Vec<String> {
-    const SYLLABLES: [&str; 24] = [
-        "ka", "to", "ri", "mon", "sel", "de", "pra", "vin", "lu", "ter", "os", "na", "bel", "gor",
-        "fi", "ment", "ar", "ul", "zen", "co", "dra", "pe", "ston", "i",
-    ];
-    (0..VOCABULARY)
-        .map(|_| {
-            let syllables = 1 + rng.below(3);
-            (0..syllables)
-                .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
-                .collect()
-        })
+fn pseudo_word(rng: &mut SplitMix64, syllables: usize) -> String {
+    (0..syllables)
+        .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
         .collect()
 }
 
-/// A Zipf-like word: log-uniform rank, so frequency falls as 1/rank.
-fn word<'w>(rng: &mut SplitMix64, words: &'w [String]) -> &'w str {
-    let rank = (words.len() as f64).powf(rng.unit()) as usize - 1;
-    &words[rank.min(words.len() - 1)]
+fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
-fn sentence(rng: &mut SplitMix64, words: &[String], len: usize) -> String {
-    let mut out = String::new();
-    for i in 0..len {
-        let w = word(rng, words);
-        if i == 0 {
-            let mut chars = w.chars();
-            out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
-            out.push_str(chars.as_str());
-        } else {
-            out.push(' ');
-            if rng.chance(0.03) {
-                out.push_str(&rng.below(10_000).to_string());
-                continue;
-            }
-            out.push_str(w);
-        }
-        if i + 1 < len && rng.chance(0.06) {
-            out.push(',');
-        }
+/// A sentence of the event: function words, the event's terms, names and
+/// numbers, and Zipf-distributed vocabulary.
+fn sentence(rng: &mut SplitMix64, vocabulary: &[String], event: &Event) -> String {
+    let len = 12 + rng.below(16);
+    let mut words: Vec<&str> = Vec::with_capacity(len);
+    for _ in 0..len {
+        words.push(match rng.below(100) {
+            0..=44 => STOPWORDS[rng.zipf(STOPWORDS.len())],
+            45..=52 => &event.terms[rng.below(event.terms.len())],
+            53..=55 => &event.names[rng.below(event.names.len())],
+            56 => &event.numbers[rng.below(event.numbers.len())],
+            _ => &vocabulary[rng.zipf(vocabulary.len())],
+        });
     }
-    out.push('.');
-    out
+    let mut s = capitalise(&words.join(" "));
+    s.push('.');
+    s
 }
 
-/// A title line and paragraphs (one a line) of about `target` words.
-fn body(rng: &mut SplitMix64, words: &[String], target: usize) -> String {
-    let title_words = 6 + rng.below(6);
-    let mut out = sentence(rng, words, title_words);
-    out.pop(); // titles have no full stop
-    out.push('\n');
-    let mut written = 0;
-    while written < target {
+/// Paragraphs of two to four sentences, a blank line after each, to about
+/// [`BODY_BYTES`].
+fn body(rng: &mut SplitMix64, vocabulary: &[String], event: &Event) -> String {
+    let mut text = String::with_capacity(BODY_BYTES + 700);
+    while text.len() < BODY_BYTES {
         let sentences = 2 + rng.below(3);
-        for s in 0..sentences {
-            let len = 8 + rng.below(18);
-            if s > 0 {
-                out.push(' ');
-            }
-            out.push_str(&sentence(rng, words, len));
-            written += len;
-        }
-        out.push('\n');
+        let paragraph: Vec<String> = (0..sentences)
+            .map(|_| sentence(rng, vocabulary, event))
+            .collect();
+        text.push_str(&paragraph.join(" "));
+        text.push_str("\n\n");
     }
-    out
+    text
 }
 
-/// `text` with a fraction `rate` of its words replaced.
-fn edit(rng: &mut SplitMix64, words: &[String], text: &str, rate: f64) -> String {
-    text.lines()
-        .map(|line| {
-            line.split(' ')
-                .map(|w| {
-                    if rng.chance(rate) {
-                        word(rng, words)
-                    } else {
-                        w
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
+/// `text` with a fraction `rate` of its words replaced (line breaks kept).
+fn edit(rng: &mut SplitMix64, vocabulary: &[String], text: &str, rate: f64) -> String {
+    text.split(' ')
+        .map(|w| {
+            if rng.chance(rate) {
+                vocabulary[rng.zipf(vocabulary.len())].as_str()
+            } else {
+                w
+            }
         })
         .collect::<Vec<_>>()
-        .join("\n")
+        .join(" ")
+}
+
+/// The article as an outlet prints it: title, byline, body, footer.
+fn wrap(outlet: &str, title: &str, body: &str) -> String {
+    format!(
+        "{title}\n\n{outlet} staff report\n\n{body}Share this article on Facebook Twitter WhatsApp\n\
+         Sign up for the {outlet} newsletter.\n© {outlet}. All rights reserved.\n"
+    )
 }
 
 #[cfg(test)]
@@ -224,12 +357,19 @@ mod tests {
 
     #[test]
     fn corpus_is_deterministic_and_news_sized() {
-        let a = news_corpus(200, 7);
-        let b = news_corpus(200, 7);
+        let a = news_corpus(400, 7);
+        let b = news_corpus(400, 7);
         assert!(a.iter().zip(&b).all(|(x, y)| x.text == y.text));
         let mean = a.iter().map(|x| x.text.len()).sum::<usize>() / a.len();
         assert!((3_000..4_500).contains(&mean), "mean article size {mean}");
         let copies = a.iter().filter(|x| x.origin != Origin::Original).count();
-        assert!((5..50).contains(&copies), "{copies} copies");
+        assert!((20..120).contains(&copies), "{copies} copies");
+        let events = a.last().map_or(0, |x| x.event);
+        assert!((100..300).contains(&events), "{events} events");
+        for (i, x) in a.iter().enumerate() {
+            if let Some(of) = x.origin.of() {
+                assert!(of < i && a[of].event == x.event && a[of].origin == Origin::Original);
+            }
+        }
     }
 }

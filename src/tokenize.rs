@@ -39,7 +39,9 @@ pub fn normalised_words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// (the hot path of shingling).
 pub fn push_lowercase(out: &mut String, word: &str) {
     if word.is_ascii() {
-        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let start = out.len();
+        out.push_str(word);
+        out[start..].make_ascii_lowercase();
     } else {
         out.extend(word.chars().flat_map(char::to_lowercase));
     }

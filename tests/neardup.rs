@@ -88,10 +88,20 @@ fn the_syndicated_copy_is_the_only_near_duplicate_among_the_fixtures() {
 
 #[test]
 fn a_short_article_inside_a_long_one_groups_by_containment() {
-    let corpus = news_corpus(3, 9);
-    assert!(corpus.iter().all(|a| a.origin == Origin::Original));
-    let (short, other, unrelated) = (&corpus[0].text, &corpus[1].text, &corpus[2].text);
-    let long = format!("{other}\n{short}\n{other}");
+    // Originals of four different events.
+    let mut originals: Vec<&str> = Vec::new();
+    let corpus = news_corpus(100, 9);
+    let mut events = Vec::new();
+    for article in &corpus {
+        if article.origin == Origin::Original && !events.contains(&article.event) {
+            events.push(article.event);
+            originals.push(&article.text);
+        }
+    }
+    let [short, before, after, unrelated] = originals[..4] else {
+        panic!("fewer than four events");
+    };
+    let long = format!("{before}\n{short}\n{after}");
     let groups = find_groups(&[short, &long, unrelated], &default_params());
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0].members, [0, 1]);

@@ -162,7 +162,8 @@ fn keep_main_stretch(lines: &mut [Line]) {
 
 fn measure(i: usize, line: &Line, stopwords: &Stopwords, word: &mut String) -> Block {
     let (mut words, mut stops) = (0, 0);
-    for w in crate::tokenize::words(line.text) {
+    // `for_each`: the nested word iterator is much faster driven from inside.
+    crate::tokenize::words(line.text).for_each(|w| {
         words += 1;
         word.clear();
         if w.is_ascii() {
@@ -172,7 +173,7 @@ fn measure(i: usize, line: &Line, stopwords: &Stopwords, word: &mut String) -> B
             word.extend(w.chars().flat_map(char::to_lowercase));
         }
         stops += stopwords.contains(word) as usize;
-    }
+    });
     let class = if link_density(line.text) > MAX_LINK_DENSITY {
         Class::Bad
     } else if line.is_long() || (ends_sentence(line.text) && !is_list_item(line.text)) {

@@ -12,8 +12,11 @@
 //! This needs no near-duplicate detection, only the line counts at hand.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::{ends_sentence, Line};
 use crate::article::Article;
@@ -36,37 +39,62 @@ const COPY_SHARE: f64 = 0.5;
 const HEAD_SHARE: f64 = 0.15;
 const TAIL_SHARE: f64 = 0.30;
 
-/// Fixed keys, so that the (in-memory only) line hashes and thus any
-/// collision are the same from run to run.
-type Fixed = BuildHasherDefault<DefaultHasher>;
+/// The tables' keys are already xxh3 hashes, with a fixed seed so that any
+/// collision is the same from run to run; the tables use them as they are.
+type Fixed = BuildHasherDefault<KeyHasher>;
 
-/// Marks repeated and recurring lines.
-pub(super) fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
-    let mut buffer = String::new();
-    for lines in docs.iter_mut() {
-        mark_repeated(lines, &mut buffer);
+/// Passes a `u64` key through: hashing it again would only cost time.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
     }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed here; anything else still hashes well.
+        self.0 = xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// Marks repeated and recurring lines. The per-article passes run in
+/// parallel; the decisions depend only on the articles, not on the order
+/// the threads finish in.
+pub(super) fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
     let keys: Vec<Vec<Key>> = articles
-        .iter()
-        .zip(docs.iter())
-        .map(|(article, lines)| line_keys(article, lines, &mut buffer))
+        .par_iter()
+        .zip(docs.par_iter_mut())
+        .map_init(String::new, |buffer, (article, lines)| {
+            mark_repeated(lines, buffer);
+            line_keys(article, lines, buffer)
+        })
         .collect();
     let carriers = carriers(&keys);
     // Decide every line before removing any: the copy test reads which
     // lines are still kept.
+    let shared_docs: &[Vec<Line>] = docs;
     let boilerplate: HashSet<u64, Fixed> = carriers
-        .iter()
-        .filter(|(key, carriers)| !are_copies(**key, carriers, &keys, docs))
+        .par_iter()
+        .filter(|(key, carriers)| !are_copies(**key, carriers, &keys, shared_docs))
         .map(|(key, _)| *key)
+        .collect::<Vec<u64>>()
+        .into_iter()
         .collect();
-    for (lines, doc_keys) in docs.iter_mut().zip(&keys) {
-        for k in doc_keys
-            .iter()
-            .filter(|k| k.removable && boilerplate.contains(&k.key))
-        {
-            lines[k.line].removed_by = Some("recurring");
-        }
-    }
+    docs.par_iter_mut()
+        .zip(&keys)
+        .for_each(|(lines, doc_keys)| {
+            for k in doc_keys
+                .iter()
+                .filter(|k| k.removable && boilerplate.contains(&k.key))
+            {
+                lines[k.line].removed_by = Some("recurring");
+            }
+        });
 }
 
 /// A line that repeats an earlier line of the same article (a title printed
@@ -91,7 +119,22 @@ fn normalise<'b>(text: &str, buffer: &'b mut String) -> &'b str {
     buffer.clear();
     let mut space = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii() {
+            // The same tests as below, without the Unicode tables.
+            if c.is_ascii_alphanumeric() {
+                if space && !buffer.is_empty() {
+                    buffer.push(' ');
+                }
+                space = false;
+                buffer.push(if c.is_ascii_digit() {
+                    '0'
+                } else {
+                    c.to_ascii_lowercase()
+                });
+            } else if c.is_whitespace() {
+                space = true;
+            }
+        } else if c.is_alphanumeric() {
             if space && !buffer.is_empty() {
                 buffer.push(' ');
             }
@@ -108,8 +151,14 @@ fn normalise<'b>(text: &str, buffer: &'b mut String) -> &'b str {
     buffer
 }
 
-fn hash(value: impl Hash) -> u64 {
-    Fixed::default().hash_one(value)
+/// A normalised line's key within one article.
+fn hash(normalised: &str) -> u64 {
+    xxh3_64(normalised.as_bytes())
+}
+
+/// A normalised line's key across the corpus: its source with it.
+fn source_hash(source: &str, normalised: &str) -> u64 {
+    xxh3_64_with_seed(normalised.as_bytes(), xxh3_64(source.as_bytes()))
 }
 
 /// The source an article's lines are counted under, and whether the input
@@ -145,7 +194,7 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
             let normalised = normalise(lines[line].text, buffer);
             (normalised.chars().count() >= MIN_CHARS).then(|| Key {
                 line,
-                key: hash((source, normalised)),
+                key: source_hash(source, normalised),
                 removable: named || rank < head || rank >= tail,
             })
         })

@@ -23,6 +23,7 @@ mod rules;
 
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 use serde::Serialize;
 
@@ -81,7 +82,7 @@ impl<'a> Line<'a> {
 /// one source) needs them all at once.
 pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
     let mut docs: Vec<Vec<Line>> = articles
-        .iter()
+        .par_iter()
         .map(|article| {
             let mut lines: Vec<Line> = article.text.lines().map(Line::new).collect();
             rules::apply(&mut lines);
@@ -89,14 +90,14 @@ pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
         })
         .collect();
     corpus::apply(articles, &mut docs);
-    for lines in &mut docs {
-        let stopwords = language(lines);
-        classify::apply(lines, stopwords);
-    }
     articles
-        .iter()
-        .zip(&docs)
-        .map(|(article, lines)| assemble(&article.text, lines))
+        .par_iter()
+        .zip(docs.par_iter_mut())
+        .map(|(article, lines)| {
+            let stopwords = language(lines);
+            classify::apply(lines, stopwords);
+            assemble(&article.text, lines)
+        })
         .collect()
 }
 

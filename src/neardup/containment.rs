@@ -33,6 +33,9 @@ use super::postings::Postings;
 use super::shingle::Shingles;
 use super::verify::EdgeRule;
 
+/// A shingle a set shares: `(frequency, shingle, run index)`.
+type Shared = (u32, u64, u32);
+
 /// Pairs where the smaller set may be contained in the larger (indices into
 /// `sets`).
 pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
@@ -42,33 +45,60 @@ pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
         .collect();
     // (set, frequency, shingle, run): a set's entries sort in the global
     // order, so its prefix is its first `wanted` entries.
-    let mut entries: Vec<(u32, u32, u64, usize)> = postings
-        .runs()
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(r, run)| {
-            postings
-                .sets(run)
+    // Each wanted set's shared shingles as (frequency, shingle, run), one
+    // slice per set, scattered in one pass over the runs; each set then
+    // picks its prefix on its own instead of the corpus sorting every
+    // (set, shingle) entry.
+    let mut start = vec![0usize; sets.len() + 1];
+    for set in 0..sets.len() {
+        let shared = if wanted[set] > 0 {
+            postings.shared(set)
+        } else {
+            0
+        };
+        start[set + 1] = start[set] + shared;
+    }
+    let mut slots: Vec<Shared> = vec![(0, 0, 0); start[sets.len()]];
+    let mut fill = start.clone();
+    for (r, run) in postings.runs().iter().enumerate() {
+        let r = u32::try_from(r).expect("fewer than 2^32 shared shingles");
+        for &set in postings.sets(run) {
+            let set = set as usize;
+            if wanted[set] > 0 {
+                slots[fill[set]] = (run.frequency(), run.shingle, r);
+                fill[set] += 1;
+            }
+        }
+    }
+    let mut prefixes: Vec<(usize, &mut [Shared])> = Vec::new();
+    let mut rest = slots.as_mut_slice();
+    for set in 0..sets.len() {
+        let (mine, tail) = std::mem::take(&mut rest).split_at_mut(start[set + 1] - start[set]);
+        rest = tail;
+        if !mine.is_empty() {
+            prefixes.push((set, mine));
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = prefixes
+        .into_par_iter()
+        .flat_map_iter(|(set, shared)| {
+            // The prefix: the set's `wanted` rarest shared shingles, ties by
+            // hash (a set holds a hash once, so the choice is unique).
+            let k = wanted[set].min(shared.len());
+            if k < shared.len() {
+                shared
+                    .select_nth_unstable_by_key(k, |&(frequency, shingle, _)| (frequency, shingle));
+            }
+            let size = sets[set].len();
+            let mut found: Vec<u32> = shared[..k]
                 .iter()
-                .filter(|&&set| wanted[set as usize] > 0)
-                .map(move |&set| (set, run.frequency(), run.shingle, r))
-        })
-        .collect();
-    entries.par_sort_unstable();
-    let mut pairs: Vec<(u32, u32)> = entries
-        .par_chunk_by(|x, y| x.0 == y.0)
-        .flat_map_iter(|entries| {
-            let set = entries[0].0;
-            let size = sets[set as usize].len();
-            let mut found: Vec<u32> = entries
-                .iter()
-                .take(wanted[set as usize])
-                .flat_map(|&(_, _, _, run)| postings.sets(&postings.runs()[run]))
+                .flat_map(|&(_, _, run)| postings.sets(&postings.runs()[run as usize]))
                 .copied()
-                .filter(|&other| other != set && sets[other as usize].len() >= size)
+                .filter(|&other| other as usize != set && sets[other as usize].len() >= size)
                 .collect();
             found.sort_unstable();
             found.dedup();
+            let set = set as u32;
             found
                 .into_iter()
                 .map(move |other| (other.min(set), other.max(set)))

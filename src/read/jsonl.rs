@@ -4,7 +4,12 @@
 
 use std::io::BufRead;
 
-use serde_json::{Map, Value};
+use std::fmt;
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 
 use super::{text::decode, Corpus, ReadOptions};
 use crate::article::Article;
@@ -32,42 +37,87 @@ impl Default for Fields {
     }
 }
 
+/// Lines parsed together, in parallel: enough to keep the threads busy,
+/// few enough (about 15 MB of news) to bound the memory held.
+const BATCH: usize = 4096;
+
 pub(super) fn read(
     mut reader: impl BufRead,
     name: &str,
     options: &ReadOptions,
     corpus: &mut Corpus,
 ) {
+    // Lines are read in order into one buffer, reused from batch to batch,
+    // and parsed a batch at a time in parallel; each line's outcome is a
+    // corpus of its own, appended in line order, so the result does not
+    // depend on the threads.
     let mut buf = Vec::new();
+    let mut lines: Vec<(usize, Result<Range<usize>, Problem>)> = Vec::with_capacity(BATCH);
     for number in 1.. {
-        let origin = format!("{name}:{number}");
-        buf.clear();
+        let start = buf.len();
         match read_line(&mut reader, &mut buf, options.max_bytes) {
             Ok(Line::End) => break,
-            Ok(Line::TooLarge(size)) => corpus.error(
-                origin,
-                Problem::TooLarge {
-                    size,
-                    limit: options.max_bytes,
-                },
-            ),
-            Ok(Line::Read) => {
-                if buf.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let Some(line) = decode(&buf, &origin, corpus) else {
-                    continue;
-                };
-                match parse(&line, &origin, &options.fields) {
-                    Ok(article) => corpus.articles.push(article),
-                    Err(problem) => corpus.error(origin, problem),
-                }
+            Ok(Line::TooLarge(size)) => {
+                buf.truncate(start);
+                lines.push((
+                    number,
+                    Err(Problem::TooLarge {
+                        size,
+                        limit: options.max_bytes,
+                    }),
+                ));
             }
+            Ok(Line::Read) => lines.push((number, Ok(start..buf.len()))),
             Err(e) => {
-                corpus.error(origin, Problem::Unreadable(e.to_string()));
-                break;
+                parse_batch(&buf, &mut lines, name, options, corpus);
+                corpus.error(
+                    format!("{name}:{number}"),
+                    Problem::Unreadable(e.to_string()),
+                );
+                return;
             }
         }
+        if lines.len() == BATCH {
+            parse_batch(&buf, &mut lines, name, options, corpus);
+            buf.clear();
+        }
+    }
+    parse_batch(&buf, &mut lines, name, options, corpus);
+}
+
+/// Parses and empties `lines` (spans of `buf`), appending their articles,
+/// errors and warnings to `corpus` in line order.
+fn parse_batch(
+    buf: &[u8],
+    lines: &mut Vec<(usize, Result<Range<usize>, Problem>)>,
+    name: &str,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+) {
+    let parsed: Vec<Corpus> = lines
+        .par_drain(..)
+        .map(|(number, line)| {
+            let origin = format!("{name}:{number}");
+            let mut outcome = Corpus::default();
+            match line.map(|span| &buf[span]) {
+                Err(problem) => outcome.error(origin, problem),
+                Ok(line) if line.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(line) => {
+                    if let Some(line) = decode(line, &origin, &mut outcome) {
+                        match parse(&line, &origin, &options.fields) {
+                            Ok(article) => outcome.articles.push(article),
+                            Err(problem) => outcome.error(origin, problem),
+                        }
+                    }
+                }
+            }
+            outcome
+        })
+        .collect();
+    for outcome in parsed {
+        corpus.articles.extend(outcome.articles);
+        corpus.errors.extend(outcome.errors);
+        corpus.warnings.extend(outcome.warnings);
     }
 }
 
@@ -77,7 +127,7 @@ enum Line {
     End,
 }
 
-/// One line into `buf` (without its newline), or its size when it is over
+/// One line appended to `buf` (without its newline), or its size when it is over
 /// `limit`, in which case the rest of it is skipped without being kept.
 fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::io::Result<Line> {
     let n = std::io::Read::take(&mut *reader, limit + 1).read_until(b'\n', buf)?;
@@ -113,59 +163,246 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::i
     Ok(Line::TooLarge(size))
 }
 
+/// Parses one line, deserialising only the fields named in `fields` (the
+/// rest of the object is checked for syntax and skipped, never built).
 fn parse(line: &str, origin: &str, fields: &Fields) -> Result<Article, Problem> {
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| Problem::MalformedJson(e.to_string()))?;
-    let Value::Object(object) = value else {
-        return Err(Problem::MalformedJson(format!(
-            "expected an object, found {}",
-            type_name(&value)
-        )));
+    let malformed = |e: serde_json::Error| Problem::MalformedJson(e.to_string());
+    let mut de = serde_json::Deserializer::from_str(line);
+    let parsed = RecordSeed(fields).deserialize(&mut de).map_err(malformed)?;
+    de.end().map_err(malformed)?;
+    let mut record = match parsed {
+        Parsed::Object(record) => record,
+        Parsed::Other(found) => {
+            return Err(Problem::MalformedJson(format!(
+                "expected an object, found {found}"
+            )))
+        }
     };
-    let text = string_field(&object, &fields.text)?
+    let text = string_field(take(&mut record, TEXT), &fields.text)?
         .ok_or_else(|| Problem::MissingField(fields.text.clone()))?;
-    let id = match object.get(&fields.id) {
-        None | Some(Value::Null) => origin.to_string(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(other) => return Err(wrong_type(&fields.id, "a string or a number", other)),
+    let id = match take(&mut record, ID) {
+        FieldValue::Absent | FieldValue::Null => origin.to_string(),
+        FieldValue::Str(s) => s,
+        FieldValue::Number(n) => n.to_string(),
+        other => return Err(wrong_type(&fields.id, "a string or a number", &other)),
     };
-    let title = string_field(&object, &fields.title)?;
+    let title = string_field(take(&mut record, TITLE), &fields.title)?;
+    let source = string_field(take(&mut record, SOURCE), &fields.source)?;
+    let date = string_field(take(&mut record, DATE), &fields.date)?;
     Ok(Article {
         id,
         origin: origin.to_string(),
-        source: string_field(&object, &fields.source)?,
+        source,
         title,
-        date: string_field(&object, &fields.date)?,
+        date,
         text,
     })
 }
 
-/// A string field; absent and `null` are both `None`.
-fn string_field(object: &Map<String, Value>, field: &str) -> Result<Option<String>, Problem> {
-    match object.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(wrong_type(field, "a string", other)),
+/// Field roles, as bits: one key may fill several roles when two field
+/// options name the same key.
+const ID: u8 = 1;
+const TEXT: u8 = 2;
+const TITLE: u8 = 4;
+const DATE: u8 = 8;
+const SOURCE: u8 = 16;
+const ROLES: [u8; 5] = [ID, TEXT, TITLE, DATE, SOURCE];
+
+/// The value of each role's field, by the role's bit position.
+type Record = [FieldValue; 5];
+
+fn take(record: &mut Record, role: u8) -> FieldValue {
+    std::mem::take(&mut record[role.trailing_zeros() as usize])
+}
+
+/// A top-level JSON value: an object's wanted fields, or the kind of
+/// anything else.
+enum Parsed {
+    Object(Record),
+    Other(&'static str),
+}
+
+/// The value of a wanted field, kept only as far as the reader needs it.
+#[derive(Debug, Clone, Default)]
+enum FieldValue {
+    #[default]
+    Absent,
+    Null,
+    Str(String),
+    Number(serde_json::Number),
+    /// Anything else, by its kind ("a boolean", "an array", ...).
+    Other(&'static str),
+}
+
+struct RecordSeed<'f>(&'f Fields);
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = Parsed;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Parsed, D::Error> {
+        de.deserialize_any(self)
     }
 }
 
-fn wrong_type(field: &str, expected: &'static str, found: &Value) -> Problem {
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = Parsed;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
+        let mut record = Record::default();
+        while let Some(roles) = map.next_key_seed(KeySeed(self.0))? {
+            if roles == 0 {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            // Like a map, the last of repeated keys wins.
+            let first = roles.trailing_zeros() as usize;
+            record[first] = map.next_value()?;
+            for i in first + 1..ROLES.len() {
+                if roles & ROLES[i] != 0 {
+                    record[i] = record[first].clone();
+                }
+            }
+        }
+        Ok(Parsed::Object(record))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Parsed::Other("an array"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a string"))
+    }
+
+    fn visit_unit<E>(self) -> Result<Parsed, E> {
+        Ok(Parsed::Other("null"))
+    }
+}
+
+/// An object key, as the roles whose field it names (0: not wanted).
+struct KeySeed<'f>(&'f Fields);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = u8;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<u8, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = u8;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<u8, E> {
+        let f = self.0;
+        let names = [&f.id, &f.text, &f.title, &f.date, &f.source];
+        Ok(names
+            .iter()
+            .zip(ROLES)
+            .filter(|(name, _)| name.as_str() == key)
+            .fold(0, |roles, (_, role)| roles | role))
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldValue {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<FieldValue, D::Error> {
+        de.deserialize_any(FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> Visitor<'de> for FieldVisitor {
+    type Value = FieldValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<FieldValue, E> {
+        Ok(FieldValue::Str(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<FieldValue, E> {
+        Ok(FieldValue::Str(s))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<FieldValue, E> {
+        Ok(FieldValue::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<FieldValue, E> {
+        Ok(FieldValue::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<FieldValue, E> {
+        Ok(serde_json::Number::from_f64(n)
+            .map_or(FieldValue::Other("a number"), FieldValue::Number))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<FieldValue, E> {
+        Ok(FieldValue::Other("a boolean"))
+    }
+
+    fn visit_unit<E>(self) -> Result<FieldValue, E> {
+        Ok(FieldValue::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FieldValue, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(FieldValue::Other("an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FieldValue, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(FieldValue::Other("an object"))
+    }
+}
+
+/// A string field; absent and `null` are both `None`.
+fn string_field(value: FieldValue, field: &str) -> Result<Option<String>, Problem> {
+    match value {
+        FieldValue::Absent | FieldValue::Null => Ok(None),
+        FieldValue::Str(s) => Ok(Some(s)),
+        other => Err(wrong_type(field, "a string", &other)),
+    }
+}
+
+fn wrong_type(field: &str, expected: &'static str, found: &FieldValue) -> Problem {
     Problem::WrongType {
         field: field.to_string(),
         expected,
-        found: type_name(found),
-    }
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        found: match found {
+            FieldValue::Absent | FieldValue::Null => "null",
+            FieldValue::Str(_) => "a string",
+            FieldValue::Number(_) => "a number",
+            FieldValue::Other(kind) => kind,
+        },
     }
 }
 
