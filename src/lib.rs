@@ -52,26 +52,13 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progres
         Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => articles.iter().map(|a| a.text.as_str()).collect(),
     };
-    let titles: Vec<Option<String>> = articles
-        .iter()
-        .zip(&texts)
-        .map(|(a, text)| a.title.clone().or_else(|| article::guess_title(text)))
-        .collect();
+    let titles = titles(articles, &texts);
     progress.start("near-duplicates", n);
     let groups = neardup::find_groups(&texts, &pipeline.neardup);
     let events = match &pipeline.events {
         Some(params) => {
             progress.start("events", n);
-            let docs: Vec<EventDoc> = (0..articles.len())
-                .map(|i| EventDoc {
-                    id: &articles[i].id,
-                    title: titles[i].as_deref(),
-                    text: texts[i],
-                    raw: &articles[i].text,
-                    date: articles[i].date.as_deref(),
-                })
-                .collect();
-            events::cluster(&docs, &groups, params)
+            events::cluster(&event_docs(articles, &texts, &titles), &groups, params)
         }
         None => events::groups_only(articles.len(), &groups),
     };
@@ -85,4 +72,34 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progres
         events,
         lengths,
     }
+}
+
+/// Each article's title: its own, else one guessed from its compared text.
+pub fn titles(articles: &[Article], texts: &[&str]) -> Vec<Option<String>> {
+    articles
+        .iter()
+        .zip(texts)
+        .map(|(a, text)| a.title.clone().or_else(|| article::guess_title(text)))
+        .collect()
+}
+
+/// The event stage's view of each article: features from the compared
+/// (cleaned) text, dates from the text as read.
+pub fn event_docs<'a>(
+    articles: &'a [Article],
+    texts: &[&'a str],
+    titles: &'a [Option<String>],
+) -> Vec<EventDoc<'a>> {
+    articles
+        .iter()
+        .zip(texts)
+        .zip(titles)
+        .map(|((article, text), title)| EventDoc {
+            id: &article.id,
+            title: title.as_deref(),
+            text,
+            raw: &article.text,
+            date: article.date.as_deref(),
+        })
+        .collect()
 }

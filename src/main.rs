@@ -9,14 +9,13 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
 
-use dedup::article::guess_title;
 use dedup::article::Article;
 use dedup::cli::{
     CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
     RunArgs,
 };
+use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
-use dedup::events::{self, EventDoc};
 use dedup::exit::Exit;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
@@ -202,24 +201,9 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
     };
     let near = explain::near_duplicate(&texts[a], &texts[b], &pipeline.neardup);
     let event = pipeline.events.as_ref().map(|params| {
-        let titles: Vec<Option<String>> = corpus
-            .articles
-            .iter()
-            .zip(&texts)
-            .map(|(article, text)| article.title.clone().or_else(|| guess_title(text)))
-            .collect();
-        let docs: Vec<EventDoc> = corpus
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, article)| EventDoc {
-                id: &article.id,
-                title: titles[i].as_deref(),
-                text: &texts[i],
-                raw: &article.text,
-                date: article.date.as_deref(),
-            })
-            .collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let titles = dedup::titles(&corpus.articles, &texts);
+        let docs = dedup::event_docs(&corpus.articles, &texts, &titles);
         (
             events::explain::explain(&docs, a, b, params),
             params.threshold,
