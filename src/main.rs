@@ -69,6 +69,10 @@ fn run(args: &RunArgs) -> Result<Exit> {
         errors: &corpus.errors,
         neardup: &pipeline.neardup,
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
+        event_weights: pipeline
+            .events
+            .as_ref()
+            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
         keep: pipeline.keep,
     });
     let mut out = io::stdout().lock();

@@ -38,6 +38,7 @@ struct Params {
     threshold: f64,
     containment: f64,
     event_threshold: Option<f64>,
+    event_weights: Option<[f64; 3]>,
     seed: u64,
 }
 
@@ -132,6 +133,8 @@ fn json_of_the_fixtures_follows_the_schema_with_every_article_once() {
     assert_eq!(report.params.num_perm, 128);
     assert_eq!((report.params.bands, report.params.rows), (30, 4));
     assert_eq!(report.params.seed, 42);
+    assert_eq!(report.params.event_threshold, Some(0.1));
+    assert_eq!(report.params.event_weights, Some([0.5, 0.3, 0.3]));
     let mut ids: Vec<&str> = report
         .clusters
         .iter()

@@ -52,6 +52,9 @@ pub struct Params {
     pub containment: f64,
     /// `null` when event clustering is off (`--no-events`).
     pub event_threshold: Option<f64>,
+    /// Weights of the terms, names and anchors channels (`--event-weights`);
+    /// `null` with `--no-events`.
+    pub event_weights: Option<[f64; 3]>,
     pub seed: u64,
 }
 
@@ -167,6 +170,7 @@ pub struct Inputs<'a> {
     pub errors: &'a [InputError],
     pub neardup: &'a NearDupParams,
     pub event_threshold: Option<f64>,
+    pub event_weights: Option<[f64; 3]>,
     pub keep: Keep,
 }
 
@@ -300,6 +304,7 @@ pub fn build(inputs: &Inputs) -> Report {
             threshold: p.threshold,
             containment: p.containment,
             event_threshold: inputs.event_threshold,
+            event_weights: inputs.event_weights,
             seed: p.seed,
         },
         summary: Summary {
