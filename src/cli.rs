@@ -83,14 +83,20 @@ pub struct RunArgs {
 
     /// Output format: 'text' for people, 'json' for one dedup/1 document, 'jsonl' for one
     /// line per article ({"id","cluster","group","duplicate_of"}).
+    ///
+    /// Example: --format json > report.json
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
     /// Exit with code 1 when any near-duplicate group is found (for CI).
+    ///
+    /// Example: --fail-on-duplicates articles/ (exit 1 if any copy exists)
     #[arg(long)]
     pub fail_on_duplicates: bool,
 
     /// Exit with code 1 when any event cluster holds more than one article (for CI).
+    ///
+    /// Example: --fail-on-events articles/
     #[arg(long)]
     pub fail_on_events: bool,
 
@@ -98,20 +104,27 @@ pub struct RunArgs {
     /// one --keep picks) and every article without a copy. A path ending in .jsonl gets one
     /// JSONL file (the input's field names); any other path a directory of .txt files, which
     /// must be new or empty. Written atomically; never over or inside an input.
+    ///
     /// Example: --write-unique unique/ or --write-unique unique.jsonl
     #[arg(long, value_name = "DIR|FILE.jsonl")]
     pub write_unique: Option<String>,
 
     /// Colour in the text report: 'auto' when stdout is a terminal and NO_COLOR is unset.
+    ///
+    /// Example: --color always | less -R
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
     /// Print no progress bars and no summary line on stderr (bars are only ever drawn when
     /// stderr is a terminal).
+    ///
+    /// Example: --quiet --format jsonl corpus.jsonl > out.jsonl
     #[arg(short, long)]
     pub quiet: bool,
 
     /// Print how long each stage took, on stderr.
+    ///
+    /// Example: --timings corpus.jsonl
     #[arg(long)]
     pub timings: bool,
 }
@@ -121,32 +134,46 @@ pub struct RunArgs {
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
     /// Name pattern of the files read inside directories ('*' and '?' wildcards).
+    ///
+    /// Example: --glob '*.md' notes/
     #[arg(long, default_value = "*.txt", value_name = "PATTERN")]
     pub glob: String,
 
     /// JSONL field holding the article id (missing: 'path:line' is used).
+    ///
+    /// Example: --id-field url
     #[arg(long, default_value = "id", value_name = "FIELD")]
     pub id_field: String,
 
     /// JSONL field holding the article text.
+    ///
+    /// Example: --text-field body (or --text-field raw for scraped pages)
     #[arg(long, default_value = "text", value_name = "FIELD")]
     pub text_field: String,
 
     /// JSONL field holding the title (missing: the first short line of the text).
+    ///
+    /// Example: --title-field headline
     #[arg(long, default_value = "title", value_name = "FIELD")]
     pub title_field: String,
 
     /// JSONL field holding the publication date (ISO 8601 is understood best).
+    ///
+    /// Example: --date-field published_at
     #[arg(long, default_value = "date", value_name = "FIELD")]
     pub date_field: String,
 
     /// JSONL field holding the outlet or site name. The cleaner removes lines that recur
     /// across articles of one source (missing: of one directory, header and footer only).
+    ///
+    /// Example: --source-field domain
     #[arg(long, default_value = "source", value_name = "FIELD")]
     pub source_field: String,
 
     /// Largest article read, in bytes (a text file, or one JSONL line); larger ones are
     /// reported and skipped. Accepts K, M and G suffixes (powers of 1024).
+    ///
+    /// Example: --max-bytes 64M
     #[arg(long, default_value = "16M", value_name = "SIZE", value_parser = parse_size)]
     pub max_bytes: u64,
 }
@@ -156,36 +183,52 @@ pub struct InputArgs {
 #[command(next_help_heading = "Matching")]
 pub struct ClusterArgs {
     /// Do not remove boilerplate before comparing articles.
+    ///
+    /// Example: --no-clean (compare the text exactly as read)
     #[arg(long)]
     pub no_clean: bool,
 
     /// Words per shingle for near-duplicate detection.
+    ///
+    /// Example: --ngram 3 (more sensitive on short texts)
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub ngram: usize,
 
     /// Length of each MinHash signature.
+    ///
+    /// Example: --num-perm 256 (tighter estimates, slower)
     #[arg(long, default_value_t = 128, value_name = "K")]
     pub num_perm: usize,
 
     /// Seed of the shingle hash and MinHash permutations; same seed, same result.
+    ///
+    /// Example: --seed 7
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
 
     /// Jaccard similarity of word shingles at or above which two articles are
     /// near-duplicates.
+    ///
+    /// Example: --threshold 0.8 (near-verbatim copies only)
     #[arg(long, default_value_t = 0.5, value_name = "J")]
     pub threshold: f64,
 
     /// Share of the smaller article's shingles found in the larger one at or above which
     /// it counts as a copy inside it (syndication with another site's wrapper).
+    ///
+    /// Example: --containment 0.6 (excerpts with heavier edits)
     #[arg(long, default_value_t = 0.8, value_name = "C")]
     pub containment: f64,
 
     /// LSH bands (with --rows); derived from --threshold and --num-perm by default.
+    ///
+    /// Example: --bands 20 --rows 5
     #[arg(long, requires = "rows", value_name = "B")]
     pub bands: Option<usize>,
 
     /// LSH rows per band (with --bands); bands × rows must not exceed --num-perm.
+    ///
+    /// Example: --bands 20 --rows 5
     #[arg(long, requires = "bands", value_name = "R")]
     pub rows: Option<usize>,
 
@@ -195,6 +238,8 @@ pub struct ClusterArgs {
     /// fixtures' seeds one story: event BCubed F1 0.882 on train, 0.919 on the held-out dev
     /// split, 0.882 on all of it (scripts/eval-events.sh, cleaning on). Train is flat from
     /// 0.08 to 0.12.
+    ///
+    /// Example: --event-threshold 0.2 (keep same-subject stories days apart)
     #[arg(long, default_value_t = 0.10, value_name = "S")]
     pub event_threshold: f64,
 
@@ -202,6 +247,8 @@ pub struct ClusterArgs {
     /// runs, acronyms), anchors (numbers, dates, times). Each is a similarity in [0, 1].
     ///
     /// The default was tuned with --event-threshold (ECB+ train, BCubed F1 0.882; dev 0.919).
+    ///
+    /// Example: --event-weights 0.6,0.2,0.2
     #[arg(
         long,
         default_value = "0.5,0.3,0.3",
@@ -211,11 +258,15 @@ pub struct ClusterArgs {
     pub event_weights: [f64; 3],
 
     /// Report near-duplicate groups only: no event clustering.
+    ///
+    /// Example: --no-events --format jsonl big.jsonl
     #[arg(long)]
     pub no_events: bool,
 
     /// Which copy of a near-duplicate group is kept as its representative: 'longest'
     /// text, 'first' in input order, or 'earliest' date. Ties go to the smallest id.
+    ///
+    /// Example: --keep earliest --write-unique unique.jsonl corpus.jsonl
     #[arg(long, value_enum, default_value_t = KeepArg::Longest)]
     pub keep: KeepArg,
 }

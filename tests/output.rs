@@ -318,4 +318,29 @@ fn help_explains_every_flag_with_its_default() {
         );
     }
     assert!(help.contains("Exit codes:"));
+    // Man-page quality: every flag of the main command shows an example.
+    let options = &help[help.find("Options:").unwrap()..help.find("\nExamples:").unwrap()];
+    let mut entries: Vec<String> = Vec::new();
+    for line in options.lines() {
+        let flag_line = line.starts_with("  -") || line.starts_with("      --");
+        match entries.last_mut() {
+            Some(entry) if !flag_line => entry.push_str(line),
+            _ if flag_line => entries.push(line.to_string()),
+            _ => {}
+        }
+    }
+    assert!(entries.len() > 25, "{} flags found", entries.len());
+    for entry in &entries {
+        let flag = entry
+            .split_whitespace()
+            .find(|w| w.starts_with("--"))
+            .unwrap();
+        if flag == "--help" || flag == "--version" {
+            continue;
+        }
+        assert!(
+            entry.contains("Example: "),
+            "{flag} has no example:\n{entry}"
+        );
+    }
 }
