@@ -16,6 +16,10 @@ pub struct Article {
     pub text: String,
 }
 
+/// Most words a title or heading has; the cleaner keeps a heading by the
+/// same measure.
+pub const TITLE_MAX_WORDS: usize = 25;
+
 /// The title a plain-text article implies: its first non-blank line, when that
 /// line is short, does not end like a sentence and is not the first half of a
 /// sentence wrapped onto the next line.
@@ -28,7 +32,7 @@ pub fn guess_title(text: &str) -> Option<String> {
         .next()
         .and_then(|next| next.chars().next())
         .is_some_and(char::is_lowercase);
-    let short = (2..=25).contains(&words) && line.chars().count() <= 200;
+    let short = (2..=TITLE_MAX_WORDS).contains(&words) && line.chars().count() <= 200;
     (short && !ends_sentence && !wraps_on).then(|| line.to_string())
 }
 

@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::{ends_sentence, is_list_item, Line};
+use crate::article::TITLE_MAX_WORDS;
 use crate::stopwords::Stopwords;
 
 /// jusText's defaults: lengths in characters, densities as shares of words
@@ -48,9 +49,6 @@ const OWN_DENSITY_SHARE: f64 = 0.7;
 /// lets one good block vouch for a whole menu (AEB F1 0.86 unbounded, 0.88
 /// at 4).
 const MAX_NEIGHBOUR_DISTANCE: usize = 4;
-
-/// A heading is at most this many words (as in `article::guess_title`).
-const HEADING_WORDS: usize = 25;
 
 /// The main stretch of the article (see [`keep_main_stretch`]): runs of up
 /// to `FREE_GAP` removed lines cost nothing, each further removed line costs
@@ -317,7 +315,7 @@ fn keep_headings(blocks: &mut [Block], lines: &[Line]) {
         let text = lines[blocks[i].line].text;
         let block = &blocks[i];
         let heading = block.revised != Class::Good
-            && block.words <= HEADING_WORDS
+            && block.words <= TITLE_MAX_WORDS
             && !(block.class == Class::Bad && block.reason == LINKS)
             && !is_list_item(text)
             && !text.ends_with(['.', '!', '?', ':', ';', ',']);
