@@ -14,8 +14,6 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
-
 use dedup::neardup::find_groups;
 
 fn main() -> ExitCode {
@@ -27,8 +25,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let cli = dedup::cli::Cli::try_parse_from(["dedup", "-"]).expect("no flags parse");
-    let params = dedup::config::pipeline(&cli.run.cluster)
+    let params = dedup::config::Config::default()
+        .validate()
         .expect("the defaults are valid")
         .neardup;
     let corpus = dedup::synth::news_corpus(articles, 1);

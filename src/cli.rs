@@ -1,7 +1,13 @@
-//! The command line as clap sees it. Only parsing lives here; `config`
-//! validates these values into what the pipeline runs on.
+//! The command line as clap sees it, part of the binary only: the library
+//! knows nothing of clap. Parsing lives here, and the conversion of the
+//! parsed values into the library's plain [`Config`] and [`ReadOptions`],
+//! which `Config::validate` then checks.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use dedup::config::Config;
+use dedup::read::{Fields, ReadOptions};
+use dedup::report::Keep;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -269,6 +275,52 @@ pub struct ClusterArgs {
     /// Example: --keep earliest --write-unique unique.jsonl corpus.jsonl
     #[arg(long, value_enum, default_value_t = KeepArg::Longest)]
     pub keep: KeepArg,
+
+    /// Worker threads (default: every core). The output is the same for any number.
+    ///
+    /// Example: --threads 1 (leave the other cores to other work)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl ClusterArgs {
+    /// The library's settings, not yet validated.
+    pub fn config(&self) -> Config {
+        Config {
+            clean: !self.no_clean,
+            ngram: self.ngram,
+            num_perm: self.num_perm,
+            seed: self.seed,
+            threshold: self.threshold,
+            containment: self.containment,
+            bands_rows: self.bands.zip(self.rows),
+            events: !self.no_events,
+            event_threshold: self.event_threshold,
+            event_weights: self.event_weights,
+            keep: match self.keep {
+                KeepArg::Longest => Keep::Longest,
+                KeepArg::First => Keep::First,
+                KeepArg::Earliest => Keep::Earliest,
+            },
+            threads: self.threads,
+        }
+    }
+}
+
+impl InputArgs {
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            glob: self.glob.clone(),
+            fields: Fields {
+                id: self.id_field.clone(),
+                text: self.text_field.clone(),
+                title: self.title_field.clone(),
+                date: self.date_field.clone(),
+                source: self.source_field.clone(),
+            },
+            max_bytes: self.max_bytes,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -406,6 +458,33 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    fn config(args: &[&str]) -> Config {
+        let cli = Cli::try_parse_from([&["dedup"], args, &["x.txt"]].concat()).unwrap();
+        cli.run.cluster.config()
+    }
+
+    #[test]
+    fn no_flags_give_the_library_defaults() {
+        assert_eq!(config(&[]), Config::default());
+    }
+
+    #[test]
+    fn flags_reach_the_config() {
+        let c = config(&[
+            "--bands",
+            "20",
+            "--rows",
+            "5",
+            "--no-events",
+            "--threads",
+            "3",
+        ]);
+        assert_eq!(c.bands_rows, Some((20, 5)));
+        assert!(!c.events);
+        assert_eq!(c.threads, Some(3));
+        assert_eq!(config(&["--keep", "first"]).keep, Keep::First);
     }
 
     #[test]

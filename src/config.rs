@@ -1,15 +1,81 @@
-//! Validated settings, built from the command line. The stages see only
-//! these: every range and combination is checked once, here.
+//! Settings of a run as plain data. [`Config`] is what a caller (the command
+//! line, a program using the library) fills in; [`Config::validate`] checks
+//! every range and combination once and gives the [`Pipeline`] the stages
+//! run on. Nothing here knows about the command line.
 
-use anyhow::{bail, Result};
+use std::fmt;
 
-use crate::cli::{ClusterArgs, InputArgs, KeepArg};
 use crate::events::{EventParams, Weights};
 use crate::neardup::{lsh, NearDupParams};
-use crate::read::{Fields, ReadOptions};
 use crate::report::Keep;
 
-/// How to compare and cluster a corpus.
+/// What a caller asks for; every field has the command line's default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Remove boilerplate before comparing.
+    pub clean: bool,
+    /// Words per shingle.
+    pub ngram: usize,
+    /// MinHash signature length.
+    pub num_perm: usize,
+    /// Seed of the shingle hash and the MinHash permutations.
+    pub seed: u64,
+    /// Jaccard similarity at or above which two articles are near-duplicates.
+    pub threshold: f64,
+    /// Containment at or above which the smaller article is a copy inside the larger.
+    pub containment: f64,
+    /// LSH bands and rows per band; `None` derives them from `threshold`.
+    pub bands_rows: Option<(usize, usize)>,
+    /// Cluster articles into events (off: near-duplicate groups only).
+    pub events: bool,
+    /// Average-link similarity at which event clusters stop merging.
+    pub event_threshold: f64,
+    /// Weights of the terms, names and anchors channels.
+    pub event_weights: [f64; 3],
+    /// Which copy of a group is kept.
+    pub keep: Keep,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let events = EventParams::default();
+        Config {
+            clean: true,
+            ngram: 5,
+            num_perm: 128,
+            seed: 42,
+            threshold: 0.5,
+            containment: 0.8,
+            bands_rows: None,
+            events: true,
+            event_threshold: events.threshold,
+            event_weights: [
+                events.weights.terms,
+                events.weights.names,
+                events.weights.anchors,
+            ],
+            keep: Keep::default(),
+            threads: None,
+        }
+    }
+}
+
+/// A setting out of its range, or two that do not go together. The message
+/// names the setting by its command-line flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// How to compare and cluster a corpus: a validated [`Config`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline {
     /// Remove boilerplate before comparing.
@@ -18,89 +84,85 @@ pub struct Pipeline {
     /// `None` with `--no-events`: near-duplicate groups only.
     pub events: Option<EventParams>,
     pub keep: Keep,
+    /// Worker threads, at least one; `None` uses every core.
+    pub threads: Option<usize>,
 }
 
-pub fn read_options(args: &InputArgs) -> ReadOptions {
-    ReadOptions {
-        glob: args.glob.clone(),
-        fields: Fields {
-            id: args.id_field.clone(),
-            text: args.text_field.clone(),
-            title: args.title_field.clone(),
-            date: args.date_field.clone(),
-            source: args.source_field.clone(),
-        },
-        max_bytes: args.max_bytes,
-    }
-}
-
-pub fn pipeline(args: &ClusterArgs) -> Result<Pipeline> {
-    unit_interval("--threshold", args.threshold, false)?;
-    unit_interval("--containment", args.containment, false)?;
-    unit_interval("--event-threshold", args.event_threshold, true)?;
-    if args.event_weights.iter().any(|w| !(0.0..=1.0).contains(w))
-        || args.event_weights.iter().sum::<f64>() <= 0.0
-    {
-        bail!(
-            "--event-weights must be three numbers in [0, 1], not all 0, got {:?}",
-            args.event_weights
-        );
-    }
-    if args.ngram == 0 || args.ngram > 64 {
-        bail!("--ngram must be between 1 and 64, got {}", args.ngram);
-    }
-    if args.num_perm == 0 || args.num_perm > 1024 {
-        bail!(
-            "--num-perm must be between 1 and 1024, got {}",
-            args.num_perm
-        );
-    }
-    let (bands, rows) = match (args.bands, args.rows) {
-        (Some(b), Some(r)) => {
-            if b == 0 || r == 0 || b * r > args.num_perm {
-                bail!(
-                    "--bands {b} × --rows {r} must be at least 1 and at most --num-perm {}; \
-                     leave both out to derive them from --threshold",
-                    args.num_perm
-                );
-            }
-            (b, r)
+impl Config {
+    /// Checks every setting and derives the LSH shape when not given.
+    pub fn validate(&self) -> Result<Pipeline, ConfigError> {
+        unit_interval("--threshold", self.threshold, false)?;
+        unit_interval("--containment", self.containment, false)?;
+        unit_interval("--event-threshold", self.event_threshold, true)?;
+        let weights = self.event_weights;
+        if weights.iter().any(|w| !(0.0..=1.0).contains(w)) || weights.iter().sum::<f64>() <= 0.0 {
+            return Err(error(format!(
+                "--event-weights must be three numbers in [0, 1], not all 0, got {weights:?}"
+            )));
         }
-        _ => lsh::optimal_params(args.threshold, args.num_perm),
-    };
-    Ok(Pipeline {
-        clean: !args.no_clean,
-        neardup: NearDupParams {
-            ngram: args.ngram,
-            num_perm: args.num_perm,
-            seed: args.seed,
-            threshold: args.threshold,
-            containment: args.containment,
-            bands,
-            rows,
-        },
-        events: (!args.no_events).then_some(EventParams {
-            threshold: args.event_threshold,
-            weights: Weights {
-                terms: args.event_weights[0],
-                names: args.event_weights[1],
-                anchors: args.event_weights[2],
+        if self.ngram == 0 || self.ngram > 64 {
+            return Err(error(format!(
+                "--ngram must be between 1 and 64, got {}",
+                self.ngram
+            )));
+        }
+        if self.num_perm == 0 || self.num_perm > 1024 {
+            return Err(error(format!(
+                "--num-perm must be between 1 and 1024, got {}",
+                self.num_perm
+            )));
+        }
+        if self.threads == Some(0) {
+            return Err(error("--threads must be at least 1, got 0".into()));
+        }
+        let (bands, rows) = match self.bands_rows {
+            Some((b, r)) => {
+                if b == 0 || r == 0 || b * r > self.num_perm {
+                    return Err(error(format!(
+                        "--bands {b} × --rows {r} must be at least 1 and at most --num-perm {}; \
+                         leave both out to derive them from --threshold",
+                        self.num_perm
+                    )));
+                }
+                (b, r)
+            }
+            None => lsh::optimal_params(self.threshold, self.num_perm),
+        };
+        Ok(Pipeline {
+            clean: self.clean,
+            neardup: NearDupParams {
+                ngram: self.ngram,
+                num_perm: self.num_perm,
+                seed: self.seed,
+                threshold: self.threshold,
+                containment: self.containment,
+                bands,
+                rows,
             },
-            ..EventParams::default()
-        }),
-        keep: match args.keep {
-            KeepArg::Longest => Keep::Longest,
-            KeepArg::First => Keep::First,
-            KeepArg::Earliest => Keep::Earliest,
-        },
-    })
+            events: self.events.then_some(EventParams {
+                threshold: self.event_threshold,
+                weights: Weights {
+                    terms: weights[0],
+                    names: weights[1],
+                    anchors: weights[2],
+                },
+                ..EventParams::default()
+            }),
+            keep: self.keep,
+            threads: self.threads,
+        })
+    }
 }
 
-fn unit_interval(flag: &str, value: f64, zero_ok: bool) -> Result<()> {
+fn error(message: String) -> ConfigError {
+    ConfigError(message)
+}
+
+fn unit_interval(flag: &str, value: f64, zero_ok: bool) -> Result<(), ConfigError> {
     let low_ok = if zero_ok { value >= 0.0 } else { value > 0.0 };
     if !(low_ok && value <= 1.0) {
         let range = if zero_ok { "[0, 1]" } else { "(0, 1]" };
-        bail!("{flag} must be in {range}, got {value}");
+        return Err(error(format!("{flag} must be in {range}, got {value}")));
     }
     Ok(())
 }
@@ -108,34 +170,35 @@ fn unit_interval(flag: &str, value: f64, zero_ok: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Cli;
-    use clap::Parser;
-
-    fn parse(args: &[&str]) -> Result<Pipeline> {
-        let cli = Cli::try_parse_from([&["dedup"], args, &["x.txt"]].concat()).unwrap();
-        pipeline(&cli.run.cluster)
-    }
 
     #[test]
     fn defaults_derive_bands_from_the_threshold() {
-        let p = parse(&[]).unwrap();
+        let p = Config::default().validate().unwrap();
         assert_eq!((p.neardup.bands, p.neardup.rows), (30, 4));
         assert!(p.clean);
         assert_eq!(p.events, Some(EventParams::default()));
+        assert_eq!(p.threads, None);
     }
 
     #[test]
     fn out_of_range_values_name_the_flag() {
-        let err = parse(&["--threshold", "1.5"]).unwrap_err().to_string();
-        assert_eq!(err, "--threshold must be in (0, 1], got 1.5");
-        let err = parse(&["--bands", "40", "--rows", "4"])
-            .unwrap_err()
-            .to_string();
+        let with = |change: fn(&mut Config)| {
+            let mut config = Config::default();
+            change(&mut config);
+            config.validate().unwrap_err().to_string()
+        };
+        assert_eq!(
+            with(|c| c.threshold = 1.5),
+            "--threshold must be in (0, 1], got 1.5"
+        );
+        let err = with(|c| c.bands_rows = Some((40, 4)));
         assert!(err.starts_with("--bands 40 × --rows 4 must be"), "{err}");
-        assert!(parse(&["--ngram", "0"]).is_err());
-        let err = parse(&["--event-weights", "0,0,0"])
-            .unwrap_err()
-            .to_string();
+        assert!(with(|c| c.ngram = 0).starts_with("--ngram"));
+        let err = with(|c| c.event_weights = [0.0; 3]);
         assert!(err.starts_with("--event-weights must be"), "{err}");
+        assert_eq!(
+            with(|c| c.threads = Some(0)),
+            "--threads must be at least 1, got 0"
+        );
     }
 }

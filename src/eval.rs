@@ -14,7 +14,6 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::article::Article;
 use crate::Clustering;
 
 /// Gold labels by article id.
@@ -111,7 +110,8 @@ pub struct Scores {
 }
 
 /// Scores `clustering` of `articles` against `gold`.
-pub fn evaluate(gold: &Gold, articles: &[Article], clustering: &Clustering) -> Result<Scores> {
+pub fn evaluate(gold: &Gold, clustering: &Clustering) -> Result<Scores> {
+    let articles = &clustering.records;
     let mut event_of = vec![0; articles.len()];
     for (e, event) in clustering.events.iter().enumerate() {
         for &m in &event.members {

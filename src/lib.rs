@@ -5,7 +5,6 @@
 
 pub mod article;
 pub mod clean;
-pub mod cli;
 pub mod config;
 pub mod error;
 pub mod eval;
@@ -15,6 +14,7 @@ pub mod explain;
 pub mod neardup;
 pub mod progress;
 pub mod read;
+pub mod record;
 pub mod report;
 pub mod stopwords;
 pub mod synth;
@@ -26,6 +26,7 @@ use config::Pipeline;
 use events::{Event, EventDoc};
 use neardup::Group;
 use progress::Progress;
+use record::Record;
 
 /// What the pipeline found in a corpus.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,9 +35,8 @@ pub struct Clustering {
     pub groups: Vec<Group>,
     /// Event clusters: a partition of the corpus; each group lies inside one.
     pub events: Vec<Event>,
-    /// Bytes of each article's compared (cleaned) text: what `--keep
-    /// longest` compares, so a copy is not preferred for a longer wrapper.
-    pub lengths: Vec<usize>,
+    /// One record per article, in corpus order.
+    pub records: Vec<Record>,
 }
 
 /// Runs the stages after reading: clean, near-duplicates, events. Articles
@@ -63,14 +63,19 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progres
         None => events::groups_only(articles.len(), &groups),
     };
     progress.finish();
-    let lengths = texts.iter().map(|t| t.len()).collect();
-    for (article, title) in articles.iter_mut().zip(titles) {
-        article.title = title;
+    let records: Vec<Record> = articles
+        .iter()
+        .zip(&texts)
+        .zip(titles)
+        .map(|((article, text), title)| Record::new(article, text, title))
+        .collect();
+    for (article, record) in articles.iter_mut().zip(&records) {
+        article.title.clone_from(&record.title);
     }
     Clustering {
         groups,
         events,
-        lengths,
+        records,
     }
 }
 

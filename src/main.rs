@@ -9,18 +9,22 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
 
-use dedup::article::Article;
-use dedup::cli::{
-    CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
-    RunArgs,
+mod cli;
+
+use cli::{
+    CleanArgs, CleanFormat, Cli, ClusterArgs, ColorWhen, Command, EvalArgs, EvalFormat,
+    ExplainArgs, Format, RunArgs,
 };
+use dedup::article::Article;
+use dedup::config::Pipeline;
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
 use dedup::exit::Exit;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
+use dedup::report::Reporter;
 use dedup::unique::Target;
-use dedup::{clean, config, eval, explain, read, report};
+use dedup::{clean, eval, explain, read, report};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -46,7 +50,7 @@ fn main() -> ExitCode {
 
 /// The main job: read, cluster, report.
 fn run(args: &RunArgs) -> Result<Exit> {
-    let pipeline = config::pipeline(&args.cluster)?;
+    let pipeline = pipeline(&args.cluster)?;
     let unique = args
         .write_unique
         .as_deref()
@@ -56,16 +60,15 @@ fn run(args: &RunArgs) -> Result<Exit> {
     let show_bars = !args.quiet && io::stderr().is_terminal();
     let (corpus, clustering) = with_bars(&progress, show_bars, || {
         progress.start("read", 0);
-        let mut corpus = read::read_inputs(&args.inputs, &config::read_options(&args.input));
+        let mut corpus = read::read_inputs(&args.inputs, &args.input.read_options());
         let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
         (corpus, clustering)
     });
     report_problems(&corpus);
     let report = report::build(&report::Inputs {
-        articles: &corpus.articles,
+        records: &clustering.records,
         groups: &clustering.groups,
         events: &clustering.events,
-        lengths: &clustering.lengths,
         errors: &corpus.errors,
         neardup: &pipeline.neardup,
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
@@ -75,12 +78,15 @@ fn run(args: &RunArgs) -> Result<Exit> {
             .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
         keep: pipeline.keep,
     });
+    let reporter: Box<dyn Reporter> = match args.format {
+        Format::Text => Box::new(report::text::Text {
+            color: use_color(args.color),
+        }),
+        Format::Json => Box::new(report::json::Json),
+        Format::Jsonl => Box::new(report::jsonl::Jsonl),
+    };
     let mut out = io::stdout().lock();
-    match args.format {
-        Format::Text => report::text::write(&report, &mut out, use_color(args.color))?,
-        Format::Json => report::json::write(&report, &mut out)?,
-        Format::Jsonl => report::jsonl::write(&report, &mut out)?,
-    }
+    reporter.write(&report, &mut out)?;
     out.flush()?;
     if !args.quiet {
         eprintln!("dedup: {}", report.summary_line());
@@ -96,7 +102,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
             .iter()
             .filter(|a| kept.contains(&a.id))
             .collect();
-        let written = target.write(&articles, &config::read_options(&args.input).fields)?;
+        let written = target.write(&articles, &args.input.read_options().fields)?;
         if !args.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",
@@ -122,7 +128,7 @@ struct CleanedLine<'a> {
 
 /// `dedup clean`: the cleaner's work, article by article.
 fn run_clean(args: &CleanArgs) -> Result<Exit> {
-    let corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
+    let corpus = read_corpus(&args.inputs, &args.input.read_options());
     let cleaned = clean::clean_corpus(&corpus.articles);
     let mut out = io::stdout().lock();
     for (article, cleaned) in corpus.articles.iter().zip(&cleaned) {
@@ -161,11 +167,11 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
 
 /// `dedup eval`: cluster, then score against gold labels.
 fn run_eval(args: &EvalArgs) -> Result<Exit> {
-    let pipeline = config::pipeline(&args.cluster)?;
+    let pipeline = pipeline(&args.cluster)?;
     let gold = eval::Gold::load(&args.gold).with_context(|| args.gold.clone())?;
-    let mut corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
+    let mut corpus = read_corpus(&args.inputs, &args.input.read_options());
     let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &Progress::default());
-    let scores = eval::evaluate(&gold, &corpus.articles, &clustering)?;
+    let scores = eval::evaluate(&gold, &clustering)?;
     let mut out = io::stdout().lock();
     match args.format {
         EvalFormat::Text => eval::write_text(&scores, &mut out)?,
@@ -180,13 +186,13 @@ fn run_eval(args: &EvalArgs) -> Result<Exit> {
 
 /// `dedup explain A B`: the evidence for (or against) one pair.
 fn run_explain(args: &ExplainArgs) -> Result<Exit> {
-    let pipeline = config::pipeline(&args.cluster)?;
+    let pipeline = pipeline(&args.cluster)?;
     let inputs = if args.inputs.is_empty() {
         vec![args.a.clone(), args.b.clone()]
     } else {
         args.inputs.clone()
     };
-    let corpus = read_corpus(&inputs, &config::read_options(&args.input));
+    let corpus = read_corpus(&inputs, &args.input.read_options());
     let find = |id: &str| {
         corpus
             .articles
@@ -323,6 +329,19 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The validated settings of a clustering command; the thread count takes
+/// effect here, for the whole run.
+fn pipeline(args: &ClusterArgs) -> Result<Pipeline> {
+    let pipeline = args.config().validate()?;
+    if let Some(threads) = pipeline.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("starting the worker threads")?;
+    }
+    Ok(pipeline)
 }
 
 /// Runs `work`, drawing a progress bar on stderr meanwhile when `show` is set.

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use clap::Parser;
 use proptest::prelude::*;
 
 use dedup::neardup::reference::{find_groups_exhaustively, Agreement};
@@ -13,8 +12,8 @@ use dedup::synth::{news_corpus, Origin};
 
 /// The parameters a bare `dedup` run uses.
 fn default_params() -> NearDupParams {
-    let cli = dedup::cli::Cli::try_parse_from(["dedup", "x.txt"]).expect("no flags parse");
-    dedup::config::pipeline(&cli.run.cluster)
+    dedup::config::Config::default()
+        .validate()
         .expect("the defaults are valid")
         .neardup
 }

@@ -2,9 +2,13 @@
 
 use std::io::{self, Write};
 
-use super::Report;
+use super::{Report, Reporter};
 
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    writeln!(out)
+pub struct Json;
+
+impl Reporter for Json {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, report)?;
+        writeln!(out)
+    }
 }

@@ -3,12 +3,16 @@
 
 use std::io::{self, Write};
 
-use super::Report;
+use super::{Report, Reporter};
 
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for line in report.article_lines() {
-        serde_json::to_writer(&mut *out, &line)?;
-        writeln!(out)?;
+pub struct Jsonl;
+
+impl Reporter for Jsonl {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        for line in report.article_lines() {
+            serde_json::to_writer(&mut *out, &line)?;
+            writeln!(out)?;
+        }
+        Ok(())
     }
-    Ok(())
 }

@@ -13,14 +13,22 @@ pub mod json;
 pub mod jsonl;
 pub mod text;
 
+use std::io::{self, Write};
+
 use serde::{Deserialize, Serialize};
 
-use crate::article::Article;
 use crate::error::InputError;
 use crate::events::Event;
 use crate::neardup::{Group, NearDupParams};
+use crate::record::Record;
 
 pub const SCHEMA: &str = "dedup/1";
+
+/// One output format: writes a report to `out`. Each format is a file of
+/// this module ([`json::Json`], [`jsonl::Jsonl`], [`text::Text`]).
+pub trait Reporter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,12 +151,12 @@ pub enum Keep {
 impl Keep {
     /// The preferred article of `members` (corpus indices): ties go to the
     /// smallest id, so the choice never depends on anything but the data.
-    pub fn choose(self, members: &[usize], articles: &[Article], lengths: &[usize]) -> usize {
+    pub fn choose(self, members: &[usize], records: &[Record]) -> usize {
         let key = |&i: &usize| {
-            let a = &articles[i];
+            let a = &records[i];
             let primary: (usize, Option<&str>, usize) = match self {
                 Keep::First => (i, None, 0),
-                Keep::Longest => (usize::MAX - lengths[i], None, 0),
+                Keep::Longest => (usize::MAX - a.length, None, 0),
                 Keep::Earliest => (a.date.is_none() as usize, a.date.as_deref(), 0),
             };
             (primary, a.id.as_str())
@@ -162,11 +170,10 @@ impl Keep {
 
 /// What the report is built from.
 pub struct Inputs<'a> {
-    pub articles: &'a [Article],
+    /// One per article, in corpus order.
+    pub records: &'a [Record],
     pub groups: &'a [Group],
     pub events: &'a [Event],
-    /// Compared text length per article, for `Keep::Longest`.
-    pub lengths: &'a [usize],
     pub errors: &'a [InputError],
     pub neardup: &'a NearDupParams,
     pub event_threshold: Option<f64>,
@@ -176,7 +183,7 @@ pub struct Inputs<'a> {
 
 /// Builds the `dedup/1` report: numbering, representatives and order.
 pub fn build(inputs: &Inputs) -> Report {
-    let articles = inputs.articles;
+    let articles = inputs.records;
     let id = |i: usize| articles[i].id.clone();
     let mut group_of = vec![None; articles.len()];
     for (g, group) in inputs.groups.iter().enumerate() {
@@ -187,7 +194,7 @@ pub fn build(inputs: &Inputs) -> Report {
     let group_rep: Vec<usize> = inputs
         .groups
         .iter()
-        .map(|g| inputs.keep.choose(&g.members, articles, inputs.lengths))
+        .map(|g| inputs.keep.choose(&g.members, articles))
         .collect();
 
     struct Draft {

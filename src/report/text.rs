@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use super::{Cluster, Report};
+use super::{Cluster, Report, Reporter};
 
 const WIDTH: usize = 80;
 
@@ -24,9 +24,19 @@ impl Paint {
     }
 }
 
-/// Writes the report; `color` adds ANSI styles (bold titles, green
+/// The text report; `color` adds ANSI styles (bold titles, green
 /// representatives, dim copies) after the line is fitted to the width.
-pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+pub struct Text {
+    pub color: bool,
+}
+
+impl Reporter for Text {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        write(report, out, self.color)
+    }
+}
+
+fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let paint = Paint(color);
     let (multi, single): (Vec<&Cluster>, Vec<&Cluster>) =
         report.clusters.iter().partition(|c| c.size > 1);
