@@ -21,9 +21,12 @@ pub mod synth;
 pub mod tokenize;
 pub mod unique;
 
+use rayon::prelude::*;
+
 use article::Article;
 use config::Pipeline;
 use events::{Event, EventDoc};
+use neardup::shingle::{Shingler, Shingles};
 use neardup::Group;
 use progress::Progress;
 use record::Record;
@@ -39,43 +42,121 @@ pub struct Clustering {
     pub records: Vec<Record>,
 }
 
-/// Runs the stages after reading: clean, near-duplicates, events. Articles
-/// without a title get one guessed from their cleaned text, so a donation
-/// banner above the headline never becomes the title.
-pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progress) -> Clustering {
-    let n = articles.len();
-    let cleaned = pipeline.clean.then(|| {
-        progress.start("clean", n);
-        clean::clean_corpus(articles)
-    });
-    let texts: Vec<&str> = match &cleaned {
-        Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
-        None => articles.iter().map(|a| a.text.as_str()).collect(),
-    };
-    let titles = titles(articles, &texts);
-    progress.start("near-duplicates", n);
-    let groups = neardup::find_groups(&texts, &pipeline.neardup);
-    let events = match &pipeline.events {
-        Some(params) => {
-            progress.start("events", n);
-            events::cluster(&event_docs(articles, &texts, &titles), &groups, params)
-        }
-        None => events::groups_only(articles.len(), &groups),
-    };
-    progress.finish();
-    let records: Vec<Record> = articles
-        .iter()
-        .zip(&texts)
-        .zip(titles)
-        .map(|((article, text), title)| Record::new(article, text, title))
-        .collect();
-    for (article, record) in articles.iter_mut().zip(&records) {
-        article.title.clone_from(&record.title);
+/// Runs the stages after reading on a corpus held in memory: clean,
+/// near-duplicates, events. The same as [`run`] on the same articles.
+pub fn cluster(articles: &[Article], pipeline: &Pipeline, progress: &Progress) -> Clustering {
+    let mut gatherer = clean::Gatherer::default();
+    if pipeline.clean {
+        progress.start("clean", articles.len());
+        gatherer.add(articles);
     }
-    Clustering {
-        groups,
-        events,
-        records,
+    let mut analysis = Analysis::new(pipeline, pipeline.clean.then(|| gatherer.finish()));
+    analysis.add(articles.to_vec());
+    analysis.finish(progress)
+}
+
+/// Reads `inputs` and runs every stage, holding one batch of articles at a
+/// time: pass 1 gathers the cleaner's corpus evidence, pass 2 reads the
+/// inputs again and analyses each article into its [`Record`] and shingles,
+/// then drops its text (unless the event stage needs it). Returns the
+/// problems the inputs had (with no articles) and the clustering.
+pub fn run(
+    inputs: &read::Inputs,
+    options: &read::ReadOptions,
+    pipeline: &Pipeline,
+    progress: &Progress,
+) -> (read::Corpus<'static>, Clustering) {
+    progress.start("read", 0);
+    let mut first = None;
+    let cleaner = pipeline.clean.then(|| {
+        let mut gatherer = clean::Gatherer::default();
+        first = Some(read::read_batches(inputs, options, &mut |batch| {
+            gatherer.add(&batch)
+        }));
+        gatherer.finish()
+    });
+    progress.start("clean", 0);
+    let mut analysis = Analysis::new(pipeline, cleaner);
+    let second = read::read_batches(inputs, options, &mut |batch| analysis.add(batch));
+    // Both passes read the same inputs: the first pass's problems stand.
+    (first.unwrap_or(second), analysis.finish(progress))
+}
+
+/// Pass 2, article by article: the record and shingles of each, and the
+/// texts only when the event stage will read them.
+struct Analysis<'p> {
+    pipeline: &'p Pipeline,
+    cleaner: Option<clean::Cleaner>,
+    records: Vec<Record>,
+    shingles: Vec<Shingles>,
+    /// The articles and their compared texts, for the event stage.
+    texts: Vec<(Article, String)>,
+}
+
+impl<'p> Analysis<'p> {
+    fn new(pipeline: &'p Pipeline, cleaner: Option<clean::Cleaner>) -> Self {
+        Analysis {
+            pipeline,
+            cleaner,
+            records: Vec::new(),
+            shingles: Vec::new(),
+            texts: Vec::new(),
+        }
+    }
+
+    /// Analyses the next articles, in corpus order, in parallel.
+    fn add(&mut self, batch: Vec<Article>) {
+        let (cleaner, params) = (self.cleaner.as_ref(), &self.pipeline.neardup);
+        let keep_texts = self.pipeline.events.is_some();
+        let analysed: Vec<(Record, Shingles, Option<(Article, String)>)> = batch
+            .into_par_iter()
+            .map_init(
+                || Shingler::new(params.ngram, params.seed),
+                |shingler, article| {
+                    let text = match cleaner {
+                        Some(cleaner) => cleaner.clean(&article).text,
+                        None => article.text.clone(),
+                    };
+                    // A title guessed from the cleaned text, so a donation
+                    // banner above the headline never becomes the title.
+                    let title = article
+                        .title
+                        .clone()
+                        .or_else(|| article::guess_title(&text));
+                    let record = Record::new(&article, &text, title);
+                    let shingles = shingler.shingles(&text);
+                    (record, shingles, keep_texts.then_some((article, text)))
+                },
+            )
+            .collect();
+        for (record, shingles, texts) in analysed {
+            self.records.push(record);
+            self.shingles.push(shingles);
+            self.texts.extend(texts);
+        }
+    }
+
+    fn finish(self, progress: &Progress) -> Clustering {
+        let n = self.records.len();
+        progress.start("near-duplicates", n);
+        let groups = neardup::find_groups_in(self.shingles, &self.pipeline.neardup);
+        let events = match &self.pipeline.events {
+            Some(params) => {
+                progress.start("events", n);
+                let (articles, texts): (Vec<Article>, Vec<String>) = self.texts.into_iter().unzip();
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let titles: Vec<Option<String>> =
+                    self.records.iter().map(|r| r.title.clone()).collect();
+                events::cluster(&event_docs(&articles, &texts, &titles), &groups, params)
+            }
+            None => events::groups_only(n, &groups),
+        };
+        progress.finish();
+        Clustering {
+            groups,
+            events,
+            records: self.records,
+        }
     }
 }
 

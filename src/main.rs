@@ -1,6 +1,6 @@
 //! The `dedup` binary: parse the command line, run the pipeline, print, exit.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,13 +56,12 @@ fn run(args: &RunArgs) -> Result<Exit> {
         .as_deref()
         .map(|path| Target::new(path, &args.inputs))
         .transpose()?;
+    let inputs = read::Inputs::new(&args.inputs).context("copying standard input")?;
+    let options = args.input.read_options();
     let progress = Progress::default();
     let show_bars = !args.quiet && io::stderr().is_terminal();
     let (corpus, clustering) = with_bars(&progress, show_bars, || {
-        progress.start("read", 0);
-        let mut corpus = read::read_inputs(&args.inputs, &args.input.read_options());
-        let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
-        (corpus, clustering)
+        dedup::run(&inputs, &options, &pipeline, &progress)
     });
     report_problems(&corpus);
     let report = report::build(&report::Inputs {
@@ -92,17 +91,24 @@ fn run(args: &RunArgs) -> Result<Exit> {
         eprintln!("dedup: {}", report.summary_line());
     }
     if let Some(target) = unique {
-        let kept: HashSet<String> = report
-            .article_lines()
-            .filter(|l| l.duplicate_of.is_none())
-            .map(|l| l.id)
-            .collect();
-        let articles: Vec<&Article> = corpus
-            .articles
+        // The articles kept, read once more, with the titles the report gave them.
+        let mut kept: HashMap<String, Option<String>> = clustering
+            .records
             .iter()
-            .filter(|a| kept.contains(&a.id))
+            .map(|r| (r.id.clone(), r.title.clone()))
             .collect();
-        let written = target.write(&articles, &args.input.read_options().fields)?;
+        for line in report.article_lines().filter(|l| l.duplicate_of.is_some()) {
+            kept.remove(&line.id);
+        }
+        let mut articles: Vec<Article> = Vec::new();
+        read::read_batches(&inputs, &options, &mut |batch| {
+            articles.extend(batch.into_iter().filter_map(|mut article| {
+                article.title = kept.get(&article.id)?.clone();
+                Some(article)
+            }));
+        });
+        let articles: Vec<&Article> = articles.iter().collect();
+        let written = target.write(&articles, &options.fields)?;
         if !args.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",
@@ -169,8 +175,8 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
 fn run_eval(args: &EvalArgs) -> Result<Exit> {
     let pipeline = pipeline(&args.cluster)?;
     let gold = eval::Gold::load(&args.gold).with_context(|| args.gold.clone())?;
-    let mut corpus = read_corpus(&args.inputs, &args.input.read_options());
-    let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &Progress::default());
+    let corpus = read_corpus(&args.inputs, &args.input.read_options());
+    let clustering = dedup::cluster(&corpus.articles, &pipeline, &Progress::default());
     let scores = eval::evaluate(&gold, &clustering)?;
     let mut out = io::stdout().lock();
     match args.format {
@@ -367,7 +373,7 @@ fn with_bars<T>(progress: &Progress, show: bool, work: impl FnOnce() -> T) -> T 
 }
 
 /// Reads the inputs and reports every problem on stderr.
-fn read_corpus(inputs: &[String], options: &read::ReadOptions) -> Corpus {
+fn read_corpus(inputs: &[String], options: &read::ReadOptions) -> Corpus<'static> {
     let corpus = read::read_inputs(inputs, options);
     report_problems(&corpus);
     corpus

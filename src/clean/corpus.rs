@@ -62,39 +62,76 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// Marks repeated and recurring lines. The per-article passes run in
-/// parallel; the decisions depend only on the articles, not on the order
-/// the threads finish in.
-pub(super) fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
-    let keys: Vec<Vec<Key>> = articles
-        .par_iter()
-        .zip(docs.par_iter_mut())
-        .map_init(String::new, |buffer, (article, lines)| {
-            mark_repeated(lines, buffer);
-            line_keys(article, lines, buffer)
-        })
+/// What one article tells the corpus: its countable lines, after rules
+/// and repeats are marked. Pass 1 keeps one per article, not the text.
+#[derive(Debug)]
+pub(super) struct DocKeys {
+    keys: Vec<Key>,
+    /// Characters of the article's kept lines.
+    kept_chars: usize,
+}
+
+/// The corpus' verdict: the keys of lines that recur as boilerplate.
+#[derive(Debug, Default)]
+pub(super) struct Evidence {
+    boilerplate: HashSet<u64, Fixed>,
+}
+
+/// Marks the lines that repeat inside the article and returns its keys.
+/// The same for an article in pass 1 and pass 2: it depends only on the
+/// article.
+pub(super) fn doc_keys(article: &Article, lines: &mut [Line], buffer: &mut String) -> DocKeys {
+    mark_repeated(lines, buffer);
+    let keys = line_keys(article, lines, buffer);
+    let kept_chars = lines
+        .iter()
+        .filter(|line| line.is_kept())
+        .map(|line| line.chars)
+        .sum();
+    DocKeys { keys, kept_chars }
+}
+
+impl Evidence {
+    /// Decides every recurring line from all articles' keys. Parallel; the
+    /// decisions depend only on the articles, not on the threads.
+    pub(super) fn decide(keys: &[DocKeys]) -> Evidence {
+        let carriers = carriers(keys);
+        let boilerplate = carriers
+            .par_iter()
+            .filter(|(key, carriers)| !are_copies(**key, carriers, keys))
+            .map(|(key, _)| *key)
+            .collect::<Vec<u64>>()
+            .into_iter()
+            .collect();
+        Evidence { boilerplate }
+    }
+
+    /// Marks the article's lines that recur as boilerplate (`doc` is the
+    /// article's keys, from [`doc_keys`]).
+    pub(super) fn remove(&self, lines: &mut [Line], doc: &DocKeys) {
+        for k in doc
+            .keys
+            .iter()
+            .filter(|k| k.removable && self.boilerplate.contains(&k.key))
+        {
+            lines[k.line as usize].removed_by = Some("recurring");
+        }
+    }
+}
+
+/// Marks repeated and recurring lines of a whole corpus at once.
+#[cfg(test)]
+fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
+    let mut buffer = String::new();
+    let keys: Vec<DocKeys> = articles
+        .iter()
+        .zip(docs.iter_mut())
+        .map(|(article, lines)| doc_keys(article, lines, &mut buffer))
         .collect();
-    let carriers = carriers(&keys);
-    // Decide every line before removing any: the copy test reads which
-    // lines are still kept.
-    let shared_docs: &[Vec<Line>] = docs;
-    let boilerplate: HashSet<u64, Fixed> = carriers
-        .par_iter()
-        .filter(|(key, carriers)| !are_copies(**key, carriers, &keys, shared_docs))
-        .map(|(key, _)| *key)
-        .collect::<Vec<u64>>()
-        .into_iter()
-        .collect();
-    docs.par_iter_mut()
-        .zip(&keys)
-        .for_each(|(lines, doc_keys)| {
-            for k in doc_keys
-                .iter()
-                .filter(|k| k.removable && boilerplate.contains(&k.key))
-            {
-                lines[k.line].removed_by = Some("recurring");
-            }
-        });
+    let evidence = Evidence::decide(&keys);
+    for (lines, doc) in docs.iter_mut().zip(&keys) {
+        evidence.remove(lines, doc);
+    }
 }
 
 /// A line that repeats an earlier line of the same article (a title printed
@@ -176,8 +213,11 @@ fn source(article: &Article) -> (&str, bool) {
 
 /// A kept line long enough to count, under its key: the source hashed with
 /// the normalised line.
+#[derive(Debug)]
 struct Key {
-    line: usize,
+    line: u32,
+    /// The line's length in characters.
+    chars: u32,
     key: u64,
     /// Where a recurring line may be removed (see [`HEAD_SHARE`]).
     removable: bool,
@@ -193,7 +233,8 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
         .filter_map(|(rank, &line)| {
             let normalised = normalise(lines[line].text, buffer);
             (normalised.chars().count() >= MIN_CHARS).then(|| Key {
-                line,
+                line: line as u32,
+                chars: lines[line].chars as u32,
                 key: source_hash(source, normalised),
                 removable: named || rank < head || rank >= tail,
             })
@@ -205,14 +246,14 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
 /// articles, in corpus order, each once. Articles are counted first and
 /// listed only for the keys that recur: most lines never do, and a list for
 /// every line of a big corpus would outweigh the corpus.
-fn carriers(keys: &[Vec<Key>]) -> HashMap<u64, Vec<usize>, Fixed> {
+fn carriers(keys: &[DocKeys]) -> HashMap<u64, Vec<usize>, Fixed> {
     fn removable(doc_keys: &[Key]) -> impl Iterator<Item = &Key> {
         doc_keys.iter().filter(|k| k.removable)
     }
     // Per key: the articles counted so far, and the last one (+ 1) counted.
     let mut counts: HashMap<u64, (usize, usize), Fixed> = HashMap::default();
     for (doc, doc_keys) in keys.iter().enumerate() {
-        for k in removable(doc_keys) {
+        for k in removable(&doc_keys.keys) {
             let (articles, last) = counts.entry(k.key).or_default();
             if *last != doc + 1 {
                 (*articles, *last) = (*articles + 1, doc + 1);
@@ -221,7 +262,7 @@ fn carriers(keys: &[Vec<Key>]) -> HashMap<u64, Vec<usize>, Fixed> {
     }
     let mut carriers: HashMap<u64, Vec<usize>, Fixed> = HashMap::default();
     for (doc, doc_keys) in keys.iter().enumerate() {
-        for k in removable(doc_keys).filter(|k| counts[&k.key].0 >= MIN_ARTICLES) {
+        for k in removable(&doc_keys.keys).filter(|k| counts[&k.key].0 >= MIN_ARTICLES) {
             let docs = carriers.entry(k.key).or_default();
             if docs.last() != Some(&doc) {
                 docs.push(doc);
@@ -233,29 +274,25 @@ fn carriers(keys: &[Vec<Key>]) -> HashMap<u64, Vec<usize>, Fixed> {
 
 /// Whether most of the (sampled) articles carrying `key` are copies: most of
 /// their text, other than the line itself, recurs in another of them.
-fn are_copies(key: u64, carriers: &[usize], keys: &[Vec<Key>], docs: &[Vec<Line>]) -> bool {
+fn are_copies(key: u64, carriers: &[usize], keys: &[DocKeys]) -> bool {
     let sample = &carriers[..carriers.len().min(SAMPLE)];
     let mut counts: HashMap<u64, usize, Fixed> = HashMap::default();
     for &doc in sample {
-        let distinct: HashSet<u64, Fixed> = keys[doc].iter().map(|k| k.key).collect();
+        let distinct: HashSet<u64, Fixed> = keys[doc].keys.iter().map(|k| k.key).collect();
         for k in distinct {
             *counts.entry(k).or_default() += 1;
         }
     }
     let is_copy = |doc: usize| {
-        let lines = &docs[doc];
         let chars = |filter: &dyn Fn(&Key) -> bool| -> usize {
             keys[doc]
+                .keys
                 .iter()
                 .filter(|k| filter(k))
-                .map(|k| lines[k.line].chars)
+                .map(|k| k.chars as usize)
                 .sum()
         };
-        let total: usize = lines
-            .iter()
-            .filter(|line| line.is_kept())
-            .map(|line| line.chars)
-            .sum();
+        let total = keys[doc].kept_chars;
         let own = total - chars(&|k| k.key == key);
         let shared = chars(&|k| k.key != key && counts[&k.key] >= 2);
         shared as f64 >= COPY_SHARE * own as f64

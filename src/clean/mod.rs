@@ -78,27 +78,66 @@ impl<'a> Line<'a> {
     }
 }
 
-/// Cleans every article; corpus evidence (lines recurring across articles of
-/// one source) needs them all at once.
+/// Cleans every article of a corpus held in memory: both passes at once.
 pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
-    let mut docs: Vec<Vec<Line>> = articles
-        .par_iter()
-        .map(|article| {
-            let mut lines: Vec<Line> = article.text.lines().map(Line::new).collect();
-            rules::apply(&mut lines);
-            lines
-        })
-        .collect();
-    corpus::apply(articles, &mut docs);
-    articles
-        .par_iter()
-        .zip(docs.par_iter_mut())
-        .map(|(article, lines)| {
-            let stopwords = language(lines);
-            classify::apply(lines, stopwords);
-            assemble(&article.text, lines)
-        })
-        .collect()
+    let mut gatherer = Gatherer::default();
+    gatherer.add(articles);
+    let cleaner = gatherer.finish();
+    articles.par_iter().map(|a| cleaner.clean(a)).collect()
+}
+
+/// Pass 1: the corpus evidence (lines recurring across articles of one
+/// source), gathered a batch of articles at a time. It keeps each article's
+/// line keys, never its text.
+#[derive(Debug, Default)]
+pub struct Gatherer {
+    keys: Vec<corpus::DocKeys>,
+}
+
+impl Gatherer {
+    /// Adds the next articles, in corpus order.
+    pub fn add(&mut self, articles: &[Article]) {
+        self.keys.par_extend(
+            articles
+                .par_iter()
+                .map_init(String::new, |buffer, article| {
+                    corpus::doc_keys(article, &mut ruled_lines(article), buffer)
+                }),
+        );
+    }
+
+    /// Decides the recurring lines once every article has been added.
+    pub fn finish(self) -> Cleaner {
+        Cleaner {
+            evidence: corpus::Evidence::decide(&self.keys),
+        }
+    }
+}
+
+/// Pass 2: cleans one article at a time with the corpus evidence.
+#[derive(Debug, Default)]
+pub struct Cleaner {
+    evidence: corpus::Evidence,
+}
+
+impl Cleaner {
+    /// The article without its boilerplate; the same whatever else is
+    /// cleaned, and in whatever order.
+    pub fn clean(&self, article: &Article) -> Cleaned {
+        let mut lines = ruled_lines(article);
+        let doc = corpus::doc_keys(article, &mut lines, &mut String::new());
+        self.evidence.remove(&mut lines, &doc);
+        let stopwords = language(&lines);
+        classify::apply(&mut lines, stopwords);
+        assemble(&article.text, &lines)
+    }
+}
+
+/// The article's lines with the rules' verdicts (the first kinds of evidence).
+fn ruled_lines(article: &Article) -> Vec<Line<'_>> {
+    let mut lines: Vec<Line> = article.text.lines().map(Line::new).collect();
+    rules::apply(&mut lines);
+    lines
 }
 
 /// `text` without the list bullet ("* ", "• ") a scrape leaves in front of

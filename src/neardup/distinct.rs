@@ -21,13 +21,18 @@ pub struct DistinctSets {
 
 impl DistinctSets {
     pub fn new(texts: &[&str], ngram: usize, seed: u64) -> Self {
-        let mut shingles: Vec<Shingles> = texts
+        let shingles: Vec<Shingles> = texts
             .par_iter()
             .map_init(
                 || Shingler::new(ngram, seed),
                 |shingler, text| shingler.shingles(text),
             )
             .collect();
+        Self::from_sets(shingles)
+    }
+
+    /// The distinct sets among `shingles`, one per text in corpus order.
+    pub fn from_sets(mut shingles: Vec<Shingles>) -> Self {
         let mut order: Vec<usize> = (0..shingles.len())
             .filter(|&i| !shingles[i].is_empty())
             .collect();

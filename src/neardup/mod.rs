@@ -34,6 +34,7 @@ use rayon::prelude::*;
 use distinct::DistinctSets;
 use lsh::BandKeys;
 use minhash::MinHasher;
+use shingle::Shingles;
 use verify::EdgeRule;
 
 /// Parameters of the near-duplicate stage.
@@ -83,7 +84,16 @@ pub struct Group {
 /// Groups of near-duplicates among `texts`, each group's members sorted, the
 /// groups ordered by their first member. Texts without words are in none.
 pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Vec<Group> {
-    let distinct = DistinctSets::new(texts, params.ngram, params.seed);
+    groups_of(DistinctSets::new(texts, params.ngram, params.seed), params)
+}
+
+/// [`find_groups`] from each text's shingles (made with `params`' ngram and
+/// seed), in corpus order, instead of the texts.
+pub fn find_groups_in(shingles: Vec<Shingles>, params: &NearDupParams) -> Vec<Group> {
+    groups_of(DistinctSets::from_sets(shingles), params)
+}
+
+fn groups_of(distinct: DistinctSets, params: &NearDupParams) -> Vec<Group> {
     let rule = params.edge_rule();
     let mut candidates = banded_candidates(&distinct, params);
     candidates.extend(containment::candidate_pairs(&distinct.sets, &rule));

@@ -119,6 +119,7 @@ fn parse_batch(
         corpus.errors.extend(outcome.errors);
         corpus.warnings.extend(outcome.warnings);
     }
+    corpus.flush();
 }
 
 enum Line {
@@ -410,7 +411,7 @@ fn wrong_type(field: &str, expected: &'static str, found: &FieldValue) -> Proble
 mod tests {
     use super::*;
 
-    fn read_str(input: &str, max_bytes: u64) -> Corpus {
+    fn read_str(input: &str, max_bytes: u64) -> Corpus<'static> {
         let mut corpus = Corpus::default();
         let options = ReadOptions {
             max_bytes,
