@@ -186,6 +186,9 @@ mod tests {
     #[test]
     fn ids_compare_by_text() {
         assert_eq!(Id::number("148".into()), Id::from("148"));
-        assert_eq!(Id::from("a").cmp(&Id::number("1".into())), Ordering::Greater);
+        assert_eq!(
+            Id::from("a").cmp(&Id::number("1".into())),
+            Ordering::Greater
+        );
     }
 }
