@@ -117,7 +117,7 @@ impl Config {
         }
         let (bands, rows) = match self.bands_rows {
             Some((b, r)) => {
-                if b == 0 || r == 0 || b * r > self.num_perm {
+                if b == 0 || r == 0 || b.checked_mul(r).is_none_or(|n| n > self.num_perm) {
                     return Err(error(format!(
                         "--bands {b} × --rows {r} must be at least 1 and at most --num-perm {}; \
                          leave both out to derive them from --threshold",

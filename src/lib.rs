@@ -11,11 +11,13 @@ pub mod eval;
 pub mod events;
 pub mod exit;
 pub mod explain;
+pub mod id;
 pub mod neardup;
 pub mod progress;
 pub mod read;
 pub mod record;
 pub mod report;
+pub mod show;
 pub mod stopwords;
 pub mod synth;
 pub mod tokenize;
@@ -50,22 +52,32 @@ pub fn cluster(articles: &[Article], pipeline: &Pipeline, progress: &Progress) -
         progress.start("clean", articles.len());
         gatherer.add(articles);
     }
-    let mut analysis = Analysis::new(pipeline, pipeline.clean.then(|| gatherer.finish()));
+    let cleaner = pipeline.clean.then(|| gatherer.finish());
+    let mut analysis = Analysis::new(pipeline, cleaner.as_ref());
     analysis.add(articles.to_vec());
     analysis.finish(progress)
+}
+
+/// What [`run`] found.
+pub struct Outcome {
+    /// The problems the inputs had, and the inputs themselves (no articles).
+    pub problems: read::Corpus<'static>,
+    pub clustering: Clustering,
+    /// The cleaner with the corpus evidence, to clean an article again as
+    /// it was compared (`None` without cleaning).
+    pub cleaner: Option<clean::Cleaner>,
 }
 
 /// Reads `inputs` and runs every stage, holding one batch of articles at a
 /// time: pass 1 gathers the cleaner's corpus evidence, pass 2 reads the
 /// inputs again and analyses each article into its [`Record`] and shingles,
-/// then drops its text (unless the event stage needs it). Returns the
-/// problems the inputs had (with no articles) and the clustering.
+/// then drops its text (unless the event stage needs it).
 pub fn run(
     inputs: &read::Inputs,
     options: &read::ReadOptions,
     pipeline: &Pipeline,
     progress: &Progress,
-) -> (read::Corpus<'static>, Clustering) {
+) -> Outcome {
     progress.start("read", 0);
     let mut first = None;
     let cleaner = pipeline.clean.then(|| {
@@ -76,17 +88,21 @@ pub fn run(
         gatherer.finish()
     });
     progress.start("clean", 0);
-    let mut analysis = Analysis::new(pipeline, cleaner);
+    let mut analysis = Analysis::new(pipeline, cleaner.as_ref());
     let second = read::read_batches(inputs, options, &mut |batch| analysis.add(batch));
-    // Both passes read the same inputs: the first pass's problems stand.
-    (first.unwrap_or(second), analysis.finish(progress))
+    Outcome {
+        // Both passes read the same inputs: the first pass's problems stand.
+        problems: first.unwrap_or(second),
+        clustering: analysis.finish(progress),
+        cleaner,
+    }
 }
 
 /// Pass 2, article by article: the record and shingles of each, and the
 /// texts only when the event stage will read them.
 struct Analysis<'p> {
     pipeline: &'p Pipeline,
-    cleaner: Option<clean::Cleaner>,
+    cleaner: Option<&'p clean::Cleaner>,
     records: Vec<Record>,
     shingles: Vec<Shingles>,
     /// The articles and their compared texts, for the event stage.
@@ -94,7 +110,7 @@ struct Analysis<'p> {
 }
 
 impl<'p> Analysis<'p> {
-    fn new(pipeline: &'p Pipeline, cleaner: Option<clean::Cleaner>) -> Self {
+    fn new(pipeline: &'p Pipeline, cleaner: Option<&'p clean::Cleaner>) -> Self {
         Analysis {
             pipeline,
             cleaner,
@@ -106,7 +122,7 @@ impl<'p> Analysis<'p> {
 
     /// Analyses the next articles, in corpus order, in parallel.
     fn add(&mut self, batch: Vec<Article>) {
-        let (cleaner, params) = (self.cleaner.as_ref(), &self.pipeline.neardup);
+        let (cleaner, params) = (self.cleaner, &self.pipeline.neardup);
         let keep_texts = self.pipeline.events.is_some();
         let analysed: Vec<(Record, Shingles, Option<(Article, String)>)> = batch
             .into_par_iter()

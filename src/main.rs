@@ -1,6 +1,6 @@
 //! The `dedup` binary: parse the command line, run the pipeline, print, exit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,14 +20,19 @@ use dedup::config::Pipeline;
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
 use dedup::exit::Exit;
+use dedup::id::Id;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
 use dedup::report::Reporter;
-use dedup::unique::Target;
+use dedup::show::printable;
+use dedup::unique::{Kept, Target};
 use dedup::{clean, eval, explain, read, report};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_error(err),
+    };
     let result = match &cli.command {
         None => run(&cli.run),
         Some(Command::Clean(args)) => run_clean(args),
@@ -48,6 +53,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// clap's own errors read like ours: `dedup: …` on stderr, exit code 2.
+/// Help and version are not errors: clap prints them as usual.
+fn clap_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        err.exit();
+    }
+    let text = err.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    eprint!("dedup: {text}");
+    Exit::Error.into()
+}
+
 /// The main job: read, cluster, report.
 fn run(args: &RunArgs) -> Result<Exit> {
     let pipeline = pipeline(&args.cluster)?;
@@ -56,14 +77,16 @@ fn run(args: &RunArgs) -> Result<Exit> {
         .as_deref()
         .map(|path| Target::new(path, &args.inputs))
         .transpose()?;
-    let inputs = read::Inputs::new(&args.inputs).context("copying standard input")?;
-    let options = args.input.read_options();
     let progress = Progress::default();
     let show_bars = !args.quiet && io::stderr().is_terminal();
-    let (corpus, clustering) = with_bars(&progress, show_bars, || {
-        dedup::run(&inputs, &options, &pipeline, &progress)
+    // Standard input is copied first, so it can be read more than once.
+    let inputs = read::Inputs::new(&args.inputs).context("stdin: cannot make a temporary copy")?;
+    let read_options = args.input.read_options();
+    let outcome = with_bars(&progress, show_bars, || {
+        dedup::run(&inputs, &read_options, &pipeline, &progress)
     });
-    report_problems(&corpus);
+    let (corpus, clustering) = (&outcome.problems, &outcome.clustering);
+    report_problems(corpus);
     let report = report::build(&report::Inputs {
         records: &clustering.records,
         groups: &clustering.groups,
@@ -91,24 +114,37 @@ fn run(args: &RunArgs) -> Result<Exit> {
         eprintln!("dedup: {}", report.summary_line());
     }
     if let Some(target) = unique {
-        // The articles kept, read once more, with the titles the report gave them.
-        let mut kept: HashMap<String, Option<String>> = clustering
+        let kept: HashSet<Id> = report
+            .article_lines()
+            .filter(|l| l.duplicate_of.is_none())
+            .map(|l| l.id)
+            .collect();
+        // The kept articles, read once more, with the titles the report gave
+        // them; the cleaner is deterministic: cleaning again gives the
+        // compared texts.
+        let titles: HashMap<&Id, &Option<String>> = clustering
             .records
             .iter()
-            .map(|r| (r.id.clone(), r.title.clone()))
+            .map(|r| (&r.id, &r.title))
             .collect();
-        for line in report.article_lines().filter(|l| l.duplicate_of.is_some()) {
-            kept.remove(&line.id);
-        }
-        let mut articles: Vec<Article> = Vec::new();
-        read::read_batches(&inputs, &options, &mut |batch| {
-            articles.extend(batch.into_iter().filter_map(|mut article| {
-                article.title = kept.get(&article.id)?.clone();
-                Some(article)
-            }));
-        });
-        let articles: Vec<&Article> = articles.iter().collect();
-        let written = target.write(&articles, &options.fields)?;
+        let cleaner = outcome.cleaner.as_ref().filter(|_| args.write_cleaned);
+        let mut articles: Vec<(Article, Option<String>)> = Vec::new();
+        let sources = read::read_batches(&inputs, &read_options, &mut |batch| {
+            for mut article in batch.into_iter().filter(|a| kept.contains(&a.id)) {
+                article.title.clone_from(titles[&article.id]);
+                let cleaned = cleaner.map(|c| c.clean(&article).text);
+                articles.push((article, cleaned));
+            }
+        })
+        .sources;
+        let articles: Vec<Kept> = articles
+            .iter()
+            .map(|(article, cleaned)| Kept {
+                article,
+                cleaned: cleaned.as_deref(),
+            })
+            .collect();
+        let written = target.write(&articles, &sources, &read_options.fields)?;
         if !args.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",
@@ -127,7 +163,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
 /// One line of `dedup clean --format jsonl`, fields in this order.
 #[derive(serde::Serialize)]
 struct CleanedLine<'a> {
-    id: &'a str,
+    id: &'a Id,
     text: &'a str,
     removed: &'a [clean::Removed],
 }
@@ -149,7 +185,7 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 writeln!(out)?;
             }
             CleanFormat::Text if args.explain => {
-                writeln!(out, "==> {} <==", article.id)?;
+                writeln!(out, "==> {} <==", printable(&article.id))?;
                 let mut removed = cleaned.removed.iter().peekable();
                 for (n, line) in article.text.lines().enumerate() {
                     match removed.next_if(|r| r.line == n + 1) {
@@ -161,7 +197,7 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 writeln!(out)?;
             }
             CleanFormat::Text => {
-                writeln!(out, "==> {} <==", article.id)?;
+                writeln!(out, "==> {} <==", printable(&article.id))?;
                 writeln!(out, "{}", cleaned.text.trim_end())?;
                 writeln!(out)?;
             }
@@ -238,8 +274,9 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
             writeln!(out)?;
         }
         EvalFormat::Text => {
-            writeln!(out, "A  {}  ({} shingles)", args.a, near.shingles_a)?;
-            writeln!(out, "B  {}  ({} shingles)", args.b, near.shingles_b)?;
+            let (a, b) = (printable(&args.a), printable(&args.b));
+            writeln!(out, "A  {a}  ({} shingles)", near.shingles_a)?;
+            writeln!(out, "B  {b}  ({} shingles)", near.shingles_b)?;
             writeln!(
                 out,
                 "near-duplicates: {}  (Jaccard {:.2}, containment {:.2}, {} shingles shared)",
@@ -282,7 +319,10 @@ fn write_event_explanation(out: &mut dyn Write, e: &Explanation, threshold: f64)
     writeln!(out, "  terms   {terms}")?;
     writeln!(out, "  names   {:.3} × {}", b.names, e.weights.names)?;
     writeln!(out, "  anchors {:.3} × {}", b.anchors, e.weights.anchors)?;
-    let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "undated".into());
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .map_or("undated".into(), |d| printable(d).into_owned())
+    };
     writeln!(
         out,
         "  time    {:.3}  ({} / {})",
@@ -320,10 +360,12 @@ fn quote(text: &str, max: usize) -> String {
     }
 }
 
-/// Words of `text` in lines of at most `width` characters.
+/// Words of `text` in lines of at most `width` characters, control
+/// characters escaped.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
+        let word = &*printable(word);
         let line = lines.last_mut().expect("one line at least");
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
             lines.push(word.to_string());
@@ -379,9 +421,10 @@ fn read_corpus(inputs: &[String], options: &read::ReadOptions) -> Corpus<'static
     corpus
 }
 
+/// Warnings and errors on stderr, in input order, control characters escaped.
 fn report_problems(corpus: &Corpus) {
-    for problem in corpus.warnings.iter().chain(&corpus.errors) {
-        eprintln!("dedup: {problem}");
+    for problem in corpus.problems() {
+        eprintln!("dedup: {}", printable(&problem.to_string()));
     }
 }
 

@@ -2,13 +2,16 @@
 //! analysed. Stages after the analysis and the report work from records;
 //! the article's text is not needed again.
 
-use crate::article::Article;
+use crate::article::{Article, Location};
+use crate::id::Id;
 
 /// One analysed article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     /// Exactly as the input gave it; unique in a run.
-    pub id: String,
+    pub id: Id,
+    /// Where the article is in the inputs, to read it again.
+    pub location: Location,
     /// The outlet or site, when the input says.
     pub source: Option<String>,
     /// The publication date as given.
@@ -25,6 +28,7 @@ impl Record {
     pub fn new(article: &Article, text: &str, title: Option<String>) -> Record {
         Record {
             id: article.id.clone(),
+            location: article.location,
             source: article.source.clone(),
             date: article.date.clone(),
             title,

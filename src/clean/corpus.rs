@@ -313,6 +313,7 @@ mod tests {
             title: None,
             date: None,
             text,
+            location: Default::default(),
         }
     }
 
