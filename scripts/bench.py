@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Speed and memory of dedup on generated corpora, with a datasketch baseline.
+"""Speed and memory of dedup on the benchmark kit's corpora, against gaoya in the same run.
 
-usage: python3 scripts/bench.py [--sizes 10000,100000,1000000] [--runs 3]
-                                [--work /tmp/dedup-bench] [--no-datasketch]
+usage: python3 scripts/bench.py --corpora DIR [--sizes 10000,100000,1000000] [--runs 3]
+                                [--shared ../shared] [--gaoya-bin PATH] [--gaoya-sizes 100000]
+                                [--modes near-dup,no-clean,whole]
 
-Builds the release binary and the corpus generator, writes each corpus once
-(seeded, so every machine benchmarks the same bytes), then runs each mode
---runs times and prints the median wall time, articles/s, MB/s of input and
-the median peak resident memory. Modes: the near-duplicate path
-(--no-events --no-clean), the whole pipeline, the near-duplicate path on one
-thread (for the parallel speed-up) and datasketch's MinHash + MinHashLSH
-loop on the smallest corpus (pip install datasketch). Per-stage times come
-from `dedup --timings`. Run it on an otherwise idle machine; quote medians
-and ratios from one session.
+DIR holds the kit's corpora as `nN/docs.jsonl` (`python3 SHARED/bench/gen_corpus.py --n N`
+writes them). The script builds the release binary (honouring CARGO_TARGET_DIR) and, unless
+--gaoya-bin names one, the gaoya peer driver from SHARED/bench/peers. Each round runs every
+mode once, and gaoya (2 threads) right after dedup on the same corpus, so that both see the
+same load; it prints medians over --runs rounds: whole-process wall time, MB/s of input and
+peak resident memory (the kernel's maximum RSS of the process). Modes:
+  near-dup   --no-events (cleaning on): the near-duplicate path as users run it
+  no-clean   --no-events --no-clean: the near-duplicate path alone
+  whole      the whole pipeline (cleaning, near-duplicates, events)
+Then the acceptance figures of issue #10: MB/s at 100k and the ratio to gaoya, peak memory
+at 1M, the time for ten times the articles, and memory per article as the corpus grows.
+Run it when the machine is as quiet as it gets; quote ratios from one session.
 """
 import argparse
 import json
@@ -23,14 +27,25 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "dedup")
+
+MODES = {
+    "near-dup": ["--no-events"],
+    "no-clean": ["--no-events", "--no-clean"],
+    "whole": [],
+}
 
 
-def run(cmd, env=None):
+def target_dir():
+    """Where cargo puts build output: CARGO_TARGET_DIR, a config, or target/."""
+    out = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["target_directory"]
+
+
+def run(cmd):
     """Runs cmd with stdout discarded: (seconds, peak RSS in MiB, stderr)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = proc.stderr.read().decode()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
@@ -47,68 +62,89 @@ def stage_times(stderr):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpora", required=True, help="directory of nN/docs.jsonl corpora")
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--work", default="/tmp/dedup-bench")
-    ap.add_argument("--no-datasketch", action="store_true")
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"),
+                    help="the shared kit (bench/peers/gaoya-driver)")
+    ap.add_argument("--gaoya-bin", help="a built gaoya-driver (default: build it)")
+    ap.add_argument("--gaoya-sizes", default="100000", help="sizes gaoya also runs on ('' for none)")
+    ap.add_argument("--modes", default="near-dup,no-clean,whole")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    gaoya_sizes = {int(s) for s in args.gaoya_sizes.split(",") if s}
+    modes = args.modes.split(",")
+    corpora = {n: os.path.join(args.corpora, f"n{n}", "docs.jsonl") for n in sizes}
+    for n, path in corpora.items():
+        if not os.path.exists(path):
+            sys.exit(f"bench: no corpus {path} (python3 {args.shared}/bench/gen_corpus.py --n {n})")
 
-    subprocess.run(["cargo", "build", "--release", "-q", "--bin", "dedup", "--example", "gencorpus"],
-                   cwd=ROOT, check=True)
-    gen = os.path.join(ROOT, "target", "release", "examples", "gencorpus")
-    corpora = {}
-    for n in sizes:
-        out = os.path.join(args.work, f"{n}")
-        path = os.path.join(out, "corpus.jsonl")
-        # A corpus from an older generator would measure other bytes.
-        if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(gen):
-            subprocess.run([gen, "--articles", str(n), "--out", out], check=True)
-        corpora[n] = path
+    subprocess.run(["cargo", "build", "--release", "-q", "--bin", "dedup"], cwd=ROOT, check=True)
+    dedup = os.path.join(target_dir(), "release", "dedup")
+    gaoya = args.gaoya_bin
+    if gaoya_sizes and not gaoya:
+        manifest = os.path.join(args.shared, "bench", "peers", "gaoya-driver", "Cargo.toml")
+        gaoya_target = os.path.join(target_dir(), "gaoya")
+        subprocess.run(["cargo", "build", "--release", "-q", "--manifest-path", manifest,
+                        "--target-dir", gaoya_target], check=True)
+        gaoya = os.path.join(gaoya_target, "release", "gaoya-driver")
+    pred = os.path.join(target_dir(), "bench-gaoya-pred.tsv")
 
-    modes = [
-        ("near-dup", ["--no-events", "--no-clean"], {}),
-        ("near-dup 1 thread", ["--no-events", "--no-clean"], {"RAYON_NUM_THREADS": "1"}),
-        ("whole pipeline", [], {}),
-    ]
-    print(f"{'corpus':>9} {'mode':<18} {'median s':>9} {'articles/s':>11} {'MB/s':>7} {'peak MiB':>9}  stages")
-    results = {}
+    print(f"{'corpus':>9} {'mode':<9} {'median s':>9} {'MB/s':>7} {'peak MiB':>9} "
+          f"{'KiB/article':>11}  stages (last run)")
+    results = {}  # (n, mode) -> (wall, rss)
     for n, path in corpora.items():
         mb = os.path.getsize(path) / 1e6
-        for name, flags, env in modes:
-            if "1 thread" in name and n > 100_000:
-                continue
-            runs = [run([BIN, "--format", "jsonl", "--quiet", "--timings", *flags, path], env)
-                    for _ in range(args.runs)]
-            wall = statistics.median(r[0] for r in runs)
-            rss = statistics.median(r[1] for r in runs)
-            results[(n, name)] = wall
-            print(f"{n:>9} {name:<18} {wall:>9.2f} {n / wall:>11,.0f} {mb / wall:>7.1f} {rss:>9.0f}  "
-                  f"{stage_times(runs[-1][2])}", flush=True)
-        if (n, "near-dup 1 thread") in results:
-            print(f"{'':>9} 2 threads vs 1: {results[(n, 'near-dup 1 thread')] / results[(n, 'near-dup')]:.2f}x")
-
-    if len(sizes) > 1:
-        small, large = sizes[0], sizes[-1]
-        for name in ("near-dup", "whole pipeline"):
-            ratio = results[(large, name)] / results[(small, name)]
-            print(f"{name}: {large} articles took {ratio:.1f}x the time of {small} ({large // small}x the articles)")
-
-    if not args.no_datasketch:
-        n = sizes[0]
-        script = os.path.join(ROOT, "scripts", "datasketch_baseline.py")
-        walls = []
+        names = modes + (["gaoya"] if n in gaoya_sizes else [])
+        runs = {name: [] for name in names}
         for _ in range(args.runs):
-            out = subprocess.run([sys.executable, script, corpora[n]], capture_output=True, text=True)
-            if out.returncode != 0:
-                print(f"datasketch baseline skipped: {out.stderr.strip().splitlines()[-1]}")
-                break
-            walls.append(json.loads(out.stdout)["seconds"])
-        if walls:
-            wall = statistics.median(walls)
-            print(f"datasketch on {n}: median {wall:.2f} s, {n / wall:,.0f} articles/s; "
-                  f"dedup near-dup path is {wall / results[(n, 'near-dup')]:.1f}x faster")
+            for name in names:
+                if name == "gaoya":
+                    cmd = [gaoya, path, pred, "--threads", "2"]
+                else:
+                    cmd = [dedup, "--format", "jsonl", "--quiet", "--timings", *MODES[name], path]
+                runs[name].append(run(cmd))
+        for name in names:
+            wall = statistics.median(r[0] for r in runs[name])
+            rss = statistics.median(r[1] for r in runs[name])
+            results[(n, name)] = (wall, rss)
+            stages = stage_times(runs[name][-1][2])
+            print(f"{n:>9} {name:<9} {wall:>9.2f} {mb / wall:>7.1f} {rss:>9.0f} "
+                  f"{rss * 1024 / n:>11.2f}  {stages}", flush=True)
+
+    print("\nacceptance (issue #10; floors):")
+    mb_of = {n: os.path.getsize(p) / 1e6 for n, p in corpora.items()}
+
+    def check(label, ok, figure):
+        print(f"  [{'met' if ok else 'NOT met'}] {label}: {figure}")
+
+    if (100_000, "near-dup") in results:
+        wall, _ = results[(100_000, "near-dup")]
+        speed = mb_of[100_000] / wall
+        check("near-dup with cleaning at 100k >= 80 MB/s", speed >= 80, f"{speed:.1f} MB/s")
+        if (100_000, "gaoya") in results:
+            ratio = results[(100_000, "gaoya")][0] / wall
+            check("... and >= 1.5x gaoya's MB/s in the same run", ratio >= 1.5, f"{ratio:.2f}x")
+    if (1_000_000, "near-dup") in results:
+        rss = results[(1_000_000, "near-dup")][1]
+        check("near-dup with cleaning at 1M: peak RSS <= 1 GiB", rss <= 1024, f"{rss:.0f} MiB")
+    if (1_000_000, "whole") in results:
+        wall, rss = results[(1_000_000, "whole")]
+        speed = mb_of[1_000_000] / wall
+        check("whole pipeline at 1M: peak RSS <= 4 GiB", rss <= 4096, f"{rss:.0f} MiB")
+        check("whole pipeline at 1M: >= 25 MB/s", speed >= 25, f"{speed:.1f} MB/s")
+    for small, large in zip(sizes, sizes[1:]):
+        if large != 10 * small:
+            continue
+        for name in modes:
+            (t_small, m_small), (t_large, m_large) = results[(small, name)], results[(large, name)]
+            ratio = t_large / t_small
+            check(f"{name}: {large} articles take <= 11x the time of {small}", ratio <= 11,
+                  f"{ratio:.1f}x")
+            print(f"  [info] {name}: memory per article {m_small * 1024 / small:.1f} KiB at "
+                  f"{small}, {m_large * 1024 / large:.1f} KiB at {large} (flat means the "
+                  f"per-article record only)")
 
 
 if __name__ == "__main__":

@@ -40,64 +40,73 @@ type Shared = (u32, u64, u32);
 /// `sets`).
 pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
     let postings = Postings::build(sets);
-    let runs = postings.runs();
-    let mut pairs: Vec<(u32, u32)> = (0..sets.len())
-        .into_par_iter()
-        .filter_map(|set| {
-            let wanted = shared_prefix_len(sets[set].len(), postings.shared(set), rule);
-            (wanted > 0).then_some((set, wanted))
-        })
-        .map_init(Vec::new, |shared: &mut Vec<Shared>, (set, wanted)| {
-            // The set's shared shingles as (frequency, shingle, run), looked
-            // up in the runs (sorted by shingle, as the set is) one set at a
-            // time: only the sets being worked on hold this list, never the
-            // corpus.
-            shared.clear();
-            let mut from = 0;
-            for &shingle in sets[set].as_slice() {
-                from += runs[from..].partition_point(|run| run.shingle < shingle);
-                if let Some(run) = runs.get(from).filter(|run| run.shingle == shingle) {
-                    let r = u32::try_from(from).expect("fewer than 2^32 shared shingles");
-                    shared.push((run.frequency(), shingle, r));
-                }
+    let wanted: Vec<usize> = (0..sets.len())
+        .map(|set| shared_prefix_len(sets[set].len(), postings.shared(set), rule))
+        .collect();
+    // (set, frequency, shingle, run): a set's entries sort in the global
+    // order, so its prefix is its first `wanted` entries.
+    // Each wanted set's shared shingles as (frequency, shingle, run), one
+    // slice per set, scattered in one pass over the runs; each set then
+    // picks its prefix on its own instead of the corpus sorting every
+    // (set, shingle) entry.
+    let mut start = vec![0usize; sets.len() + 1];
+    for set in 0..sets.len() {
+        let shared = if wanted[set] > 0 {
+            postings.shared(set)
+        } else {
+            0
+        };
+        start[set + 1] = start[set] + shared;
+    }
+    let mut slots: Vec<Shared> = vec![(0, 0, 0); start[sets.len()]];
+    let mut fill = start.clone();
+    for (r, run) in postings.runs().iter().enumerate() {
+        let r = u32::try_from(r).expect("fewer than 2^32 shared shingles");
+        for &set in postings.sets(run) {
+            let set = set as usize;
+            if wanted[set] > 0 {
+                slots[fill[set]] = (run.frequency(), run.shingle, r);
+                fill[set] += 1;
             }
-            contained_in(set, wanted, shared, sets, &postings)
+        }
+    }
+    let mut prefixes: Vec<(usize, &mut [Shared])> = Vec::new();
+    let mut rest = slots.as_mut_slice();
+    for set in 0..sets.len() {
+        let (mine, tail) = std::mem::take(&mut rest).split_at_mut(start[set + 1] - start[set]);
+        rest = tail;
+        if !mine.is_empty() {
+            prefixes.push((set, mine));
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = prefixes
+        .into_par_iter()
+        .flat_map_iter(|(set, shared)| {
+            // The prefix: the set's `wanted` rarest shared shingles, ties by
+            // hash (a set holds a hash once, so the choice is unique).
+            let k = wanted[set].min(shared.len());
+            if k < shared.len() {
+                shared
+                    .select_nth_unstable_by_key(k, |&(frequency, shingle, _)| (frequency, shingle));
+            }
+            let size = sets[set].len();
+            let mut found: Vec<u32> = shared[..k]
+                .iter()
+                .flat_map(|&(_, _, run)| postings.sets(&postings.runs()[run as usize]))
+                .copied()
+                .filter(|&other| other as usize != set && sets[other as usize].len() >= size)
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            let set = set as u32;
+            found
+                .into_iter()
+                .map(move |other| (other.min(set), other.max(set)))
         })
-        .flatten_iter()
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
-}
-
-/// The candidates of one set: every set no smaller holding a shingle of its
-/// prefix, the set's `wanted` rarest shared shingles.
-fn contained_in(
-    set: usize,
-    wanted: usize,
-    shared: &mut [Shared],
-    sets: &[Shingles],
-    postings: &Postings,
-) -> Vec<(u32, u32)> {
-    // Ties by hash: a set holds a hash once, so the choice is unique.
-    let k = wanted.min(shared.len());
-    if k < shared.len() {
-        shared.select_nth_unstable_by_key(k, |&(frequency, shingle, _)| (frequency, shingle));
-    }
-    let size = sets[set].len();
-    let mut found: Vec<u32> = shared[..k]
-        .iter()
-        .flat_map(|&(_, _, run)| postings.sets(&postings.runs()[run as usize]))
-        .copied()
-        .filter(|&other| other as usize != set && sets[other as usize].len() >= size)
-        .collect();
-    found.sort_unstable();
-    found.dedup();
-    let set = set as u32;
-    found
-        .into_iter()
-        .map(|other| (other.min(set), other.max(set)))
-        .collect()
 }
 
 /// How many of a set's shared shingles are in its prefix: the prefix's
