@@ -98,6 +98,9 @@ pub fn run(
     }
 }
 
+/// An article and its compared text, kept for the event stage.
+type Texts = (Article, String);
+
 /// Pass 2, article by article: the record and shingles of each, and the
 /// texts only when the event stage will read them.
 struct Analysis<'p> {
@@ -106,7 +109,7 @@ struct Analysis<'p> {
     records: Vec<Record>,
     shingles: Vec<Shingles>,
     /// The articles and their compared texts, for the event stage.
-    texts: Vec<(Article, String)>,
+    texts: Vec<Texts>,
 }
 
 impl<'p> Analysis<'p> {
@@ -124,7 +127,7 @@ impl<'p> Analysis<'p> {
     fn add(&mut self, batch: Vec<Article>) {
         let (cleaner, params) = (self.cleaner, &self.pipeline.neardup);
         let keep_texts = self.pipeline.events.is_some();
-        let analysed: Vec<(Record, Shingles, Option<(Article, String)>)> = batch
+        let analysed: Vec<(Record, Shingles, Option<Texts>)> = batch
             .into_par_iter()
             .map_init(
                 || Shingler::new(params.ngram, params.seed),
