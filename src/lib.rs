@@ -127,13 +127,15 @@ impl<'p> Analysis<'p> {
     fn add(&mut self, batch: Vec<Article>) {
         let (cleaner, params) = (self.cleaner, &self.pipeline.neardup);
         let keep_texts = self.pipeline.events.is_some();
+        let first = self.records.len();
         let analysed: Vec<(Record, Shingles, Option<Texts>)> = batch
             .into_par_iter()
+            .enumerate()
             .map_init(
                 || Shingler::new(params.ngram, params.seed),
-                |shingler, article| {
+                |shingler, (i, article)| {
                     let text = match cleaner {
-                        Some(cleaner) => cleaner.clean(&article).text,
+                        Some(cleaner) => cleaner.clean(first + i, &article).text,
                         None => article.text.clone(),
                     };
                     // A title guessed from the cleaned text, so a donation

@@ -79,8 +79,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
         .transpose()?;
     let progress = Progress::default();
     let show_bars = !args.quiet && io::stderr().is_terminal();
-    // Standard input is copied first, so it can be read more than once.
-    let inputs = read::Inputs::new(&args.inputs).context("stdin: cannot make a temporary copy")?;
+    let inputs = read::Inputs::new(&args.inputs);
     let read_options = args.input.read_options();
     let outcome = with_bars(&progress, show_bars, || {
         dedup::run(&inputs, &read_options, &pipeline, &progress)
@@ -129,11 +128,15 @@ fn run(args: &RunArgs) -> Result<Exit> {
             .collect();
         let cleaner = outcome.cleaner.as_ref().filter(|_| args.write_cleaned);
         let mut articles: Vec<(Article, Option<String>)> = Vec::new();
+        let mut index = 0;
         let sources = read::read_batches(&inputs, &read_options, &mut |batch| {
-            for mut article in batch.into_iter().filter(|a| kept.contains(&a.id)) {
-                article.title.clone_from(titles[&article.id]);
-                let cleaned = cleaner.map(|c| c.clean(&article).text);
-                articles.push((article, cleaned));
+            for article in batch {
+                index += 1;
+                if kept.contains(&article.id) {
+                    let cleaned = cleaner.map(|c| c.clean(index - 1, &article).text);
+                    let title = titles[&article.id].clone();
+                    articles.push((Article { title, ..article }, cleaned));
+                }
             }
         })
         .sources;

@@ -94,7 +94,7 @@ pub(super) fn doc_keys(article: &Article, lines: &mut [Line], buffer: &mut Strin
 impl Evidence {
     /// Decides every recurring line from all articles' keys. Parallel; the
     /// decisions depend only on the articles, not on the threads.
-    pub(super) fn decide(keys: &[DocKeys]) -> Evidence {
+    pub(super) fn decide(keys: &[&DocKeys]) -> Evidence {
         let carriers = carriers(keys);
         let boilerplate = carriers
             .par_iter()
@@ -128,7 +128,7 @@ fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
         .zip(docs.iter_mut())
         .map(|(article, lines)| doc_keys(article, lines, &mut buffer))
         .collect();
-    let evidence = Evidence::decide(&keys);
+    let evidence = Evidence::decide(&keys.iter().collect::<Vec<_>>());
     for (lines, doc) in docs.iter_mut().zip(&keys) {
         evidence.remove(lines, doc);
     }
@@ -246,7 +246,7 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
 /// articles, in corpus order, each once. Articles are counted first and
 /// listed only for the keys that recur: most lines never do, and a list for
 /// every line of a big corpus would outweigh the corpus.
-fn carriers(keys: &[DocKeys]) -> HashMap<u64, Vec<usize>, Fixed> {
+fn carriers(keys: &[&DocKeys]) -> HashMap<u64, Vec<usize>, Fixed> {
     fn removable(doc_keys: &[Key]) -> impl Iterator<Item = &Key> {
         doc_keys.iter().filter(|k| k.removable)
     }
@@ -274,7 +274,7 @@ fn carriers(keys: &[DocKeys]) -> HashMap<u64, Vec<usize>, Fixed> {
 
 /// Whether most of the (sampled) articles carrying `key` are copies: most of
 /// their text, other than the line itself, recurs in another of them.
-fn are_copies(key: u64, carriers: &[usize], keys: &[DocKeys]) -> bool {
+fn are_copies(key: u64, carriers: &[usize], keys: &[&DocKeys]) -> bool {
     let sample = &carriers[..carriers.len().min(SAMPLE)];
     let mut counts: HashMap<u64, usize, Fixed> = HashMap::default();
     for &doc in sample {

@@ -83,33 +83,66 @@ pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
     let mut gatherer = Gatherer::default();
     gatherer.add(articles);
     let cleaner = gatherer.finish();
-    articles.par_iter().map(|a| cleaner.clean(a)).collect()
+    articles
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| cleaner.clean(i, a))
+        .collect()
 }
 
 /// Pass 1: the corpus evidence (lines recurring across articles of one
-/// source), gathered a batch of articles at a time. It keeps each article's
-/// line keys, never its text.
+/// source), gathered a batch of articles at a time. It keeps what each
+/// article's lines gave (keys and the first passes' verdicts), never its
+/// text.
 #[derive(Debug, Default)]
 pub struct Gatherer {
-    keys: Vec<corpus::DocKeys>,
+    docs: Vec<Ruled>,
+}
+
+/// What pass 1 learnt of one article, so pass 2 need not run the rules again.
+#[derive(Debug)]
+struct Ruled {
+    /// Lines in the article, to tell it is the same article in pass 2.
+    lines: usize,
+    /// The lines the rules and the repeat test removed, with the rule.
+    removed: Vec<(u32, &'static str)>,
+    keys: corpus::DocKeys,
+}
+
+impl Ruled {
+    fn new<'a>(article: &'a Article, buffer: &mut String) -> (Ruled, Vec<Line<'a>>) {
+        let mut lines = ruled_lines(article);
+        let keys = corpus::doc_keys(article, &mut lines, buffer);
+        let removed = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(n, line)| line.removed_by.map(|rule| (n as u32, rule)))
+            .collect();
+        let ruled = Ruled {
+            lines: lines.len(),
+            removed,
+            keys,
+        };
+        (ruled, lines)
+    }
 }
 
 impl Gatherer {
     /// Adds the next articles, in corpus order.
     pub fn add(&mut self, articles: &[Article]) {
-        self.keys.par_extend(
+        self.docs.par_extend(
             articles
                 .par_iter()
-                .map_init(String::new, |buffer, article| {
-                    corpus::doc_keys(article, &mut ruled_lines(article), buffer)
-                }),
+                .map_init(String::new, |buffer, article| Ruled::new(article, buffer).0),
         );
     }
 
     /// Decides the recurring lines once every article has been added.
     pub fn finish(self) -> Cleaner {
+        let keys: Vec<&corpus::DocKeys> = self.docs.iter().map(|d| &d.keys).collect();
         Cleaner {
-            evidence: corpus::Evidence::decide(&self.keys),
+            evidence: corpus::Evidence::decide(&keys),
+            docs: self.docs,
         }
     }
 }
@@ -118,15 +151,31 @@ impl Gatherer {
 #[derive(Debug, Default)]
 pub struct Cleaner {
     evidence: corpus::Evidence,
+    /// Pass 1's findings, by the article's place in the corpus.
+    docs: Vec<Ruled>,
 }
 
 impl Cleaner {
-    /// The article without its boilerplate; the same whatever else is
-    /// cleaned, and in whatever order.
-    pub fn clean(&self, article: &Article) -> Cleaned {
-        let mut lines = ruled_lines(article);
-        let doc = corpus::doc_keys(article, &mut lines, &mut String::new());
-        self.evidence.remove(&mut lines, &doc);
+    /// The article without its boilerplate (`index`: its place in the corpus
+    /// that was gathered); the same whatever else is cleaned, and in
+    /// whatever order.
+    pub fn clean(&self, index: usize, article: &Article) -> Cleaned {
+        let mut lines: Vec<Line> = article.text.lines().map(Line::new).collect();
+        let fresh;
+        let doc = match self.docs.get(index).filter(|d| d.lines == lines.len()) {
+            Some(doc) => {
+                for &(n, rule) in &doc.removed {
+                    lines[n as usize].removed_by = Some(rule);
+                }
+                doc
+            }
+            // Not the article pass 1 saw (its input changed): judged afresh.
+            None => {
+                (fresh, lines) = Ruled::new(article, &mut String::new());
+                &fresh
+            }
+        };
+        self.evidence.remove(&mut lines, &doc.keys);
         let stopwords = language(&lines);
         classify::apply(&mut lines, stopwords);
         assemble(&article.text, &lines)

@@ -33,8 +33,10 @@ use super::postings::Postings;
 use super::shingle::Shingles;
 use super::verify::EdgeRule;
 
-/// A shingle a set shares: `(frequency, shingle, run index)`.
-type Shared = (u32, u64, u32);
+/// A shingle a set shares, as the index of its run in the postings: 4
+/// bytes a slot, where its frequency and hash would take 16 (there is a
+/// slot for every shared shingle of every set that may be contained).
+type Shared = u32;
 
 /// Pairs where the smaller set may be contained in the larger (indices into
 /// `sets`).
@@ -43,9 +45,7 @@ pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
     let wanted: Vec<usize> = (0..sets.len())
         .map(|set| shared_prefix_len(sets[set].len(), postings.shared(set), rule))
         .collect();
-    // (set, frequency, shingle, run): a set's entries sort in the global
-    // order, so its prefix is its first `wanted` entries.
-    // Each wanted set's shared shingles as (frequency, shingle, run), one
+    // Each wanted set's shared shingles as run indices, one
     // slice per set, scattered in one pass over the runs; each set then
     // picks its prefix on its own instead of the corpus sorting every
     // (set, shingle) entry.
@@ -58,14 +58,15 @@ pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
         };
         start[set + 1] = start[set] + shared;
     }
-    let mut slots: Vec<Shared> = vec![(0, 0, 0); start[sets.len()]];
+    let mut slots: Vec<Shared> = vec![0; start[sets.len()]];
     let mut fill = start.clone();
-    for (r, run) in postings.runs().iter().enumerate() {
+    let runs = postings.runs();
+    for (r, run) in runs.iter().enumerate() {
         let r = u32::try_from(r).expect("fewer than 2^32 shared shingles");
         for &set in postings.sets(run) {
             let set = set as usize;
             if wanted[set] > 0 {
-                slots[fill[set]] = (run.frequency(), run.shingle, r);
+                slots[fill[set]] = r;
                 fill[set] += 1;
             }
         }
@@ -86,13 +87,15 @@ pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
             // hash (a set holds a hash once, so the choice is unique).
             let k = wanted[set].min(shared.len());
             if k < shared.len() {
-                shared
-                    .select_nth_unstable_by_key(k, |&(frequency, shingle, _)| (frequency, shingle));
+                shared.select_nth_unstable_by_key(k, |&r| {
+                    let run = &runs[r as usize];
+                    (run.frequency(), run.shingle)
+                });
             }
             let size = sets[set].len();
             let mut found: Vec<u32> = shared[..k]
                 .iter()
-                .flat_map(|&(_, _, run)| postings.sets(&postings.runs()[run as usize]))
+                .flat_map(|&r| postings.sets(&runs[r as usize]))
                 .copied()
                 .filter(|&other| other as usize != set && sets[other as usize].len() >= size)
                 .collect();

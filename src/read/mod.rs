@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use crate::article::{Article, Location};
@@ -71,8 +72,10 @@ pub struct Corpus<'s> {
     /// Repeated ids, noted after the inputs' own problems as
     /// [`drop_duplicate_ids`] does (with a sink).
     repeated: Vec<(Note, InputError)>,
-    /// A copy of standard input to read instead of it (with a sink).
-    stdin: Option<&'s Path>,
+    /// Where a pass keeps, or finds, its copy of standard input (with a sink).
+    stdin: Option<&'s OnceLock<File>>,
+    /// Whether this pass has read standard input.
+    stdin_read: bool,
 }
 
 /// What receives the articles of [`read_batches`], a batch at a time.
@@ -196,29 +199,21 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus<'static> 
     corpus
 }
 
-/// The inputs of a run, readable more than once: standard input (`-`) is
-/// copied to a temporary file first, removed when this is dropped.
+/// The inputs of a run, readable more than once: the first pass copies
+/// standard input (`-`) to an unnamed temporary file as it reads it, and
+/// later passes read the copy.
 #[derive(Debug)]
 pub struct Inputs {
     names: Vec<String>,
-    stdin: Option<tempfile::NamedTempFile>,
+    stdin: OnceLock<File>,
 }
 
 impl Inputs {
-    pub fn new(names: &[String]) -> std::io::Result<Inputs> {
-        let stdin = match names.iter().any(|name| name == "-") {
-            true => {
-                let mut file = tempfile::NamedTempFile::new()?;
-                std::io::copy(&mut std::io::stdin().lock(), &mut file)?;
-                file.flush()?;
-                Some(file)
-            }
-            false => None,
-        };
-        Ok(Inputs {
+    pub fn new(names: &[String]) -> Inputs {
+        Inputs {
             names: names.to_vec(),
-            stdin,
-        })
+            stdin: OnceLock::new(),
+        }
     }
 }
 
@@ -233,7 +228,7 @@ pub fn read_batches<'s>(
 ) -> Corpus<'static> {
     let mut corpus = Corpus {
         sink: Some(sink),
-        stdin: inputs.stdin.as_ref().map(|file| file.path()),
+        stdin: Some(&inputs.stdin),
         ..Corpus::default()
     };
     read_into(&inputs.names, options, &mut corpus);
@@ -293,11 +288,17 @@ fn read_into(inputs: &[String], options: &ReadOptions, corpus: &mut Corpus) {
 /// JSONL on stdin; copied to a spool file as it is read when asked.
 fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
     let input = corpus.sources.0.len();
-    if corpus.sink.is_some() {
-        return read_copy(options, corpus);
+    if let Some(copy) = corpus.stdin {
+        if std::mem::replace(&mut corpus.stdin_read, true) {
+            // Standard input can be read once: a second `-` finds it at its end.
+            return corpus.sources.0.push(Source::Stdin);
+        }
+        if let Some(copy) = copy.get() {
+            return read_copy(copy, options, corpus);
+        }
     }
     let stdin = std::io::stdin().lock();
-    if !options.spool_stdin {
+    if !options.spool_stdin && corpus.stdin.is_none() {
         corpus.sources.0.push(Source::Stdin);
         return jsonl::read(stdin, "stdin", input, options, corpus);
     }
@@ -321,7 +322,15 @@ fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
         corpus,
     );
     match tee.copy.into_inner() {
-        Ok(spool) => corpus.sources.0[input] = Source::Spool(spool),
+        Ok(spool) => {
+            // Kept for the run's next pass, which reads the copy instead.
+            if let Some(copy) = corpus.stdin {
+                if let Ok(handle) = spool.try_clone() {
+                    let _ = copy.set(handle);
+                }
+            }
+            corpus.sources.0[input] = Source::Spool(spool);
+        }
         Err(e) => {
             let why = format!("cannot make a temporary copy: {}", e.error());
             corpus.error("stdin", Problem::Unreadable(why));
@@ -329,17 +338,16 @@ fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
     }
 }
 
-/// Standard input from its copy ([`Inputs`]). Read once, as standard input
-/// can only be: a second `-` finds it at its end.
-fn read_copy(options: &ReadOptions, corpus: &mut Corpus) {
+/// Standard input from the copy an earlier pass made of it ([`Inputs`]).
+fn read_copy(copy: &File, options: &ReadOptions, corpus: &mut Corpus) {
+    use std::io::{Seek, SeekFrom};
     let input = corpus.sources.0.len();
-    let Some(path) = corpus.stdin.take() else {
-        corpus.sources.0.push(Source::Stdin);
-        return;
-    };
-    // Two handles, so reading one never moves the other's position.
-    let opened = File::open(path).and_then(|file| Ok((file, File::open(path)?)));
-    match opened {
+    // The handles share one position; raw reads seek first, and come after.
+    let handles = copy.try_clone().and_then(|mut reader| {
+        reader.seek(SeekFrom::Start(0))?;
+        Ok((reader, copy.try_clone()?))
+    });
+    match handles {
         Ok((reader, kept)) => {
             corpus.sources.0.push(Source::Spool(kept));
             jsonl::read(
