@@ -20,6 +20,7 @@ use dedup::exit::Exit;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
 use dedup::unique::Target;
+use dedup::clean::Removed;
 use dedup::{clean, config, eval, explain, read, report};
 
 fn main() -> ExitCode {
@@ -141,7 +142,12 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 let mut removed = cleaned.removed.iter().peekable();
                 for (n, line) in article.text.lines().enumerate() {
                     match removed.next_if(|r| r.line == n + 1) {
-                        Some(r) => writeln!(out, "- [{}] {line}", r.rule)?,
+                        Some(Removed { rule, why: None, .. }) => writeln!(out, "- [{rule}] {line}")?,
+                        Some(Removed {
+                            rule,
+                            why: Some(why),
+                            ..
+                        }) => writeln!(out, "- [{rule}: {why}] {line}")?,
                         None if line.trim().is_empty() => writeln!(out)?,
                         None => writeln!(out, "  {line}")?,
                     }

@@ -82,6 +82,7 @@ fn write_jsonl(path: &Path, articles: &[&Article], fields: &Fields) -> Result<()
                 (&fields.title, &article.title),
                 (&fields.date, &article.date),
                 (&fields.source, &article.source),
+                (&fields.url, &article.url),
             ];
             for (field, value) in optional {
                 if let Some(value) = value {

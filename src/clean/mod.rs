@@ -11,7 +11,8 @@
 //! 2. end markers ("Leave a Reply", "34 Comments"), also in `rules`: once
 //!    the article has had its say, the rest of the page goes;
 //! 3. `corpus`: a line repeated inside one article, or recurring in three or
-//!    more articles of one source that are not copies of each other;
+//!    more unrelated articles of one site (articles with a body of their
+//!    own once the lines they share are set aside);
 //! 4. `classify`: jusText-style blocks judged by length, stopword density and
 //!    link density, then by their neighbours; then the article's main stretch.
 //!
@@ -37,6 +38,10 @@ pub struct Removed {
     pub line: usize,
     pub rule: &'static str,
     pub text: String,
+    /// The evidence, when the rule counts it: "recurs in 14 unrelated
+    /// articles of example.com".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// An article's text after cleaning.
@@ -55,6 +60,9 @@ struct Line<'a> {
     chars: usize,
     /// The rule that removed the line, once a pass has.
     removed_by: Option<&'static str>,
+    /// In how many unrelated articles of its site the line recurs, when
+    /// that is what removed it.
+    recurs: u32,
 }
 
 impl<'a> Line<'a> {
@@ -64,6 +72,7 @@ impl<'a> Line<'a> {
             text,
             chars: text.chars().count(),
             removed_by: None,
+            recurs: 0,
         }
     }
 
@@ -156,6 +165,8 @@ fn assemble(original: &str, lines: &[Line]) -> Cleaned {
                 line: n + 1,
                 rule,
                 text: raw.to_string(),
+                why: (line.recurs > 0)
+                    .then(|| format!("recurs in {} unrelated articles", line.recurs)),
             });
         } else if line.text.is_empty() {
             blank_pending = !text.is_empty();
@@ -180,6 +191,7 @@ mod tests {
             id: "a".into(),
             origin: "a.txt".into(),
             source: None,
+            url: None,
             title: None,
             date: None,
             text: text.into(),
@@ -208,11 +220,13 @@ mod tests {
                     line: 3,
                     rule: "share",
                     text: "Share on Facebook Twitter".into(),
+                    why: None,
                 },
                 Removed {
                     line: 9,
                     rule: "copyright",
                     text: "© 2023 Haverstead Gazette".into(),
+                    why: None,
                 }
             ]
         );

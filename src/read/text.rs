@@ -16,6 +16,7 @@ pub(super) fn read(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
                     id: name.clone(),
                     origin: name,
                     source: None,
+                    url: None,
                     title: None,
                     date: None,
                     text,
