@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the many-pages-per-site dev set for near-duplicates and cleaning.
 
-usage: scripts/build-devset.py DATA_DIR OUT_DIR
+usage: scripts/build-devset.py DATA_DIR OUT_DIR [DEDUP]
 
 DATA_DIR is ../shared/data (AEB, readability, ECB+ dev). OUT_DIR receives
   pages.jsonl  {"id", "url"?, "text", "clean"}  one scraped page a line
@@ -21,9 +21,11 @@ How it is made (README, "Quality"):
 - Some articles are carried by a second site too (a wire copy under another
   site's furniture): those pairs are the planted copies.
 - Gold groups: the planted copies, joined with the near-duplicates already in
-  the data, judged on the clean bodies with dedup's own rule (word
-  5-shingles, Jaccard >= 0.5, or containment >= 0.8 of at least 20
-  shingles sharing min(50, all) of them).
+  the data, judged on the clean bodies with dedup's own rule: the DEDUP
+  binary run on the bodies without cleaning (default), or, without DEDUP, a
+  Python approximation of it (word 5-shingles, Jaccard >= 0.5, or
+  containment >= 0.8 of at least 20 shingles sharing min(50, all) of them;
+  its tokens differ a little from dedup's).
 Half the sites give a `url` field, the others only a URL as the id; no page
 has a `source` field. The build is deterministic (seeded).
 """
@@ -31,7 +33,9 @@ import json
 import os
 import random
 import re
+import subprocess
 import sys
+import tempfile
 import urllib.parse
 
 SITES = 8
@@ -77,6 +81,37 @@ def is_copy(a, b):
         return True
     small = min(len(a), len(b))
     return small >= 20 and shared >= max(0.8 * small, min(50, small))
+
+
+def natural_pairs(articles, dedup):
+    """Pairs of articles whose clean bodies are near-duplicates."""
+    if dedup:
+        with tempfile.TemporaryDirectory() as tmp:
+            bodies = os.path.join(tmp, "bodies.jsonl")
+            with open(bodies, "w", encoding="utf-8") as f:
+                for key, body, _ in articles:
+                    f.write(json.dumps({"id": key, "text": body}) + "\n")
+            run = [dedup, "--quiet", "--no-clean", "--no-events", "--format", "json", bodies]
+            report = json.loads(subprocess.run(run, check=True, capture_output=True).stdout)
+        return [
+            (p["a"], p["b"])
+            for c in report["clusters"]
+            for g in c["near_duplicate_groups"]
+            for p in g["pairs"]
+        ]
+    sets = {k: shingles(body) for (k, body, _) in articles}
+    keys = sorted(sets)
+    index = {}
+    for k in keys:
+        for s in sets[k]:
+            index.setdefault(s, set()).add(k)
+    pairs = []
+    for k in keys:
+        near = set()
+        for s in sets[k]:
+            near |= index[s]
+        pairs += [(k, o) for o in sorted(near) if o > k and is_copy(sets[k], sets[o])]
+    return pairs
 
 
 def headline(text):
@@ -189,21 +224,10 @@ def main():
             union(i, first[p["article"]])
         else:
             first[p["article"]] = i
-    sets = {k: shingles(body) for (k, body, _) in articles}
-    keys = sorted(sets)
-    index = {}
-    for k in keys:
-        for s in sets[k]:
-            index.setdefault(s, set()).add(k)
     natural = 0
-    for k in keys:
-        near = set()
-        for s in sets[k]:
-            near |= index[s]
-        for other in sorted(near):
-            if other > k and is_copy(sets[k], sets[other]):
-                union(first[k], first[other])
-                natural += 1
+    for k, other in natural_pairs(articles, sys.argv[3] if len(sys.argv) > 3 else None):
+        union(first[k], first[other])
+        natural += 1
 
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "pages.jsonl"), "w", encoding="utf-8") as f:

@@ -22,7 +22,7 @@ dedup="${CARGO_TARGET_DIR:-$root/target}/release/dedup"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-python3 "$root/scripts/build-devset.py" "$data" "$out/dev"
+python3 "$root/scripts/build-devset.py" "$data" "$out/dev" "$dedup"
 "$dedup" --quiet --format json --write-unique "$out/unique.jsonl" "$@" "$out/dev/pages.jsonl" >"$out/report.json"
 "$dedup" clean --format jsonl "$out/dev/pages.jsonl" >"$out/clean.jsonl"
 python3 - "$out/dev/gold.jsonl" "$out/report.json" "$out/unique.jsonl" <<'PY'
