@@ -17,6 +17,7 @@ use dedup::cli::{
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
 use dedup::exit::Exit;
+use dedup::id::Id;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
 use dedup::unique::Target;
@@ -87,7 +88,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
         eprintln!("dedup: {}", report.summary_line());
     }
     if let Some(target) = unique {
-        let kept: HashSet<String> = report
+        let kept: HashSet<Id> = report
             .article_lines()
             .filter(|l| l.duplicate_of.is_none())
             .map(|l| l.id)
@@ -116,7 +117,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
 /// One line of `dedup clean --format jsonl`, fields in this order.
 #[derive(serde::Serialize)]
 struct CleanedLine<'a> {
-    id: &'a str,
+    id: &'a Id,
     text: &'a str,
     removed: &'a [clean::Removed],
 }

@@ -10,10 +10,12 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::{text::decode, Corpus, ReadOptions};
 use crate::article::Article;
 use crate::error::Problem;
+use crate::id::Id;
 
 /// Which JSON field holds each part of an article.
 #[derive(Debug, Clone)]
@@ -183,9 +185,9 @@ fn parse(line: &str, origin: &str, fields: &Fields) -> Result<Article, Problem> 
     let text = string_field(take(&mut record, TEXT), &fields.text)?
         .ok_or_else(|| Problem::MissingField(fields.text.clone()))?;
     let id = match take(&mut record, ID) {
-        FieldValue::Absent | FieldValue::Null => origin.to_string(),
-        FieldValue::Str(s) => s,
-        FieldValue::Number(n) => n.to_string(),
+        FieldValue::Absent | FieldValue::Null => Id::from(origin),
+        FieldValue::Str(s) => Id::from(s),
+        FieldValue::Number(literal) => Id::number(literal),
         other => return Err(wrong_type(&fields.id, "a string or a number", &other)),
     };
     let title = string_field(take(&mut record, TITLE), &fields.title)?;
@@ -234,9 +236,25 @@ enum FieldValue {
     Absent,
     Null,
     Str(String),
-    Number(serde_json::Number),
+    /// A number's literal text, exactly as written.
+    Number(String),
     /// Anything else, by its kind ("a boolean", "an array", ...).
     Other(&'static str),
+}
+
+impl FieldValue {
+    /// The value a raw JSON value (as `serde_json` captured it) stands for.
+    fn from_raw(raw: &str) -> Result<FieldValue, serde_json::Error> {
+        let raw = raw.trim();
+        Ok(match raw.as_bytes().first() {
+            Some(b'n') => FieldValue::Null,
+            Some(b'"') => FieldValue::Str(serde_json::from_str(raw)?),
+            Some(b'-' | b'0'..=b'9') => FieldValue::Number(raw.to_string()),
+            Some(b't' | b'f') => FieldValue::Other("a boolean"),
+            Some(b'[') => FieldValue::Other("an array"),
+            _ => FieldValue::Other("an object"),
+        })
+    }
 }
 
 struct RecordSeed<'f>(&'f Fields);
@@ -265,7 +283,13 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
             }
             // Like a map, the last of repeated keys wins.
             let first = roles.trailing_zeros() as usize;
-            record[first] = map.next_value()?;
+            record[first] = if roles & ID != 0 {
+                // The id's raw text, so a number keeps its literal.
+                FieldValue::from_raw(map.next_value::<&RawValue>()?.get())
+                    .map_err(serde::de::Error::custom)?
+            } else {
+                map.next_value()?
+            };
             for i in first + 1..ROLES.len() {
                 if roles & ROLES[i] != 0 {
                     record[i] = record[first].clone();
@@ -358,16 +382,15 @@ impl<'de> Visitor<'de> for FieldVisitor {
     }
 
     fn visit_i64<E>(self, n: i64) -> Result<FieldValue, E> {
-        Ok(FieldValue::Number(n.into()))
+        Ok(FieldValue::Number(n.to_string()))
     }
 
     fn visit_u64<E>(self, n: u64) -> Result<FieldValue, E> {
-        Ok(FieldValue::Number(n.into()))
+        Ok(FieldValue::Number(n.to_string()))
     }
 
     fn visit_f64<E>(self, n: f64) -> Result<FieldValue, E> {
-        Ok(serde_json::Number::from_f64(n)
-            .map_or(FieldValue::Other("a number"), FieldValue::Number))
+        Ok(FieldValue::Number(n.to_string()))
     }
 
     fn visit_bool<E>(self, _: bool) -> Result<FieldValue, E> {

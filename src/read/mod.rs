@@ -18,6 +18,7 @@ use std::path::Path;
 
 use crate::article::Article;
 use crate::error::{InputError, Problem};
+use crate::id::Id;
 
 pub use jsonl::Fields;
 
@@ -104,7 +105,7 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
 
 fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
     if is_jsonl(path) {
-        let name = path.display().to_string();
+        let name = path_name(path);
         match std::fs::File::open(path) {
             Ok(file) => jsonl::read(std::io::BufReader::new(file), &name, options, corpus),
             Err(e) => corpus.error(name, Problem::Unreadable(e.to_string())),
@@ -112,6 +113,36 @@ fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
     } else {
         text::read(path, options, corpus);
     }
+}
+
+/// A path as text, for ids and messages. A path that is not UTF-8 has its
+/// backslashes doubled and each byte outside UTF-8 written `\xHH`, so the
+/// bytes can be recovered and two such paths never share a name (and should
+/// one match a UTF-8 name, the repeated id is reported, never merged).
+pub fn path_name(path: &Path) -> String {
+    if let Some(text) = path.to_str() {
+        return text.to_string();
+    }
+    escaped_bytes(path)
+}
+
+#[cfg(unix)]
+fn escaped_bytes(path: &Path) -> String {
+    use std::fmt::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let mut name = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        name.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for byte in chunk.invalid() {
+            let _ = write!(name, "\\x{byte:02X}");
+        }
+    }
+    name
+}
+
+#[cfg(not(unix))]
+fn escaped_bytes(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 /// JSONL corpora are recognised by their extension.
@@ -123,12 +154,12 @@ pub fn is_jsonl(path: &Path) -> bool {
 }
 
 fn drop_duplicate_ids(corpus: &mut Corpus) {
-    let mut first_seen: HashMap<String, String> = HashMap::new();
+    let mut first_seen: HashMap<Id, String> = HashMap::new();
     let mut kept = Vec::with_capacity(corpus.articles.len());
     for article in std::mem::take(&mut corpus.articles) {
         if let Some(first) = first_seen.get(&article.id) {
             let problem = Problem::DuplicateId {
-                id: article.id.clone(),
+                id: article.id.to_string(),
                 first: first.clone(),
             };
             corpus.error(article.origin.clone(), problem);
@@ -149,6 +180,17 @@ mod tests {
         assert!(is_jsonl(Path::new("a/corpus.jsonl")));
         assert!(is_jsonl(Path::new("corpus.ndjson")));
         assert!(!is_jsonl(Path::new("story.txt")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_path_bytes_are_escaped_reversibly() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |bytes: &[u8]| path_name(Path::new(std::ffi::OsStr::from_bytes(bytes)));
+        assert_eq!(name(b"a\xfe.txt"), "a\\xFE.txt");
+        assert_eq!(name(b"a\xff.txt"), "a\\xFF.txt");
+        assert_eq!(name(b"b\\\xff"), "b\\\\\\xFF");
+        assert_eq!(name("caf\u{e9}\\x.txt".as_bytes()), "caf\u{e9}\\x.txt");
     }
 
     #[test]

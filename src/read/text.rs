@@ -6,14 +6,15 @@ use std::path::Path;
 use super::{Corpus, ReadOptions};
 use crate::article::Article;
 use crate::error::Problem;
+use crate::id::Id;
 
 pub(super) fn read(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
-    let name = path.display().to_string();
+    let name = super::path_name(path);
     match load(path, options.max_bytes) {
         Ok(bytes) => {
             if let Some(text) = decode(&bytes, &name, corpus) {
                 corpus.articles.push(Article {
-                    id: name.clone(),
+                    id: Id::from(name.clone()),
                     origin: name,
                     source: None,
                     url: None,

@@ -15,10 +15,7 @@ pub(super) fn files_in(dir: &Path, glob: &str, corpus: &mut Corpus) -> Vec<PathB
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) => {
-                corpus.error(
-                    dir.display().to_string(),
-                    Problem::Unreadable(e.to_string()),
-                );
+                corpus.error(super::path_name(&dir), Problem::Unreadable(e.to_string()));
                 continue;
             }
         };
