@@ -56,6 +56,8 @@ const OWN_BODY: usize = super::classify::LENGTH_LOW;
 const HEAD_SHARE: f64 = 0.15;
 const TAIL_SHARE: f64 = 0.30;
 
+/// Rule id of a line that repeats an earlier line of its article.
+pub(super) const REPEATED: &str = "repeated";
 /// Rule id of a line removed as site furniture.
 pub(super) const RECURRING: &str = "recurring";
 
@@ -117,7 +119,7 @@ fn mark_repeated(lines: &mut [Line], buffer: &mut String) {
             continue;
         }
         if !seen.insert(hash(normalise(line.text, buffer))) {
-            line.removed_by = Some("repeated");
+            line.removed_by = Some(REPEATED);
         }
     }
 }
@@ -376,5 +378,69 @@ mod tests {
             [[None, None, Some("repeated"), None, None, None, None]],
             "the title goes, the repeated sentences stay"
         );
+    }
+
+    /// A page of `site` (named by the id, a web address): a menu of short
+    /// lines, a sidebar line, the body, a lone short line.
+    fn page(site: &str, n: usize, body: &str) -> Article {
+        let text = format!(
+            "Home\nSport\nWeather\n{body}Most read on the site this week, picked for you\nSee all\n"
+        );
+        article(&format!("https://www.{site}/2024/{n}"), None, text)
+    }
+
+    #[test]
+    fn template_lines_go_on_pages_with_bodies_of_their_own_named_by_their_url() {
+        let articles: Vec<Article> = ["tram", "quake", "cup"]
+            .iter()
+            .enumerate()
+            .map(|(n, topic)| page("harbourside.example", n, &story(topic)))
+            .collect();
+        let furniture = Some(RECURRING);
+        for lines in removed(&articles) {
+            assert_eq!(
+                lines,
+                [furniture, furniture, furniture, None, None, None, None, furniture, furniture]
+            );
+        }
+        // Another site's pages are counted apart.
+        let mut mixed = articles.clone();
+        mixed[2] = page("northernpost.example", 2, &story("cup"));
+        assert!(removed(&mixed).iter().flatten().all(Option::is_none));
+    }
+
+    #[test]
+    fn copies_carried_by_one_site_keep_their_story_and_lose_its_template() {
+        let wire = story("quake");
+        let mut articles: Vec<Article> = ["tram", "cup", "fire"]
+            .iter()
+            .enumerate()
+            .map(|(n, topic)| page("harbourside.example", n, &story(topic)))
+            .collect();
+        articles.extend((3..6).map(|n| page("harbourside.example", n, &wire)));
+        let furniture = Some(RECURRING);
+        for lines in &removed(&articles)[3..] {
+            assert_eq!(
+                lines,
+                &[furniture, furniture, furniture, None, None, None, None, furniture, furniture],
+                "judged without the lines they share, the copies have nothing of their own"
+            );
+        }
+    }
+
+    #[test]
+    fn a_short_recurring_line_goes_only_in_a_run_of_furniture() {
+        let articles: Vec<Article> = ["tram", "quake", "cup"]
+            .iter()
+            .map(|topic| {
+                let text = format!(
+                    "{}She was 91.\n{}",
+                    story(topic),
+                    story(&format!("{topic} 2"))
+                );
+                article(topic, Some("Harbourside"), text)
+            })
+            .collect();
+        assert!(removed(&articles).iter().flatten().all(Option::is_none));
     }
 }

@@ -20,6 +20,7 @@
 
 mod classify;
 mod corpus;
+mod headline;
 mod rules;
 
 use std::sync::OnceLock;
@@ -49,6 +50,9 @@ pub struct Removed {
 pub struct Cleaned {
     pub text: String,
     pub removed: Vec<Removed>,
+    /// The page's headline, picked from all its lines, removed or not
+    /// (see `headline`): the title when the input gives none.
+    pub headline: Option<String>,
 }
 
 /// One line of an article on its way through the passes.
@@ -105,7 +109,11 @@ pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
         .map(|(article, lines)| {
             let stopwords = language(lines);
             classify::apply(lines, stopwords);
-            assemble(&article.text, lines)
+            let headline = headline::pick(lines, stopwords);
+            Cleaned {
+                headline,
+                ..assemble(&article.text, lines)
+            }
         })
         .collect()
 }
@@ -179,7 +187,11 @@ fn assemble(original: &str, lines: &[Line]) -> Cleaned {
             text.push('\n');
         }
     }
-    Cleaned { text, removed }
+    Cleaned {
+        text,
+        removed,
+        headline: None,
+    }
 }
 
 #[cfg(test)]
