@@ -508,3 +508,57 @@ fn write_unique_dir_gives_clashing_and_long_ids_their_own_files() {
     expected.sort();
     assert_eq!(indexed, expected);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_write_leaves_no_temporary_behind() {
+    use std::process::{Command, Stdio};
+    let dir = Dir::new();
+    // Enough files that writing them (each synced) takes a while.
+    let lines: Vec<String> = (0..3000)
+        .map(|i| format!("{{\"id\":\"a{i}\",\"text\":\"word{i} alpha{i} beta{i} gamma{i}\"}}"))
+        .collect();
+    dir.write("c.jsonl", lines.join("\n"));
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dedup"))
+        .args([
+            "-q",
+            "--no-events",
+            "--no-clean",
+            "--write-unique",
+            "u",
+            "c.jsonl",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let temporary = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with(".u.tmp-"))
+    };
+    let deadline = std::time::Instant::now() + NO_HANG;
+    while !temporary() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be interrupted"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no temporary appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(kill.unwrap().success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(128 + 15), "exits as SIGTERM would");
+    assert!(!temporary(), "the temporary was removed");
+    assert!(
+        !dir.path().join("u").exists(),
+        "nothing half-written in place"
+    );
+}
