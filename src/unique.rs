@@ -125,12 +125,7 @@ fn same_file(_: &fs::Metadata, _: &str) -> bool {
 
 fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<()> {
     let parent = parent_of(path);
-    let temp = tempfile::Builder::new()
-        .prefix(&temporary_prefix(path))
-        .rand_bytes(12)
-        .permissions(readable(0o644))
-        .tempfile_in(parent)
-        .context("cannot create a temporary file beside it")?;
+    let temp = beside(path, 0o644, |b| b.tempfile_in(parent))?;
     let _registered = Registered::new(temp.path());
     let mut out = BufWriter::new(temp.as_file());
     for kept in articles {
@@ -169,12 +164,7 @@ fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Field
 
 fn write_dir(path: &Path, articles: &[Kept]) -> Result<()> {
     let parent = parent_of(path);
-    let temp = tempfile::Builder::new()
-        .prefix(&temporary_prefix(path))
-        .rand_bytes(12)
-        .permissions(readable(0o755))
-        .tempdir_in(parent)
-        .context("cannot create a temporary directory beside it")?;
+    let temp = beside(path, 0o755, |b| b.tempdir_in(parent))?;
     let _registered = Registered::new(temp.path());
     let mut names = Names::default();
     let mut index = BufWriter::new(new_file(&temp.path().join("index.jsonl"))?);
@@ -215,10 +205,21 @@ fn parent_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Temporaries are hidden siblings, `.<name>.tmp-<random>`.
-fn temporary_prefix(path: &Path) -> String {
+/// A temporary beside `path`: a hidden sibling `.<name>.tmp-<random>`,
+/// created new (`O_EXCL`, or `mkdir`) with permissions `mode`.
+fn beside<T>(
+    path: &Path,
+    mode: u32,
+    create: impl FnOnce(&tempfile::Builder) -> std::io::Result<T>,
+) -> Result<T> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    format!(".{name}.tmp-")
+    let prefix = format!(".{name}.tmp-");
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(&prefix)
+        .rand_bytes(12)
+        .permissions(readable(mode));
+    create(&builder).context("cannot create a temporary beside it")
 }
 
 #[cfg(unix)]

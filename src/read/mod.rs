@@ -177,15 +177,8 @@ pub fn read_jsonl(reader: impl std::io::BufRead, name: &str, options: &ReadOptio
 pub fn read_text(bytes: Vec<u8>, name: &str) -> Corpus {
     let mut corpus = Corpus::default();
     if let Some(text) = text::decode(bytes, name, &mut corpus) {
-        corpus.articles.push(Article {
-            id: Id::from(name),
-            origin: name.to_string(),
-            source: None,
-            title: None,
-            date: None,
-            text,
-            location: Location::default(),
-        });
+        let article = text::article(name, text, Location::default());
+        corpus.articles.push(article);
     }
     corpus
 }
