@@ -256,6 +256,9 @@ fn explain_names_the_recurring_evidence_of_a_site_found_from_its_urls() {
         stdout.contains("- [recurring: recurs in 4 unrelated articles] Most read on the site"),
         "{stdout}"
     );
-    assert!(stdout.contains("- [recurring: recurs in 4 unrelated articles] Weather\n"), "{stdout}");
+    assert!(
+        stdout.contains("- [recurring: recurs in 4 unrelated articles] Weather\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains(&format!("  {}", stories[0].lines().next().unwrap())));
 }

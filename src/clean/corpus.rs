@@ -271,6 +271,7 @@ mod tests {
             title: None,
             date: None,
             text,
+            location: Default::default(),
         }
     }
 

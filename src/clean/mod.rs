@@ -207,6 +207,7 @@ mod tests {
             title: None,
             date: None,
             text: text.into(),
+            location: Default::default(),
         }
     }
 
