@@ -91,6 +91,7 @@ mod tests {
             title: None,
             date: None,
             text: String::new(),
+            location: Default::default(),
         }
     }
 
