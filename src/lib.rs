@@ -16,6 +16,7 @@ pub mod neardup;
 pub mod progress;
 pub mod read;
 pub mod report;
+pub mod shard;
 pub mod stopwords;
 pub mod synth;
 pub mod tokenize;

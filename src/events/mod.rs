@@ -126,7 +126,11 @@ impl Nodes {
             m.sort_unstable();
             members.push(m);
         }
-        members.extend((0..articles.len()).filter(|&i| !grouped[i]).map(|i| vec![i]));
+        members.extend(
+            (0..articles.len())
+                .filter(|&i| !grouped[i])
+                .map(|i| vec![i]),
+        );
         let speaker = members
             .iter()
             .map(|m| {
