@@ -26,6 +26,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::events::features::Features;
+use crate::id::Id;
 use crate::neardup::NearDupParams;
 use crate::stopwords;
 
@@ -133,7 +134,8 @@ pub struct Record {
     /// Position in the whole corpus (input order), the article's number in
     /// candidate pairs.
     pub ordinal: usize,
-    pub id: String,
+    /// Exactly as given: a JSON number stays a number.
+    pub id: Id,
     /// The title the report shows: the input's, else guessed from the text.
     pub title: Option<String>,
     /// The publication date as given.
