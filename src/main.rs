@@ -86,20 +86,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
         (corpus, clustering)
     });
     report_problems(&corpus);
-    let report = report::build(&report::Inputs {
-        articles: &corpus.articles,
-        groups: &clustering.groups,
-        events: &clustering.events,
-        lengths: &clustering.lengths,
-        errors: &corpus.errors,
-        neardup: &pipeline.neardup,
-        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
-        event_weights: pipeline
-            .events
-            .as_ref()
-            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
-        keep: pipeline.keep,
-    });
+    let report = build_report(&corpus.articles, &clustering, &corpus.errors, &pipeline);
     print_report(&report, args.format, args.color, args.quiet)?;
     if let Some(target) = unique {
         let kept: HashSet<Id> = report
@@ -126,6 +113,29 @@ fn run(args: &RunArgs) -> Result<Exit> {
     let found = (args.fail_on_duplicates && !clustering.groups.is_empty())
         || (args.fail_on_events && clustering.events.iter().any(|e| e.members.len() > 1));
     Ok(Exit::of(!corpus.errors.is_empty(), found))
+}
+
+/// The `dedup/1` report of a clustering made with `pipeline`.
+fn build_report(
+    articles: &[Article],
+    clustering: &dedup::Clustering,
+    errors: &[dedup::error::InputError],
+    pipeline: &config::Pipeline,
+) -> report::Report {
+    report::build(&report::Inputs {
+        articles,
+        groups: &clustering.groups,
+        events: &clustering.events,
+        lengths: &clustering.lengths,
+        errors,
+        neardup: &pipeline.neardup,
+        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
+        event_weights: pipeline
+            .events
+            .as_ref()
+            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
+        keep: pipeline.keep,
+    })
 }
 
 /// Prints `report` on stdout in `format`, and its summary line on stderr
@@ -202,20 +212,7 @@ fn run_merge(args: &MergeArgs) -> Result<Exit> {
         eprintln!("dedup: {}: {}", error.input, error.message);
     }
     let clustering = &merged.clustering;
-    let mut report = report::build(&report::Inputs {
-        articles: &merged.articles,
-        groups: &clustering.groups,
-        events: &clustering.events,
-        lengths: &clustering.lengths,
-        errors: &[],
-        neardup: &pipeline.neardup,
-        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
-        event_weights: pipeline
-            .events
-            .as_ref()
-            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
-        keep: pipeline.keep,
-    });
+    let mut report = build_report(&merged.articles, clustering, &[], &pipeline);
     // The read's errors, as the sketches recorded them.
     report.summary.errors = merged.errors.len();
     report.errors = merged

@@ -72,9 +72,7 @@ impl Target {
 }
 
 fn write_jsonl(path: &Path, articles: &[&Article], fields: &Fields) -> Result<()> {
-    let temp = temporary_sibling(path)?;
-    let result = (|| -> Result<()> {
-        let mut out = BufWriter::new(fs::File::create(&temp)?);
+    write_atomically(path, |out| {
         for article in articles {
             let mut row = Map::new();
             row.insert(fields.id.clone(), Value::from(article.id.as_str()));
@@ -89,9 +87,24 @@ fn write_jsonl(path: &Path, articles: &[&Article], fields: &Fields) -> Result<()
                 }
             }
             row.insert(fields.text.clone(), Value::from(article.text.as_str()));
-            serde_json::to_writer(&mut out, &row)?;
+            serde_json::to_writer(&mut *out, &row)?;
             out.write_all(b"\n")?;
         }
+        Ok(())
+    })
+}
+
+/// Writes a file at `path` through `write`, atomically: into a temporary
+/// sibling, synced and renamed into place once complete, so that a reader
+/// never finds half a file there; on failure the temporary file goes.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<fs::File>) -> Result<()>,
+) -> Result<()> {
+    let temp = temporary_sibling(path)?;
+    let result = (|| -> Result<()> {
+        let mut out = BufWriter::new(fs::File::create(&temp)?);
+        write(&mut out)?;
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         fs::rename(&temp, path)?;
         Ok(())

@@ -139,6 +139,9 @@ mod tests {
         // Pinned (values of this version): the keys are xxh3-64 with seed
         // 0, a fixed algorithm; a change would mix shards of two versions.
         assert_eq!(by_source("1", 1000), 347);
-        assert_eq!(ShardKey::Id.shard_of(&article("1", "example.com"), 1000), 464);
+        assert_eq!(
+            ShardKey::Id.shard_of(&article("1", "example.com"), 1000),
+            464
+        );
     }
 }

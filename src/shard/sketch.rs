@@ -8,8 +8,7 @@
 //! articles), titles, shingles, MinHash band keys, event features.
 
 use std::collections::HashSet;
-use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -29,6 +28,7 @@ use crate::neardup::containment;
 use crate::neardup::lsh::BandKeys;
 use crate::neardup::minhash::MinHasher;
 use crate::neardup::shingle::Shingler;
+use crate::unique::write_atomically;
 use crate::{clean, event_docs, titles};
 
 /// The header of any shard of `articles` read with `errors`.
@@ -148,21 +148,14 @@ fn cleaned_texts(articles: &[Article], ordinals: &[usize]) -> Vec<String> {
         .collect()
 }
 
-/// Writes a sketch file at `path` atomically: a temporary sibling, renamed
-/// into place once complete, so a reader never sees half a file there.
+/// Writes a sketch file at `path` atomically, so that a reader never sees
+/// half a file there.
 pub fn write(path: &Path, header: &Header, records: &[Record]) -> Result<()> {
-    let name = path.file_name().context("a sketch path has a file name")?;
-    let temp = path.with_file_name(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> Result<()> {
-        let mut out = BufWriter::new(fs::File::create(&temp)?);
-        serde_json::to_writer(&mut out, header)?;
+    write_atomically(path, |out| {
+        serde_json::to_writer(&mut *out, header)?;
         out.write_all(b"\n")?;
         for record in records {
-            serde_json::to_writer(&mut out, record)?;
+            serde_json::to_writer(&mut *out, record)?;
             out.write_all(b"\n")?;
         }
         let trailer = Trailer {
@@ -170,14 +163,9 @@ pub fn write(path: &Path, header: &Header, records: &[Record]) -> Result<()> {
                 records: records.len(),
             },
         };
-        serde_json::to_writer(&mut out, &trailer)?;
+        serde_json::to_writer(&mut *out, &trailer)?;
         out.write_all(b"\n")?;
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&temp, path)?;
         Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result.with_context(|| format!("{}: cannot write", path.display()))
+    })
+    .with_context(|| format!("{}: cannot write", path.display()))
 }
