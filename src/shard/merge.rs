@@ -62,6 +62,7 @@ pub fn merge(
             title: record.title,
             date: record.date,
             text: String::new(),
+            location: Default::default(),
         });
         Ok(())
     })?;

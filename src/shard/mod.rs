@@ -130,6 +130,7 @@ mod tests {
             title: None,
             date: None,
             text: String::new(),
+            location: Default::default(),
         };
         let by_source = |id, n| ShardKey::Source.shard_of(&article(id, "example.com"), n);
         for n in [1, 2, 7] {
