@@ -194,7 +194,7 @@ pub struct InputArgs {
     pub source_field: String,
 
     /// Largest article read, in bytes (a text file, or one JSONL line); larger ones are
-    /// reported and skipped. Accepts K, M and G suffixes (powers of 1024).
+    /// reported and skipped. Accepts K, M and G suffixes (powers of 1024); 1 byte to 16 EiB.
     ///
     /// Example: --max-bytes 64M
     #[arg(long, default_value = "16M", value_name = "SIZE", value_parser = parse_size)]
@@ -211,33 +211,34 @@ pub struct ClusterArgs {
     #[arg(long)]
     pub no_clean: bool,
 
-    /// Words per shingle for near-duplicate detection.
+    /// Words per shingle for near-duplicate detection (1 to 64).
     ///
     /// Example: --ngram 3 (more sensitive on short texts)
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub ngram: usize,
 
-    /// Length of each MinHash signature.
+    /// Length of each MinHash signature (1 to 1024).
     ///
     /// Example: --num-perm 256 (tighter estimates, slower)
     #[arg(long, default_value_t = 128, value_name = "K")]
     pub num_perm: usize,
 
-    /// Seed of the shingle hash and MinHash permutations; same seed, same result.
+    /// Seed of the shingle hash and MinHash permutations (any number from 0 to 2^64 − 1);
+    /// same seed, same result.
     ///
     /// Example: --seed 7
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
 
     /// Jaccard similarity of word shingles at or above which two articles are
-    /// near-duplicates.
+    /// near-duplicates, in (0, 1].
     ///
     /// Example: --threshold 0.8 (near-verbatim copies only)
     #[arg(long, default_value_t = 0.5, value_name = "J")]
     pub threshold: f64,
 
     /// Share of the smaller article's shingles found in the larger one at or above which
-    /// it counts as a copy inside it (syndication with another site's wrapper).
+    /// it counts as a copy inside it (syndication with another site's wrapper), in (0, 1].
     ///
     /// Example: --containment 0.6 (excerpts with heavier edits)
     #[arg(long, default_value_t = 0.8, value_name = "C")]
@@ -255,7 +256,8 @@ pub struct ClusterArgs {
     #[arg(long, requires = "bands", value_name = "R")]
     pub rows: Option<usize>,
 
-    /// Average-link similarity at which event clusters stop merging; lower merges more.
+    /// Average-link similarity at which event clusters stop merging, in [0, 1]; lower merges
+    /// more.
     ///
     /// The default was tuned with --event-weights on the ECB+ train split, keeping the
     /// fixtures' seeds one story: event BCubed F1 0.882 on train, 0.919 on the held-out dev
@@ -267,7 +269,7 @@ pub struct ClusterArgs {
     pub event_threshold: f64,
 
     /// Weights of the evidence in an event pair score: content terms, names (capitalised
-    /// runs, acronyms), anchors (numbers, dates, times). Each is a similarity in [0, 1].
+    /// runs, acronyms), anchors (numbers, dates, times). Each weight is in [0, 1], not all 0.
     ///
     /// The default was tuned with --event-threshold (ECB+ train, BCubed F1 0.882; dev 0.919).
     ///
