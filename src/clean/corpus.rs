@@ -175,7 +175,7 @@ fn site_hash(site: &str, normalised: &str) -> u64 {
 /// The site an article's lines are counted under, and whether the input
 /// named it; otherwise the directory it was read from stands in (for a JSONL
 /// corpus, the corpus file's directory).
-fn site(article: &Article) -> (&str, bool) {
+pub(crate) fn site(article: &Article) -> (&str, bool) {
     match article.site() {
         Some(site) => (site, true),
         None => {
