@@ -63,7 +63,7 @@ def stage_times(stderr):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpora", required=True, help="directory of nN/docs.jsonl corpora")
+    ap.add_argument("--corpora", help="directory of nN/docs.jsonl corpora")
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"),
@@ -71,7 +71,14 @@ def main():
     ap.add_argument("--gaoya-bin", help="a built gaoya-driver (default: build it)")
     ap.add_argument("--gaoya-sizes", default="100000", help="sizes gaoya also runs on ('' for none)")
     ap.add_argument("--modes", default="near-dup,no-clean,whole")
+    ap.add_argument("--load", action="store_true",
+                    help="only the under-load runs: scripts/bench_load.py")
     args = ap.parse_args()
+    if args.load:
+        import bench_load
+        return bench_load.main()
+    if not args.corpora:
+        ap.error("--corpora is required")
     sizes = [int(s) for s in args.sizes.split(",")]
     gaoya_sizes = {int(s) for s in args.gaoya_sizes.split(",") if s}
     modes = args.modes.split(",")

@@ -17,6 +17,7 @@ pub mod progress;
 pub mod read;
 pub mod record;
 pub mod report;
+pub mod shard;
 pub mod show;
 pub mod stopwords;
 pub mod synth;
@@ -134,18 +135,17 @@ impl<'p> Analysis<'p> {
             .map_init(
                 || Shingler::new(params.ngram, params.seed),
                 |shingler, (i, article)| {
-                    let text = match cleaner {
-                        Some(cleaner) => cleaner.clean(first + i, &article).text,
-                        None => article.text.clone(),
+                    let (text, body, headline) = match cleaner {
+                        Some(cleaner) => {
+                            let cleaned = cleaner.clean(first + i, &article);
+                            (cleaned.text, cleaned.body, cleaned.headline)
+                        }
+                        None => (article.text.clone(), None, None),
                     };
-                    // A title guessed from the cleaned text, so a donation
-                    // banner above the headline never becomes the title.
-                    let title = article
-                        .title
-                        .clone()
-                        .or_else(|| article::guess_title(&text));
+                    let title = title(&article, headline, &text);
                     let record = Record::new(&article, &text, title);
-                    let shingles = shingler.shingles(&text);
+                    // Compared without the site's furniture (`Cleaned::compared`).
+                    let shingles = shingler.shingles(body.as_deref().unwrap_or(&text));
                     (record, shingles, keep_texts.then_some((article, text)))
                 },
             )
@@ -181,13 +181,39 @@ impl<'p> Analysis<'p> {
     }
 }
 
-/// Each article's title: its own, else one guessed from its compared text.
-pub fn titles(articles: &[Article], texts: &[&str]) -> Vec<Option<String>> {
+/// The texts compared for copies: cleaned, without the lines that recur
+/// across unrelated articles of a site ([`clean::Cleaned::compared`]).
+pub fn compared<'a>(cleaned: Option<&'a [clean::Cleaned]>, texts: &[&'a str]) -> Vec<&'a str> {
+    match cleaned {
+        Some(cleaned) => cleaned.iter().map(clean::Cleaned::compared).collect(),
+        None => texts.to_vec(),
+    }
+}
+
+/// Each article's title: its own, else the headline the cleaner picked from
+/// the page, else one guessed from its compared text.
+pub fn titles(
+    articles: &[Article],
+    texts: &[&str],
+    cleaned: Option<&[clean::Cleaned]>,
+) -> Vec<Option<String>> {
+    let headline = |i: usize| cleaned.and_then(|c| c[i].headline.clone());
     articles
         .iter()
         .zip(texts)
-        .map(|(a, text)| a.title.clone().or_else(|| article::guess_title(text)))
+        .enumerate()
+        .map(|(i, (a, text))| title(a, headline(i), text))
         .collect()
+}
+
+/// An article's title: its own, else the `headline` the cleaner picked from
+/// the page, else one guessed from its cleaned `text`.
+fn title(article: &Article, headline: Option<String>, text: &str) -> Option<String> {
+    article
+        .title
+        .clone()
+        .or(headline)
+        .or_else(|| article::guess_title(text))
 }
 
 /// The event stage's view of each article: features from the compared

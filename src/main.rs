@@ -9,11 +9,12 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
 
+use dedup::clean::Removed;
 mod cli;
 
 use cli::{
     CleanArgs, CleanFormat, Cli, ClusterArgs, ColorWhen, Command, EvalArgs, EvalFormat,
-    ExplainArgs, Format, RunArgs,
+    ExplainArgs, Format, JoinArgs, MergeArgs, RunArgs, ShardBy, SketchArgs,
 };
 use dedup::article::Article;
 use dedup::config::Pipeline;
@@ -24,6 +25,7 @@ use dedup::id::Id;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
 use dedup::report::Reporter;
+use dedup::shard::{self, format::SketchParams, sketches::Sketches, ShardKey};
 use dedup::show::printable;
 use dedup::unique::{Kept, Target};
 use dedup::{clean, eval, explain, read, report};
@@ -38,6 +40,9 @@ fn main() -> ExitCode {
         Some(Command::Clean(args)) => run_clean(args),
         Some(Command::Eval(args)) => run_eval(args),
         Some(Command::Explain(args)) => run_explain(args),
+        Some(Command::Sketch(args)) => run_sketch(args),
+        Some(Command::Join(args)) => run_join(args),
+        Some(Command::Merge(args)) => run_merge(args),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
             Ok(Exit::Success)
@@ -86,32 +91,8 @@ fn run(args: &RunArgs) -> Result<Exit> {
     });
     let (corpus, clustering) = (&outcome.problems, &outcome.clustering);
     report_problems(corpus);
-    let report = report::build(&report::Inputs {
-        records: &clustering.records,
-        groups: &clustering.groups,
-        events: &clustering.events,
-        errors: &corpus.errors,
-        neardup: &pipeline.neardup,
-        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
-        event_weights: pipeline
-            .events
-            .as_ref()
-            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
-        keep: pipeline.keep,
-    });
-    let reporter: Box<dyn Reporter> = match args.format {
-        Format::Text => Box::new(report::text::Text {
-            color: use_color(args.color),
-        }),
-        Format::Json => Box::new(report::json::Json),
-        Format::Jsonl => Box::new(report::jsonl::Jsonl),
-    };
-    let mut out = io::stdout().lock();
-    reporter.write(&report, &mut out)?;
-    out.flush()?;
-    if !args.quiet {
-        eprintln!("dedup: {}", report.summary_line());
-    }
+    let report = build_report(clustering, &corpus.errors, &pipeline);
+    print_report(&report, args.format, args.color, args.quiet)?;
     if let Some(target) = unique {
         let kept: HashSet<Id> = report
             .article_lines()
@@ -163,6 +144,120 @@ fn run(args: &RunArgs) -> Result<Exit> {
     Ok(Exit::of(!corpus.errors.is_empty(), found))
 }
 
+/// The `dedup/1` report of a clustering made with `pipeline`.
+fn build_report(
+    clustering: &dedup::Clustering,
+    errors: &[dedup::error::InputError],
+    pipeline: &Pipeline,
+) -> report::Report {
+    report::build(&report::Inputs {
+        records: &clustering.records,
+        groups: &clustering.groups,
+        events: &clustering.events,
+        errors,
+        neardup: &pipeline.neardup,
+        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
+        event_weights: pipeline
+            .events
+            .as_ref()
+            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
+        keep: pipeline.keep,
+    })
+}
+
+/// Prints `report` on stdout in `format`, and its summary line on stderr
+/// unless `quiet`.
+fn print_report(
+    report: &report::Report,
+    format: Format,
+    color: ColorWhen,
+    quiet: bool,
+) -> Result<()> {
+    let reporter: Box<dyn Reporter> = match format {
+        Format::Text => Box::new(report::text::Text {
+            color: use_color(color),
+        }),
+        Format::Json => Box::new(report::json::Json),
+        Format::Jsonl => Box::new(report::jsonl::Jsonl),
+    };
+    let mut out = io::stdout().lock();
+    reporter.write(report, &mut out)?;
+    out.flush()?;
+    if !quiet {
+        eprintln!("dedup: {}", report.summary_line());
+    }
+    Ok(())
+}
+
+/// `dedup sketch`: one shard's records, written to its sketch file.
+fn run_sketch(args: &SketchArgs) -> Result<Exit> {
+    let pipeline = pipeline(&args.cluster)?;
+    let corpus = read_corpus(&args.inputs, &args.input.read_options());
+    let key = match args.shard_by {
+        ShardBy::Source => ShardKey::Source,
+        ShardBy::Id => ShardKey::Id,
+    };
+    let header =
+        shard::sketch::header(&corpus.articles, &corpus.errors, args.shard, key, &pipeline);
+    let records = shard::sketch::records(&corpus.articles, args.shard, key, &pipeline);
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the directory", args.out.display()))?;
+    let path = args.shard.path(&args.out);
+    shard::sketch::write(&path, &header, &records)?;
+    if !args.quiet {
+        eprintln!(
+            "dedup: shard {} holds {} of {} articles: {}",
+            args.shard,
+            records.len(),
+            corpus.articles.len(),
+            path.display()
+        );
+    }
+    Ok(Exit::of(!corpus.errors.is_empty(), false))
+}
+
+/// `dedup join`: candidate pairs of the sketches, on this machine.
+fn run_join(args: &JoinArgs) -> Result<Exit> {
+    let pipeline = pipeline(&args.cluster)?;
+    let params = SketchParams::new(pipeline.clean, &pipeline.neardup);
+    let sketches = Sketches::open(&args.sketches, &params)?;
+    let pairs = shard::join::candidates(&sketches, &pipeline.neardup)?;
+    let mut text = String::with_capacity(pairs.len() * 12);
+    for (a, b) in &pairs {
+        text.push_str(&format!("{a} {b}\n"));
+    }
+    std::fs::write(&args.out, text)
+        .with_context(|| format!("{}: cannot write", args.out.display()))?;
+    Ok(Exit::Success)
+}
+
+/// `dedup merge`: verify candidate pairs against the sketches and report.
+fn run_merge(args: &MergeArgs) -> Result<Exit> {
+    let pipeline = pipeline(&args.cluster)?;
+    let params = SketchParams::new(pipeline.clean, &pipeline.neardup);
+    let sketches = Sketches::open(&args.sketches, &params)?;
+    let candidates = shard::merge::read_candidates(&args.candidates, sketches.articles())?;
+    let merged = shard::merge::merge(&sketches, &candidates, &pipeline)?;
+    for error in &merged.errors {
+        eprintln!("dedup: {}: {}", error.input, error.message);
+    }
+    let clustering = &merged.clustering;
+    let mut report = build_report(clustering, &[], &pipeline);
+    // The read's errors, as the sketches recorded them.
+    report.summary.errors = merged.errors.len();
+    report.errors = merged
+        .errors
+        .iter()
+        .map(|e| report::ErrorEntry {
+            input: e.input.clone(),
+            message: e.message.clone(),
+        })
+        .collect();
+    print_report(&report, args.format, args.color, args.quiet)?;
+    let found = args.fail_on_duplicates && !clustering.groups.is_empty();
+    Ok(Exit::of(!merged.errors.is_empty(), found))
+}
+
 /// One line of `dedup clean --format jsonl`, fields in this order.
 #[derive(serde::Serialize)]
 struct CleanedLine<'a> {
@@ -192,7 +287,14 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 let mut removed = cleaned.removed.iter().peekable();
                 for (n, line) in article.text.lines().enumerate() {
                     match removed.next_if(|r| r.line == n + 1) {
-                        Some(r) => writeln!(out, "- [{}] {line}", r.rule)?,
+                        Some(Removed {
+                            rule, why: None, ..
+                        }) => writeln!(out, "- [{rule}] {line}")?,
+                        Some(Removed {
+                            rule,
+                            why: Some(why),
+                            ..
+                        }) => writeln!(out, "- [{rule}: {why}] {line}")?,
                         None if line.trim().is_empty() => writeln!(out)?,
                         None => writeln!(out, "  {line}")?,
                     }
@@ -246,18 +348,17 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
             .with_context(|| format!("{id}: no such article among the inputs"))
     };
     let (a, b) = (find(&args.a)?, find(&args.b)?);
-    let texts: Vec<String> = if pipeline.clean {
-        clean::clean_corpus(&corpus.articles)
-            .into_iter()
-            .map(|c| c.text)
-            .collect()
-    } else {
-        corpus.articles.iter().map(|a| a.text.clone()).collect()
+    let cleaned = pipeline
+        .clean
+        .then(|| clean::clean_corpus(&corpus.articles));
+    let texts: Vec<&str> = match &cleaned {
+        Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
+        None => corpus.articles.iter().map(|a| a.text.as_str()).collect(),
     };
-    let near = explain::near_duplicate(&texts[a], &texts[b], &pipeline.neardup);
+    let compared = dedup::compared(cleaned.as_deref(), &texts);
+    let near = explain::near_duplicate(compared[a], compared[b], &pipeline.neardup);
     let event = pipeline.events.as_ref().map(|params| {
-        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let titles = dedup::titles(&corpus.articles, &texts);
+        let titles = dedup::titles(&corpus.articles, &texts, cleaned.as_deref());
         let docs = dedup::event_docs(&corpus.articles, &texts, &titles);
         (
             events::explain::explain(&docs, a, b, params),
@@ -315,20 +416,25 @@ fn write_event_explanation(out: &mut dyn Write, e: &Explanation, threshold: f64)
         b.total
     )?;
     let terms = if b.same_language {
-        format!("{:.3} × {}", b.terms, e.weights.terms)
+        format!("{:.3} × {:.3}", b.terms, e.weights.terms)
     } else {
         format!("not counted ({} vs {})", e.language_a, e.language_b)
     };
     writeln!(out, "  terms   {terms}")?;
-    writeln!(out, "  names   {:.3} × {}", b.names, e.weights.names)?;
-    writeln!(out, "  anchors {:.3} × {}", b.anchors, e.weights.anchors)?;
+    writeln!(out, "  names   {:.3} × {:.3}", b.names, e.weights.names)?;
+    writeln!(out, "  anchors {:.3} × {:.3}", b.anchors, e.weights.anchors)?;
     let date = |d: &Option<String>| {
         d.as_deref()
             .map_or("undated".into(), |d| printable(d).into_owned())
     };
+    let neutral = if e.date_a.is_none() || e.date_b.is_none() {
+        ", neutral: a date is unknown"
+    } else {
+        ""
+    };
     writeln!(
         out,
-        "  time    {:.3}  ({} / {})",
+        "  time    {:.3}  ({} / {}{neutral})",
         b.time,
         date(&e.date_a),
         date(&e.date_b)

@@ -6,6 +6,8 @@ mod events;
 mod inputs;
 mod neardup;
 mod output;
+mod properties;
 mod regression;
+mod shard;
 mod util;
 mod workflows;

@@ -11,7 +11,8 @@
 //! 2. end markers ("Leave a Reply", "34 Comments"), also in `rules`: once
 //!    the article has had its say, the rest of the page goes;
 //! 3. `corpus`: a line repeated inside one article, or recurring in three or
-//!    more articles of one source that are not copies of each other;
+//!    more unrelated articles of one site (articles with a body of their
+//!    own once the lines they share are set aside);
 //! 4. `classify`: jusText-style blocks judged by length, stopword density and
 //!    link density, then by their neighbours; then the article's main stretch.
 //!
@@ -19,6 +20,7 @@
 
 mod classify;
 mod corpus;
+mod headline;
 mod rules;
 
 use std::sync::OnceLock;
@@ -37,6 +39,10 @@ pub struct Removed {
     pub line: usize,
     pub rule: &'static str,
     pub text: String,
+    /// The evidence, when the rule counts it: "recurs in 14 unrelated
+    /// articles of example.com".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// An article's text after cleaning.
@@ -44,6 +50,20 @@ pub struct Removed {
 pub struct Cleaned {
     pub text: String,
     pub removed: Vec<Removed>,
+    /// The page's headline, picked from all its lines, removed or not
+    /// (see `headline`): the title when the input gives none.
+    pub headline: Option<String>,
+    /// The kept text without the kept lines that recur across unrelated
+    /// articles of the site, when there are any: what is compared for
+    /// copies, so that a shared template is never evidence of copying.
+    pub body: Option<String>,
+}
+
+impl Cleaned {
+    /// The text compared for copies: the body, else the whole kept text.
+    pub fn compared(&self) -> &str {
+        self.body.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// One line of an article on its way through the passes.
@@ -55,6 +75,9 @@ struct Line<'a> {
     chars: usize,
     /// The rule that removed the line, once a pass has.
     removed_by: Option<&'static str>,
+    /// In how many unrelated articles of its site the line recurs, when
+    /// that is what removed it.
+    recurs: u32,
 }
 
 impl<'a> Line<'a> {
@@ -64,6 +87,7 @@ impl<'a> Line<'a> {
             text,
             chars: text.chars().count(),
             removed_by: None,
+            recurs: 0,
         }
     }
 
@@ -76,6 +100,15 @@ impl<'a> Line<'a> {
     fn is_long(&self) -> bool {
         self.chars >= classify::LENGTH_LOW
     }
+}
+
+/// The name an article's lines are counted under as corpus evidence: its
+/// site (source, else the host of its URL), else the directory it was read
+/// from. Articles of different
+/// evidence sources never affect each other's cleaning, so a corpus split by
+/// this name (`dedup sketch --shard`) cleans exactly as it does whole.
+pub fn evidence_source(article: &Article) -> &str {
+    corpus::site(article).0
 }
 
 /// Cleans every article of a corpus held in memory: both passes at once.
@@ -178,7 +211,11 @@ impl Cleaner {
         self.evidence.remove(&mut lines, &doc.keys);
         let stopwords = language(&lines);
         classify::apply(&mut lines, stopwords);
-        assemble(&article.text, &lines)
+        let headline = headline::pick(&lines, stopwords);
+        Cleaned {
+            headline,
+            ..assemble(&article.text, &lines)
+        }
     }
 }
 
@@ -233,30 +270,57 @@ fn language(lines: &[Line]) -> &'static Stopwords {
 }
 
 /// The kept lines as text (runs of blank lines squeezed to one, none at the
-/// ends) and the removed ones with their rules.
+/// ends), the removed ones with their rules, and the body without the kept
+/// lines that recur across the site.
 fn assemble(original: &str, lines: &[Line]) -> Cleaned {
-    let mut text = String::with_capacity(original.len());
+    let mut text = Text::with_capacity(original.len());
+    let mut body = Text::with_capacity(0);
+    let any_furniture_kept = lines.iter().any(|line| line.is_kept() && line.recurs > 0);
     let mut removed = Vec::new();
-    let mut blank_pending = false;
     for (n, (raw, line)) in original.lines().zip(lines).enumerate() {
         if let Some(rule) = line.removed_by {
             removed.push(Removed {
                 line: n + 1,
                 rule,
                 text: raw.to_string(),
+                why: (line.recurs > 0)
+                    .then(|| format!("recurs in {} unrelated articles", line.recurs)),
             });
-        } else if line.text.is_empty() {
-            blank_pending = !text.is_empty();
-        } else {
-            if blank_pending {
-                text.push('\n');
-                blank_pending = false;
-            }
-            text.push_str(raw.trim_end());
-            text.push('\n');
+            continue;
+        }
+        text.push(raw, line);
+        if any_furniture_kept && line.recurs == 0 {
+            body.push(raw, line);
         }
     }
-    Cleaned { text, removed }
+    Cleaned {
+        text: text.0,
+        removed,
+        headline: None,
+        body: any_furniture_kept.then_some(body.0),
+    }
+}
+
+/// Kept lines joined into a text, runs of blank lines squeezed to one.
+struct Text(String, bool);
+
+impl Text {
+    fn with_capacity(bytes: usize) -> Text {
+        Text(String::with_capacity(bytes), false)
+    }
+
+    fn push(&mut self, raw: &str, line: &Line) {
+        if line.text.is_empty() {
+            self.1 = !self.0.is_empty();
+            return;
+        }
+        if self.1 {
+            self.0.push('\n');
+            self.1 = false;
+        }
+        self.0.push_str(raw.trim_end());
+        self.0.push('\n');
+    }
 }
 
 #[cfg(test)]
@@ -268,6 +332,7 @@ mod tests {
             id: "a".into(),
             origin: "a.txt".into(),
             source: None,
+            url: None,
             title: None,
             date: None,
             text: text.into(),
@@ -297,11 +362,13 @@ mod tests {
                     line: 3,
                     rule: "share",
                     text: "Share on Facebook Twitter".into(),
+                    why: None,
                 },
                 Removed {
                     line: 9,
                     rule: "copyright",
                     text: "© 2023 Haverstead Gazette".into(),
+                    why: None,
                 }
             ]
         );
