@@ -468,8 +468,8 @@ mod tests {
         assert_eq!(names.claim("A.txt"), PathBuf::from("A-3.txt"));
         // a.txt is a file, so a.txt/b cannot be a file inside it.
         assert_eq!(names.claim("a.txt/b"), PathBuf::from("a.txt_b.txt"));
-        // and x/y.txt makes x a directory, so the id x takes another name.
-        assert_eq!(names.claim("x/y.txt"), PathBuf::from("x/y.txt"));
-        assert_eq!(names.claim("x.txt"), PathBuf::from("x.txt"));
+        // b.txt/c makes b.txt a directory, so the id b.txt takes another name.
+        assert_eq!(names.claim("b.txt/c"), PathBuf::from("b.txt/c.txt"));
+        assert_eq!(names.claim("b.txt"), PathBuf::from("b-2.txt"));
     }
 }
