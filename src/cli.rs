@@ -58,6 +58,21 @@ pub enum Command {
     /// Examples: dedup explain a.txt b.txt
     ///           dedup explain --in corpus.jsonl id-17 id-42
     Explain(ExplainArgs),
+    /// Analyse one shard of a corpus into a sketch file, for a join elsewhere and `dedup merge`.
+    ///
+    /// Every shard reads all the inputs and keeps the articles whose source (the cleaner's
+    /// evidence source) hashes into it. Give sketch, join and merge the same matching flags.
+    ///
+    /// Example: dedup sketch --shard 3/8 --out sketches/ corpus.jsonl
+    Sketch(SketchArgs),
+    /// Find candidate pairs in sketch files on this machine (the Spark job does it on a cluster).
+    ///
+    /// Example: dedup join --sketches sketches/ --out candidates.txt
+    Join(JoinArgs),
+    /// Verify candidate pairs against the sketches and report, as one `dedup` run would.
+    ///
+    /// Example: dedup merge --sketches sketches/ --candidates candidates.txt --format json
+    Merge(MergeArgs),
     /// Print a shell completion script.
     ///
     /// Example: dedup completions bash > /etc/bash_completion.d/dedup
@@ -282,6 +297,107 @@ pub struct ClusterArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SketchArgs {
+    /// Articles to read, as by the main command: every shard reads all of them.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Which shard to analyse: I of N (0-based).
+    ///
+    /// Example: --shard 3/8
+    #[arg(long, value_name = "I/N")]
+    pub shard: crate::shard::Shard,
+
+    /// What assigns an article to a shard: 'source' (the cleaner's evidence source: a shard
+    /// cleans only its own articles) or 'id' (even shards however few the sources; a shard
+    /// cleans every article of its articles' sources). Every shard must use the same.
+    ///
+    /// Example: --shard-by id (a corpus without a source field)
+    #[arg(long, value_enum, default_value_t = ShardBy::Source)]
+    pub shard_by: ShardBy,
+
+    /// Directory the sketch file is written to (sketch-IIIII-of-NNNNN.jsonl), created if
+    /// missing.
+    ///
+    /// Example: --out sketches/
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// Print no summary line on stderr.
+    ///
+    /// Example: --quiet
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// Directory of the sketch files of every shard.
+    ///
+    /// Example: --sketches sketches/
+    #[arg(long, value_name = "DIR")]
+    pub sketches: std::path::PathBuf,
+
+    /// File the candidate pairs are written to, one 'A B' line of article numbers each.
+    ///
+    /// Example: --out candidates.txt
+    #[arg(long, value_name = "FILE")]
+    pub out: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Directory of the sketch files of every shard.
+    ///
+    /// Example: --sketches sketches/
+    #[arg(long, value_name = "DIR")]
+    pub sketches: std::path::PathBuf,
+
+    /// Candidate pairs: a file, or a directory of part files (Spark's output), of lines
+    /// 'A B' or 'A,B' (article numbers).
+    ///
+    /// Example: --candidates candidates/
+    #[arg(long, value_name = "FILE|DIR")]
+    pub candidates: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// Output format, as for the main command.
+    ///
+    /// Example: --format json > report.json
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Exit with code 1 when any near-duplicate group is found (for CI).
+    ///
+    /// Example: --fail-on-duplicates
+    #[arg(long)]
+    pub fail_on_duplicates: bool,
+
+    /// Colour in the text report: 'auto' when stdout is a terminal and NO_COLOR is unset.
+    ///
+    /// Example: --color never
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Print no summary line on stderr.
+    ///
+    /// Example: --quiet --format jsonl
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct CleanArgs {
     /// Articles to clean, read as by the main command.
     #[arg(required = true, value_name = "INPUT")]
@@ -370,6 +486,12 @@ pub enum CleanFormat {
 pub enum EvalFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShardBy {
+    Source,
+    Id,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
