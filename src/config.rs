@@ -31,6 +31,7 @@ pub fn read_options(args: &InputArgs) -> ReadOptions {
             source: args.source_field.clone(),
         },
         max_bytes: args.max_bytes,
+        spool_stdin: false,
     }
 }
 
@@ -57,7 +58,7 @@ pub fn pipeline(args: &ClusterArgs) -> Result<Pipeline> {
     }
     let (bands, rows) = match (args.bands, args.rows) {
         (Some(b), Some(r)) => {
-            if b == 0 || r == 0 || b * r > args.num_perm {
+            if b == 0 || r == 0 || b.checked_mul(r).is_none_or(|n| n > args.num_perm) {
                 bail!(
                     "--bands {b} × --rows {r} must be at least 1 and at most --num-perm {}; \
                      leave both out to derive them from --threshold",

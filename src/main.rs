@@ -9,7 +9,6 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
 
-use dedup::article::Article;
 use dedup::cli::{
     CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
     RunArgs,
@@ -17,13 +16,18 @@ use dedup::cli::{
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
 use dedup::exit::Exit;
+use dedup::id::Id;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
-use dedup::unique::Target;
+use dedup::show::printable;
+use dedup::unique::{Kept, Target};
 use dedup::{clean, config, eval, explain, read, report};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_error(err),
+    };
     let result = match &cli.command {
         None => run(&cli.run),
         Some(Command::Clean(args)) => run_clean(args),
@@ -44,6 +48,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// clap's own errors read like ours: `dedup: …` on stderr, exit code 2.
+/// Help and version are not errors: clap prints them as usual.
+fn clap_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        err.exit();
+    }
+    let text = err.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    eprint!("dedup: {text}");
+    Exit::Error.into()
+}
+
 /// The main job: read, cluster, report.
 fn run(args: &RunArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
@@ -54,9 +74,12 @@ fn run(args: &RunArgs) -> Result<Exit> {
         .transpose()?;
     let progress = Progress::default();
     let show_bars = !args.quiet && io::stderr().is_terminal();
+    let mut read_options = config::read_options(&args.input);
+    // Lines from stdin are written as read, so they are kept to read again.
+    read_options.spool_stdin = matches!(unique, Some(Target::Jsonl(_)));
     let (corpus, clustering) = with_bars(&progress, show_bars, || {
         progress.start("read", 0);
-        let mut corpus = read::read_inputs(&args.inputs, &config::read_options(&args.input));
+        let mut corpus = read::read_inputs(&args.inputs, &read_options);
         let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
         (corpus, clustering)
     });
@@ -86,17 +109,25 @@ fn run(args: &RunArgs) -> Result<Exit> {
         eprintln!("dedup: {}", report.summary_line());
     }
     if let Some(target) = unique {
-        let kept: HashSet<String> = report
+        let kept: HashSet<Id> = report
             .article_lines()
             .filter(|l| l.duplicate_of.is_none())
             .map(|l| l.id)
             .collect();
-        let articles: Vec<&Article> = corpus
+        // The cleaner is deterministic: cleaning again gives the compared texts.
+        let cleaned =
+            (args.write_cleaned && pipeline.clean).then(|| clean::clean_corpus(&corpus.articles));
+        let articles: Vec<Kept> = corpus
             .articles
             .iter()
-            .filter(|a| kept.contains(&a.id))
+            .enumerate()
+            .filter(|(_, a)| kept.contains(&a.id))
+            .map(|(i, article)| Kept {
+                article,
+                cleaned: cleaned.as_ref().map(|c| c[i].text.as_str()),
+            })
             .collect();
-        let written = target.write(&articles, &config::read_options(&args.input).fields)?;
+        let written = target.write(&articles, &corpus.sources, &read_options.fields)?;
         if !args.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",
@@ -115,7 +146,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
 /// One line of `dedup clean --format jsonl`, fields in this order.
 #[derive(serde::Serialize)]
 struct CleanedLine<'a> {
-    id: &'a str,
+    id: &'a Id,
     text: &'a str,
     removed: &'a [clean::Removed],
 }
@@ -137,7 +168,7 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 writeln!(out)?;
             }
             CleanFormat::Text if args.explain => {
-                writeln!(out, "==> {} <==", article.id)?;
+                writeln!(out, "==> {} <==", printable(&article.id))?;
                 let mut removed = cleaned.removed.iter().peekable();
                 for (n, line) in article.text.lines().enumerate() {
                     match removed.next_if(|r| r.line == n + 1) {
@@ -149,7 +180,7 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 writeln!(out)?;
             }
             CleanFormat::Text => {
-                writeln!(out, "==> {} <==", article.id)?;
+                writeln!(out, "==> {} <==", printable(&article.id))?;
                 writeln!(out, "{}", cleaned.text.trim_end())?;
                 writeln!(out)?;
             }
@@ -226,8 +257,9 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
             writeln!(out)?;
         }
         EvalFormat::Text => {
-            writeln!(out, "A  {}  ({} shingles)", args.a, near.shingles_a)?;
-            writeln!(out, "B  {}  ({} shingles)", args.b, near.shingles_b)?;
+            let (a, b) = (printable(&args.a), printable(&args.b));
+            writeln!(out, "A  {a}  ({} shingles)", near.shingles_a)?;
+            writeln!(out, "B  {b}  ({} shingles)", near.shingles_b)?;
             writeln!(
                 out,
                 "near-duplicates: {}  (Jaccard {:.2}, containment {:.2}, {} shingles shared)",
@@ -270,7 +302,10 @@ fn write_event_explanation(out: &mut dyn Write, e: &Explanation, threshold: f64)
     writeln!(out, "  terms   {terms}")?;
     writeln!(out, "  names   {:.3} × {:.3}", b.names, e.weights.names)?;
     writeln!(out, "  anchors {:.3} × {:.3}", b.anchors, e.weights.anchors)?;
-    let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "undated".into());
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .map_or("undated".into(), |d| printable(d).into_owned())
+    };
     let neutral = if e.date_a.is_none() || e.date_b.is_none() {
         ", neutral: a date is unknown"
     } else {
@@ -313,10 +348,12 @@ fn quote(text: &str, max: usize) -> String {
     }
 }
 
-/// Words of `text` in lines of at most `width` characters.
+/// Words of `text` in lines of at most `width` characters, control
+/// characters escaped.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
+        let word = &*printable(word);
         let line = lines.last_mut().expect("one line at least");
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
             lines.push(word.to_string());
@@ -359,9 +396,10 @@ fn read_corpus(inputs: &[String], options: &read::ReadOptions) -> Corpus {
     corpus
 }
 
+/// Warnings and errors on stderr, in input order, control characters escaped.
 fn report_problems(corpus: &Corpus) {
-    for problem in corpus.warnings.iter().chain(&corpus.errors) {
-        eprintln!("dedup: {problem}");
+    for problem in corpus.problems() {
+        eprintln!("dedup: {}", printable(&problem.to_string()));
     }
 }
 

@@ -6,5 +6,7 @@ mod events;
 mod inputs;
 mod neardup;
 mod output;
+mod properties;
+mod regression;
 mod util;
 mod workflows;

@@ -14,12 +14,16 @@ mod text;
 mod walk;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-use crate::article::Article;
+use crate::article::{Article, Location};
 use crate::error::{InputError, Problem};
+use crate::id::Id;
 
-pub use jsonl::Fields;
+pub use jsonl::{with_field, Fields};
 
 /// How to read inputs.
 #[derive(Debug, Clone)]
@@ -29,6 +33,9 @@ pub struct ReadOptions {
     pub fields: Fields,
     /// Largest article (a text file, or one JSONL line) read, in bytes.
     pub max_bytes: u64,
+    /// Keep a copy of stdin in an unnamed temporary file, so its lines can
+    /// be read again (`--write-unique FILE.jsonl` writes them as read).
+    pub spool_stdin: bool,
 }
 
 impl Default for ReadOptions {
@@ -37,6 +44,7 @@ impl Default for ReadOptions {
             glob: "*.txt".into(),
             fields: Fields::default(),
             max_bytes: 16 << 20,
+            spool_stdin: false,
         }
     }
 }
@@ -47,10 +55,27 @@ pub struct Corpus {
     pub articles: Vec<Article>,
     pub errors: Vec<InputError>,
     pub warnings: Vec<InputError>,
+    /// The files (and stdin) articles were read from, in order.
+    pub sources: Sources,
+    /// Where each error and warning fell among the inputs, in the order they
+    /// were noted, so [`Corpus::problems`] can tell them in input order.
+    notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Note {
+    /// Articles read before the problem was met.
+    at: usize,
+    warning: bool,
 }
 
 impl Corpus {
     fn error(&mut self, input: impl Into<String>, problem: Problem) {
+        self.error_at(self.articles.len(), input, problem);
+    }
+
+    fn error_at(&mut self, at: usize, input: impl Into<String>, problem: Problem) {
+        self.notes.push(Note { at, warning: false });
         self.errors.push(InputError {
             input: input.into(),
             problem,
@@ -58,21 +83,56 @@ impl Corpus {
     }
 
     fn warn(&mut self, input: impl Into<String>, problem: Problem) {
+        let at = self.articles.len();
+        self.notes.push(Note { at, warning: true });
         self.warnings.push(InputError {
             input: input.into(),
             problem,
         });
     }
+
+    /// Appends what was read of a later part of the input.
+    fn append(&mut self, other: Corpus) {
+        let offset = self.articles.len();
+        self.notes.extend(other.notes.into_iter().map(|n| Note {
+            at: n.at + offset,
+            ..n
+        }));
+        self.articles.extend(other.articles);
+        self.sources.0.extend(other.sources.0);
+        self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
+    }
+
+    /// Every error and warning, in the order of the inputs they are about.
+    pub fn problems(&self) -> Vec<&InputError> {
+        let (mut errors, mut warnings) = (self.errors.iter(), self.warnings.iter());
+        let mut noted: Vec<(usize, &InputError)> = self
+            .notes
+            .iter()
+            .filter_map(|n| {
+                let problem = if n.warning {
+                    warnings.next()
+                } else {
+                    errors.next()
+                };
+                problem.map(|p| (n.at, p))
+            })
+            .collect();
+        noted.sort_by_key(|&(at, _)| at); // stable: same place, noted order
+        noted.into_iter().map(|(_, p)| p).collect()
+    }
 }
 
 /// Reads every input in order. Ids must be unique: a repeated id is an error
-/// that names both places, and only the first article keeps it.
+/// that names both places, and only the first article keeps it. Only regular
+/// files (and stdin) are read: a FIFO or device is reported by its kind and
+/// never opened.
 pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
     let mut corpus = Corpus::default();
     for input in inputs {
         if input == "-" {
-            let stdin = std::io::stdin();
-            jsonl::read(stdin.lock(), "stdin", options, &mut corpus);
+            read_stdin(options, &mut corpus);
             continue;
         }
         let path = Path::new(input);
@@ -102,16 +162,232 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
     corpus
 }
 
-fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
-    if is_jsonl(path) {
-        let name = path.display().to_string();
-        match std::fs::File::open(path) {
-            Ok(file) => jsonl::read(std::io::BufReader::new(file), &name, options, corpus),
-            Err(e) => corpus.error(name, Problem::Unreadable(e.to_string())),
-        }
-    } else {
-        text::read(path, options, corpus);
+/// Reads JSONL from any reader, as a `.jsonl` input named `name` (for
+/// tests, fuzzing, or a program that has the bytes already).
+pub fn read_jsonl(reader: impl std::io::BufRead, name: &str, options: &ReadOptions) -> Corpus {
+    let mut corpus = Corpus::default();
+    corpus.sources.0.push(Source::Stdin);
+    jsonl::read(reader, name, 0, options, &mut corpus);
+    drop_duplicate_ids(&mut corpus);
+    corpus
+}
+
+/// Decodes the bytes of a text file named `name`, as the reader does: the
+/// article, or the error or warnings it gives.
+pub fn read_text(bytes: Vec<u8>, name: &str) -> Corpus {
+    let mut corpus = Corpus::default();
+    if let Some(text) = text::decode(bytes, name, &mut corpus) {
+        let article = text::article(name, text, Location::default());
+        corpus.articles.push(article);
     }
+    corpus
+}
+
+/// JSONL on stdin; copied to a spool file as it is read when asked.
+fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
+    let input = corpus.sources.0.len();
+    let stdin = std::io::stdin().lock();
+    if !options.spool_stdin {
+        corpus.sources.0.push(Source::Stdin);
+        return jsonl::read(stdin, "stdin", input, options, corpus);
+    }
+    let spool = match tempfile::tempfile() {
+        Ok(spool) => spool,
+        Err(e) => {
+            let why = format!("cannot make a temporary copy: {e}");
+            return corpus.error("stdin", Problem::Unreadable(why));
+        }
+    };
+    corpus.sources.0.push(Source::Stdin);
+    let mut tee = Tee {
+        from: stdin,
+        copy: std::io::BufWriter::new(spool),
+    };
+    jsonl::read(
+        std::io::BufReader::new(&mut tee),
+        "stdin",
+        input,
+        options,
+        corpus,
+    );
+    match tee.copy.into_inner() {
+        Ok(spool) => corpus.sources.0[input] = Source::Spool(spool),
+        Err(e) => {
+            let why = format!("cannot make a temporary copy: {}", e.error());
+            corpus.error("stdin", Problem::Unreadable(why));
+        }
+    }
+}
+
+/// A reader that writes a copy of everything read from it.
+struct Tee<R, W> {
+    from: R,
+    copy: W,
+}
+
+impl<R: Read, W: Write> Read for Tee<R, W> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.from.read(buf)?;
+        self.copy.write_all(&buf[..n])?;
+        Ok(n)
+    }
+}
+
+/// The inputs articles came from, indexed by [`Location::input`].
+#[derive(Debug, Default)]
+pub struct Sources(Vec<Source>);
+
+#[derive(Debug)]
+enum Source {
+    /// A file, with its size and time when it was read, to notice a change.
+    File {
+        path: PathBuf,
+        jsonl: bool,
+        len: u64,
+        modified: Option<SystemTime>,
+    },
+    /// Standard input, not kept: it cannot be read again.
+    Stdin,
+    /// Standard input, copied as it was read.
+    Spool(File),
+}
+
+impl Sources {
+    fn push_file(&mut self, path: &Path, jsonl: bool, meta: &std::fs::Metadata) -> usize {
+        self.0.push(Source::File {
+            path: path.to_path_buf(),
+            jsonl,
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        });
+        self.0.len() - 1
+    }
+
+    /// True when the article at `location` is a JSONL line (not a text file).
+    pub fn is_line(&self, location: &Location) -> bool {
+        !matches!(
+            self.0.get(location.input),
+            Some(Source::File { jsonl: false, .. })
+        )
+    }
+
+    /// The bytes at `location`, read again: a JSONL line as it was read
+    /// (without its line end), or a text file's content. Fails when the
+    /// input cannot be read again or changed since it was read.
+    pub fn raw(&self, location: &Location) -> std::io::Result<Vec<u8>> {
+        use std::io::{Error, ErrorKind, Seek, SeekFrom};
+        let mut bytes = vec![0; location.len as usize];
+        match self.0.get(location.input) {
+            Some(Source::File {
+                path,
+                len,
+                modified,
+                ..
+            }) => {
+                // Checked before it is opened: a FIFO put in its place would block.
+                if !std::fs::metadata(path)?.is_file() {
+                    let why = format!("{}: no longer a regular file", path_name(path));
+                    return Err(Error::other(why));
+                }
+                let mut file = File::open(path)?;
+                let meta = file.metadata()?;
+                if meta.len() != *len || meta.modified().ok() != *modified {
+                    let why = format!("{}: changed since it was read", path_name(path));
+                    return Err(Error::other(why));
+                }
+                file.seek(SeekFrom::Start(location.offset))?;
+                file.read_exact(&mut bytes)?;
+            }
+            Some(Source::Spool(file)) => {
+                let mut file = file;
+                file.seek(SeekFrom::Start(location.offset))?;
+                file.read_exact(&mut bytes)?;
+            }
+            Some(Source::Stdin) | None => {
+                let why = "stdin was not kept, so its lines cannot be read again";
+                return Err(Error::new(ErrorKind::Unsupported, why));
+            }
+        }
+        Ok(bytes)
+    }
+}
+
+/// What a file that is neither a regular file nor a directory is, for people.
+fn kind(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
+}
+
+/// Reads one file, if it is a regular file (links followed): anything else
+/// is reported by kind without being opened, since opening a FIFO blocks.
+fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
+    let name = path_name(path);
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return corpus.error(name, Problem::NotRegular(kind(&meta.file_type())));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return corpus.error(name, Problem::NotFound);
+        }
+        _ => {}
+    }
+    let (file, meta) = match File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
+        Ok(opened) => opened,
+        Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
+    };
+    let jsonl = is_jsonl(path);
+    let input = corpus.sources.push_file(path, jsonl, &meta);
+    if jsonl {
+        jsonl::read(std::io::BufReader::new(file), &name, input, options, corpus);
+    } else {
+        text::read(file, &meta, &name, input, options, corpus);
+    }
+}
+
+/// A path as text, for ids and messages. A path that is not UTF-8 has its
+/// backslashes doubled and each byte outside UTF-8 written `\xHH`, so the
+/// bytes can be recovered and two such paths never share a name (and should
+/// one match a UTF-8 name, the repeated id is reported, never merged).
+pub fn path_name(path: &Path) -> String {
+    if let Some(text) = path.to_str() {
+        return text.to_string();
+    }
+    escaped_bytes(path)
+}
+
+#[cfg(unix)]
+fn escaped_bytes(path: &Path) -> String {
+    use std::fmt::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let mut name = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        name.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for byte in chunk.invalid() {
+            let _ = write!(name, "\\x{byte:02X}");
+        }
+    }
+    name
+}
+
+#[cfg(not(unix))]
+fn escaped_bytes(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 /// JSONL corpora are recognised by their extension.
@@ -123,15 +399,16 @@ pub fn is_jsonl(path: &Path) -> bool {
 }
 
 fn drop_duplicate_ids(corpus: &mut Corpus) {
-    let mut first_seen: HashMap<String, String> = HashMap::new();
+    let mut first_seen: HashMap<Id, String> = HashMap::new();
     let mut kept = Vec::with_capacity(corpus.articles.len());
-    for article in std::mem::take(&mut corpus.articles) {
+    for (n, article) in std::mem::take(&mut corpus.articles).into_iter().enumerate() {
         if let Some(first) = first_seen.get(&article.id) {
             let problem = Problem::DuplicateId {
-                id: article.id.clone(),
+                id: article.id.to_string(),
                 first: first.clone(),
             };
-            corpus.error(article.origin.clone(), problem);
+            // Told where the article was, after what came before it.
+            corpus.error_at(n + 1, article.origin.clone(), problem);
         } else {
             first_seen.insert(article.id.clone(), article.origin.clone());
             kept.push(article);
@@ -151,6 +428,17 @@ mod tests {
         assert!(!is_jsonl(Path::new("story.txt")));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_path_bytes_are_escaped_reversibly() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |bytes: &[u8]| path_name(Path::new(std::ffi::OsStr::from_bytes(bytes)));
+        assert_eq!(name(b"a\xfe.txt"), "a\\xFE.txt");
+        assert_eq!(name(b"a\xff.txt"), "a\\xFF.txt");
+        assert_eq!(name(b"b\\\xff"), "b\\\\\\xFF");
+        assert_eq!(name("caf\u{e9}\\x.txt".as_bytes()), "caf\u{e9}\\x.txt");
+    }
+
     #[test]
     fn a_repeated_id_is_an_error_naming_both_places() {
         let article = |origin: &str| Article {
@@ -160,6 +448,7 @@ mod tests {
             title: None,
             date: None,
             text: "t".into(),
+            location: Default::default(),
         };
         let mut corpus = Corpus {
             articles: vec![article("a.jsonl:1"), article("b.jsonl:7")],
