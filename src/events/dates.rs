@@ -630,6 +630,16 @@ const RELATIVE: [(&str, [&str; 7], &str); 10] = [
     ),
 ];
 
+/// Whether `lowercase` names a month or a weekday in a language of
+/// [`MONTHS`] / [`RELATIVE`] (month abbreviations included).
+pub fn is_calendar_word(lowercase: &str) -> bool {
+    month_number(lowercase).is_some()
+        || RELATIVE.iter().any(|(_, days, _)| {
+            days.iter()
+                .any(|forms| forms.split('|').any(|f| f == lowercase))
+        })
+}
+
 /// Words of the lead in which a relative day ("on Tuesday") is looked for:
 /// the event of a news story is told in its first sentences.
 const RELATIVE_LEAD_WORDS: usize = 60;
