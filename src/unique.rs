@@ -123,11 +123,34 @@ fn same_file(_: &fs::Metadata, _: &str) -> bool {
     false
 }
 
-fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<()> {
+/// Writes a file at `path` through `write`, atomically: into a new
+/// temporary beside it, synced and renamed into place once complete, so a
+/// reader never finds half a file there; the temporary goes on failure.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<&fs::File>) -> Result<()>,
+) -> Result<()> {
     let parent = parent_of(path);
     let temp = beside(path, 0o644, |b| b.tempfile_in(parent))?;
     let _registered = Registered::new(temp.path());
     let mut out = BufWriter::new(temp.as_file());
+    write(&mut out)?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    temp.persist(path)?;
+    sync_dir(parent)?;
+    Ok(())
+}
+
+fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<()> {
+    write_atomically(path, |out| write_lines(out, articles, sources, fields))
+}
+
+fn write_lines(
+    out: &mut impl Write,
+    articles: &[Kept],
+    sources: &Sources,
+    fields: &Fields,
+) -> Result<()> {
     for kept in articles {
         let article = kept.article;
         let context = || format!("writing {}", article.origin);
@@ -156,9 +179,6 @@ fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Field
         }
         out.write_all(b"\n")?;
     }
-    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    temp.persist(path)?;
-    sync_dir(parent)?;
     Ok(())
 }
 

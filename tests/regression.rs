@@ -167,7 +167,7 @@ fn endless_garbage_lines_on_stdin_stop_after_a_thousand() {
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
-            "stdin: a thousand bad lines in a row, not JSONL: stopped reading at line 4096"
+            "stdin: over a thousand bad lines in a row, not JSONL: stopped reading at line 4096"
         ),
         "{stderr}"
     );

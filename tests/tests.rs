@@ -8,5 +8,6 @@ mod neardup;
 mod output;
 mod properties;
 mod regression;
+mod shard;
 mod util;
 mod workflows;
