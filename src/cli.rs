@@ -269,7 +269,7 @@ pub struct ClusterArgs {
     ///
     /// Event scores lie in [0, 1]: the weights are divided by their sum, and a pair with
     /// a date unknown gets the neutral time factor 1/√2. Cross-validated on ECB+ train+dev
-    /// (5 folds by topic, with the fixtures' seeds one story): BCubed F1 0.909 ± 0.056,
+    /// (5 folds by topic, with the fixtures' seeds one story): BCubed F1 0.910 ± 0.060,
     /// flat from 0.03 to 0.08 (scripts/eval-events-cv.sh).
     ///
     /// Example: --event-threshold 0.2 (keep same-subject stories days apart)
