@@ -336,7 +336,8 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
         Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => corpus.articles.iter().map(|a| a.text.as_str()).collect(),
     };
-    let near = explain::near_duplicate(texts[a], texts[b], &pipeline.neardup);
+    let compared = dedup::compared(cleaned.as_deref(), &texts);
+    let near = explain::near_duplicate(compared[a], compared[b], &pipeline.neardup);
     let event = pipeline.events.as_ref().map(|params| {
         let titles = dedup::titles(&corpus.articles, &texts, cleaned.as_deref());
         let docs = dedup::event_docs(&corpus.articles, &texts, &titles);
