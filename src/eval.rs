@@ -15,7 +15,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::article::Article;
+use crate::report::{round4, Params};
 use crate::Clustering;
+
+/// The name and version of `dedup eval --format json` documents.
+pub const SCHEMA: &str = "dedup-eval/1";
 
 /// Gold labels by article id.
 #[derive(Debug, Default)]
@@ -67,9 +71,17 @@ fn label(value: &Value, field: &str) -> Result<Option<String>> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Prf {
+    #[serde(serialize_with = "rounded")]
     pub precision: f64,
+    #[serde(serialize_with = "rounded")]
     pub recall: f64,
+    #[serde(serialize_with = "rounded")]
     pub f1: f64,
+}
+
+/// Scores are written to 4 decimals, as the table prints them.
+fn rounded<S: serde::Serializer>(x: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(round4(*x))
 }
 
 impl Prf {
@@ -94,6 +106,7 @@ pub struct LevelScores {
     pub predicted_clusters: usize,
     pub bcubed: Prf,
     pub pairwise: Prf,
+    #[serde(serialize_with = "rounded")]
     pub adjusted_rand_index: f64,
 }
 
@@ -108,6 +121,16 @@ pub struct Scores {
     pub events: LevelScores,
     /// Present when the gold labels near-duplicate groups.
     pub near_duplicates: Option<LevelScores>,
+}
+
+/// `dedup eval --format json`: the scores, named and with the parameters
+/// that produced them, so a figure can be reproduced.
+#[derive(Debug, Serialize)]
+pub struct Document<'a> {
+    pub schema: &'static str,
+    pub params: &'a Params,
+    #[serde(flatten)]
+    pub scores: &'a Scores,
 }
 
 /// Scores `clustering` of `articles` against `gold`.

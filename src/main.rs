@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
@@ -12,7 +12,7 @@ use clap::{CommandFactory, Parser};
 use dedup::article::Article;
 use dedup::cli::{
     CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
-    RunArgs,
+    InputArgs, RunArgs, SharedArgs,
 };
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
@@ -24,11 +24,13 @@ use dedup::{clean, config, eval, explain, read, report};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let shared = &cli.shared;
     let result = match &cli.command {
-        None => run(&cli.run),
-        Some(Command::Clean(args)) => run_clean(args),
-        Some(Command::Eval(args)) => run_eval(args),
-        Some(Command::Explain(args)) => run_explain(args),
+        None => run(&cli.run, shared),
+        Some(Command::Clean(args)) => run_clean(args, shared),
+        Some(Command::Eval(args)) => run_eval(args, shared),
+        Some(Command::Explain(args)) => run_explain(args, shared),
+        Some(Command::Man) => print_man(),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
             Ok(Exit::Success)
@@ -45,7 +47,7 @@ fn main() -> ExitCode {
 }
 
 /// The main job: read, cluster, report.
-fn run(args: &RunArgs) -> Result<Exit> {
+fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
     let unique = args
         .write_unique
@@ -53,10 +55,8 @@ fn run(args: &RunArgs) -> Result<Exit> {
         .map(|path| Target::new(path, &args.inputs))
         .transpose()?;
     let progress = Progress::default();
-    let show_bars = !args.quiet && io::stderr().is_terminal();
-    let (corpus, clustering) = with_bars(&progress, show_bars, || {
-        progress.start("read", 0);
-        let mut corpus = read::read_inputs(&args.inputs, &config::read_options(&args.input));
+    let (corpus, clustering) = with_bars(&progress, shared, || {
+        let mut corpus = read_stage(&args.inputs, &args.input, &progress);
         let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
         (corpus, clustering)
     });
@@ -69,20 +69,17 @@ fn run(args: &RunArgs) -> Result<Exit> {
         errors: &corpus.errors,
         neardup: &pipeline.neardup,
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
-        event_weights: pipeline
-            .events
-            .as_ref()
-            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
+        event_weights: event_weights(&pipeline),
         keep: pipeline.keep,
     });
     let mut out = io::stdout().lock();
     match args.format {
-        Format::Text => report::text::write(&report, &mut out, use_color(args.color))?,
+        Format::Text => report::text::write(&report, &mut out, use_color(shared.color))?,
         Format::Json => report::json::write(&report, &mut out)?,
         Format::Jsonl => report::jsonl::write(&report, &mut out)?,
     }
     out.flush()?;
-    if !args.quiet {
+    if !shared.quiet {
         eprintln!("dedup: {}", report.summary_line());
     }
     if let Some(target) = unique {
@@ -97,16 +94,14 @@ fn run(args: &RunArgs) -> Result<Exit> {
             .filter(|a| kept.contains(&a.id))
             .collect();
         let written = target.write(&articles, &config::read_options(&args.input).fields)?;
-        if !args.quiet {
+        if !shared.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",
                 target.path().display()
             );
         }
     }
-    if args.timings {
-        eprintln!("dedup: timings: {}", format_timings(&progress.timings()));
-    }
+    print_timings(&progress, shared);
     let found = (args.fail_on_duplicates && !clustering.groups.is_empty())
         || (args.fail_on_events && clustering.events.iter().any(|e| e.members.len() > 1));
     Ok(Exit::of(!corpus.errors.is_empty(), found))
@@ -121,12 +116,35 @@ struct CleanedLine<'a> {
 }
 
 /// `dedup clean`: the cleaner's work, article by article.
-fn run_clean(args: &CleanArgs) -> Result<Exit> {
-    let corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
-    let cleaned = clean::clean_corpus(&corpus.articles);
+fn run_clean(args: &CleanArgs, shared: &SharedArgs) -> Result<Exit> {
+    let progress = Progress::default();
+    let (corpus, cleaned) = with_bars(&progress, shared, || {
+        let corpus = read_stage(&args.inputs, &args.input, &progress);
+        progress.start("clean", corpus.articles.len());
+        let cleaned = clean::clean_corpus(&corpus.articles);
+        progress.finish();
+        (corpus, cleaned)
+    });
+    report_problems(&corpus);
     let mut out = io::stdout().lock();
+    if args.format == CleanFormat::Json {
+        let articles: Vec<CleanedLine> = corpus
+            .articles
+            .iter()
+            .zip(&cleaned)
+            .map(|(article, cleaned)| CleanedLine {
+                id: &article.id,
+                text: &cleaned.text,
+                removed: &cleaned.removed,
+            })
+            .collect();
+        let document = serde_json::json!({"schema": clean::SCHEMA, "articles": articles});
+        serde_json::to_writer_pretty(&mut out, &document)?;
+        writeln!(out)?;
+    }
     for (article, cleaned) in corpus.articles.iter().zip(&cleaned) {
         match args.format {
+            CleanFormat::Json => break,
             CleanFormat::Jsonl => {
                 let line = CleanedLine {
                     id: &article.id,
@@ -156,37 +174,72 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
         }
     }
     out.flush()?;
+    print_timings(&progress, shared);
     Ok(Exit::of(!corpus.errors.is_empty(), false))
 }
 
+/// The effective parameters, as the JSON documents echo them.
+fn report_params(pipeline: &config::Pipeline) -> report::Params {
+    report::Params::new(
+        &pipeline.neardup,
+        pipeline.events.as_ref().map(|e| e.threshold),
+        event_weights(pipeline),
+    )
+}
+
+fn event_weights(pipeline: &config::Pipeline) -> Option<[f64; 3]> {
+    pipeline
+        .events
+        .as_ref()
+        .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors])
+}
+
 /// `dedup eval`: cluster, then score against gold labels.
-fn run_eval(args: &EvalArgs) -> Result<Exit> {
+fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
     let gold = eval::Gold::load(&args.gold).with_context(|| args.gold.clone())?;
-    let mut corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
-    let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &Progress::default());
+    let progress = Progress::default();
+    let (corpus, clustering) = with_bars(&progress, shared, || {
+        let mut corpus = read_stage(&args.inputs, &args.input, &progress);
+        let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
+        (corpus, clustering)
+    });
+    report_problems(&corpus);
     let scores = eval::evaluate(&gold, &corpus.articles, &clustering)?;
     let mut out = io::stdout().lock();
     match args.format {
         EvalFormat::Text => eval::write_text(&scores, &mut out)?,
         EvalFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &scores)?;
+            let params = report_params(&pipeline);
+            let document = eval::Document {
+                schema: eval::SCHEMA,
+                params: &params,
+                scores: &scores,
+            };
+            serde_json::to_writer_pretty(&mut out, &document)?;
             writeln!(out)?;
         }
     }
     out.flush()?;
+    print_timings(&progress, shared);
     Ok(Exit::of(!corpus.errors.is_empty(), false))
 }
 
 /// `dedup explain A B`: the evidence for (or against) one pair.
-fn run_explain(args: &ExplainArgs) -> Result<Exit> {
+fn run_explain(args: &ExplainArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
     let inputs = if args.inputs.is_empty() {
         vec![args.a.clone(), args.b.clone()]
     } else {
         args.inputs.clone()
     };
-    let corpus = read_corpus(&inputs, &config::read_options(&args.input));
+    let progress = Progress::default();
+    let corpus = with_bars(&progress, shared, || {
+        let corpus = read_stage(&inputs, &args.input, &progress);
+        progress.finish();
+        corpus
+    });
+    report_problems(&corpus);
     let find = |id: &str| {
         corpus
             .articles
@@ -217,6 +270,8 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
     match args.format {
         EvalFormat::Json => {
             let value = serde_json::json!({
+                "schema": explain::SCHEMA,
+                "params": report_params(&pipeline),
                 "a": args.a,
                 "b": args.b,
                 "near_duplicate": near,
@@ -251,6 +306,7 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
         }
     }
     out.flush()?;
+    print_timings(&progress, shared);
     Ok(Exit::of(!corpus.errors.is_empty(), false))
 }
 
@@ -325,33 +381,65 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Runs `work`, drawing a progress bar on stderr meanwhile when `show` is set.
-fn with_bars<T>(progress: &Progress, show: bool, work: impl FnOnce() -> T) -> T {
-    if !show {
+/// Bars appear only once a run has taken this long: a quick run draws none.
+const BARS_AFTER: Duration = Duration::from_millis(500);
+/// How often a bar is redrawn.
+const FRAME: Duration = Duration::from_millis(100);
+
+/// Runs `work`, drawing a progress bar on stderr meanwhile when stderr is a
+/// terminal and `--quiet` is not given.
+fn with_bars<T>(progress: &Progress, shared: &SharedArgs, work: impl FnOnce() -> T) -> T {
+    if shared.quiet || !io::stderr().is_terminal() {
         return work();
     }
     let done = AtomicBool::new(false);
+    let started = Instant::now();
     std::thread::scope(|scope| {
-        scope.spawn(|| {
-            while !done.load(Ordering::Relaxed) {
+        let drawer = scope.spawn(|| {
+            let mut drawn = false;
+            loop {
+                std::thread::park_timeout(FRAME);
+                if done.load(Ordering::Relaxed) {
+                    break;
+                }
+                if started.elapsed() < BARS_AFTER {
+                    continue;
+                }
                 if let Some(snapshot) = progress.snapshot() {
                     eprint!("\r\x1b[2K{}", dedup::progress::bar(&snapshot, 79));
+                    drawn = true;
                 }
-                std::thread::sleep(Duration::from_millis(100));
             }
-            eprint!("\r\x1b[2K");
+            if drawn {
+                eprint!("\r\x1b[2K");
+            }
         });
         let result = work();
         done.store(true, Ordering::Relaxed);
+        drawer.thread().unpark();
         result
     })
 }
 
-/// Reads the inputs and reports every problem on stderr.
-fn read_corpus(inputs: &[String], options: &read::ReadOptions) -> Corpus {
-    let corpus = read::read_inputs(inputs, options);
-    report_problems(&corpus);
-    corpus
+/// The read stage: the inputs as articles (problems are reported later,
+/// once no bar is drawn over them).
+fn read_stage(inputs: &[String], args: &InputArgs, progress: &Progress) -> Corpus {
+    progress.start("read", 0);
+    read::read_inputs(inputs, &config::read_options(args))
+}
+
+fn print_timings(progress: &Progress, shared: &SharedArgs) {
+    if shared.timings {
+        eprintln!("dedup: timings: {}", format_timings(&progress.timings()));
+    }
+}
+
+/// `dedup man`: the manual page, generated from the same definition as `--help`.
+fn print_man() -> Result<Exit> {
+    let mut out = io::stdout().lock();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    out.flush()?;
+    Ok(Exit::Success)
 }
 
 fn report_problems(corpus: &Corpus) {
@@ -364,7 +452,10 @@ fn use_color(when: ColorWhen) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        // NO_COLOR counts only when set and not empty (https://no-color.org).
+        ColorWhen::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 

@@ -6,5 +6,6 @@ mod events;
 mod inputs;
 mod neardup;
 mod output;
+mod schemas;
 mod util;
 mod workflows;

@@ -78,6 +78,9 @@ impl<'a> Line<'a> {
     }
 }
 
+/// The name and version of `dedup clean --format json` documents.
+pub const SCHEMA: &str = "dedup-clean/1";
+
 /// Cleans every article; corpus evidence (lines recurring across articles of
 /// one source) needs them all at once.
 pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
