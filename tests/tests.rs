@@ -3,6 +3,7 @@
 
 mod clean;
 mod events;
+mod formats;
 mod inputs;
 mod neardup;
 mod output;

@@ -1,14 +1,18 @@
 //! Stage 1, read: turn the inputs a user names into [`Article`]s.
 //!
-//! Inputs are text files (one article each), directories (searched
-//! recursively for names matching `--glob`, `*.txt` by default), `.jsonl` /
-//! `.ndjson` corpora (one article per line) and `-` for JSONL on stdin.
+//! Inputs are text files (one article each), HTML pages (one article each,
+//! [`html`]), directories (searched recursively for names matching `--glob`,
+//! `*.txt` by default), `.jsonl` / `.ndjson` corpora (one article per line)
+//! and `-` for JSONL on stdin. Any of them may be gzip or zstd compressed
+//! ([`compressed`]).
 //! Nothing here writes anywhere: inputs are only ever opened for reading.
 //!
 //! A bad input never stops the run: it becomes an [`InputError`] in
 //! [`Corpus::errors`] and the other inputs are still read. Invalid UTF-8 is
 //! decoded lossily and noted in [`Corpus::warnings`].
 
+mod compressed;
+mod html;
 mod jsonl;
 mod text;
 mod walk;
@@ -71,8 +75,10 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
     let mut corpus = Corpus::default();
     for input in inputs {
         if input == "-" {
-            let stdin = std::io::stdin();
-            jsonl::read(stdin.lock(), "stdin", options, &mut corpus);
+            match compressed::sniffed(std::io::stdin().lock()) {
+                Ok(stdin) => jsonl::read(stdin, "stdin", options, &mut corpus),
+                Err(e) => corpus.error("stdin", Problem::Unreadable(e.to_string())),
+            }
             continue;
         }
         let path = Path::new(input);
@@ -103,6 +109,13 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
 }
 
 fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
+    // A file that cannot be opened is reported by the plain readers.
+    if let Ok(Some(codec)) = compressed::codec_of(path) {
+        return compressed::read(path, codec, options, corpus);
+    }
+    if html::is_html(path) {
+        return html::read(path, options, corpus);
+    }
     if is_jsonl(path) {
         let name = path.display().to_string();
         match std::fs::File::open(path) {

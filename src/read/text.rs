@@ -10,24 +10,27 @@ use crate::error::Problem;
 pub(super) fn read(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
     let name = path.display().to_string();
     match load(path, options.max_bytes) {
-        Ok(bytes) => {
-            if let Some(text) = decode(&bytes, &name, corpus) {
-                corpus.articles.push(Article {
-                    id: name.clone(),
-                    origin: name,
-                    source: None,
-                    title: None,
-                    date: None,
-                    text,
-                });
-            }
-        }
+        Ok(bytes) => push(name, &bytes, corpus),
         Err(problem) => corpus.error(name, problem),
     }
 }
 
+/// The article held in `bytes`, read from the file `name`.
+pub(super) fn push(name: String, bytes: &[u8], corpus: &mut Corpus) {
+    if let Some(text) = decode(bytes, &name, corpus) {
+        corpus.articles.push(Article {
+            id: name.clone(),
+            origin: name,
+            source: None,
+            title: None,
+            date: None,
+            text,
+        });
+    }
+}
+
 /// Reads at most `limit` bytes; a larger file is refused before it is loaded.
-fn load(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
+pub(super) fn load(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
     let unreadable = |e: std::io::Error| Problem::Unreadable(e.to_string());
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let size = file.metadata().map_err(unreadable)?.len();
