@@ -7,6 +7,7 @@ mod formats;
 mod inputs;
 mod neardup;
 mod output;
+mod readme;
 mod schemas;
 mod util;
 mod workflows;
