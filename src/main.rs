@@ -17,13 +17,18 @@ use dedup::cli::{
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
 use dedup::exit::Exit;
+use dedup::id::Id;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
+use dedup::show::printable;
 use dedup::unique::Target;
 use dedup::{clean, config, eval, explain, read, report};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_error(err),
+    };
     let shared = &cli.shared;
     let result = match &cli.command {
         None => run(&cli.run, shared),
@@ -44,6 +49,22 @@ fn main() -> ExitCode {
             Exit::Error.into()
         }
     }
+}
+
+/// clap's own errors read like ours: `dedup: …` on stderr, exit code 2.
+/// Help and version are not errors: clap prints them as usual.
+fn clap_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        err.exit();
+    }
+    let text = err.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    eprint!("dedup: {text}");
+    Exit::Error.into()
 }
 
 /// The main job: read, cluster, report.
@@ -83,7 +104,7 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
         eprintln!("dedup: {}", report.summary_line());
     }
     if let Some(target) = unique {
-        let kept: HashSet<String> = report
+        let kept: HashSet<Id> = report
             .article_lines()
             .filter(|l| l.duplicate_of.is_none())
             .map(|l| l.id)
@@ -110,7 +131,7 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
 /// One line of `dedup clean --format jsonl`, fields in this order.
 #[derive(serde::Serialize)]
 struct CleanedLine<'a> {
-    id: &'a str,
+    id: &'a Id,
     text: &'a str,
     removed: &'a [clean::Removed],
 }
@@ -155,7 +176,7 @@ fn run_clean(args: &CleanArgs, shared: &SharedArgs) -> Result<Exit> {
                 writeln!(out)?;
             }
             CleanFormat::Text if args.explain => {
-                writeln!(out, "==> {} <==", article.id)?;
+                writeln!(out, "==> {} <==", printable(&article.id))?;
                 let mut removed = cleaned.removed.iter().peekable();
                 for (n, line) in article.text.lines().enumerate() {
                     match removed.next_if(|r| r.line == n + 1) {
@@ -167,7 +188,7 @@ fn run_clean(args: &CleanArgs, shared: &SharedArgs) -> Result<Exit> {
                 writeln!(out)?;
             }
             CleanFormat::Text => {
-                writeln!(out, "==> {} <==", article.id)?;
+                writeln!(out, "==> {} <==", printable(&article.id))?;
                 writeln!(out, "{}", cleaned.text.trim_end())?;
                 writeln!(out)?;
             }
@@ -281,8 +302,9 @@ fn run_explain(args: &ExplainArgs, shared: &SharedArgs) -> Result<Exit> {
             writeln!(out)?;
         }
         EvalFormat::Text => {
-            writeln!(out, "A  {}  ({} shingles)", args.a, near.shingles_a)?;
-            writeln!(out, "B  {}  ({} shingles)", args.b, near.shingles_b)?;
+            let (a, b) = (printable(&args.a), printable(&args.b));
+            writeln!(out, "A  {a}  ({} shingles)", near.shingles_a)?;
+            writeln!(out, "B  {b}  ({} shingles)", near.shingles_b)?;
             writeln!(
                 out,
                 "near-duplicates: {}  (Jaccard {:.2}, containment {:.2}, {} shingles shared)",
@@ -326,7 +348,10 @@ fn write_event_explanation(out: &mut dyn Write, e: &Explanation, threshold: f64)
     writeln!(out, "  terms   {terms}")?;
     writeln!(out, "  names   {:.3} × {}", b.names, e.weights.names)?;
     writeln!(out, "  anchors {:.3} × {}", b.anchors, e.weights.anchors)?;
-    let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "undated".into());
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .map_or("undated".into(), |d| printable(d).into_owned())
+    };
     writeln!(
         out,
         "  time    {:.3}  ({} / {})",
@@ -364,10 +389,12 @@ fn quote(text: &str, max: usize) -> String {
     }
 }
 
-/// Words of `text` in lines of at most `width` characters.
+/// Words of `text` in lines of at most `width` characters, control
+/// characters escaped.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
+        let word = &*printable(word);
         let line = lines.last_mut().expect("one line at least");
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
             lines.push(word.to_string());
@@ -442,9 +469,10 @@ fn print_man() -> Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// Warnings and errors on stderr, in input order, control characters escaped.
 fn report_problems(corpus: &Corpus) {
-    for problem in corpus.warnings.iter().chain(&corpus.errors) {
-        eprintln!("dedup: {problem}");
+    for problem in corpus.problems() {
+        eprintln!("dedup: {}", printable(&problem.to_string()));
     }
 }
 

@@ -8,6 +8,7 @@ mod inputs;
 mod neardup;
 mod output;
 mod readme;
+mod regression;
 mod schemas;
 mod util;
 mod workflows;

@@ -71,7 +71,7 @@ pub(super) fn codec_of(path: &Path) -> io::Result<Option<Codec>> {
 
 /// Reads the compressed file at `path` as what its name says is inside.
 pub(super) fn read(path: &Path, codec: Codec, options: &ReadOptions, corpus: &mut Corpus) {
-    let name = path.display().to_string();
+    let name = super::path_name(path);
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
@@ -82,8 +82,8 @@ pub(super) fn read(path: &Path, codec: Codec, options: &ReadOptions, corpus: &mu
         return jsonl::read(reader, &name, options, corpus);
     }
     match load(&mut reader, options.max_bytes) {
-        Ok(bytes) if html::is_html(inner) => html::push(name, &bytes, corpus),
-        Ok(bytes) => text::push(name, &bytes, corpus),
+        Ok(bytes) if html::is_html(inner) => html::push(name, bytes, corpus),
+        Ok(bytes) => text::push(name, bytes, corpus),
         Err(problem) => corpus.error(name, problem),
     }
 }
@@ -94,7 +94,7 @@ fn load(reader: &mut dyn BufRead, limit: u64) -> Result<Vec<u8>, Problem> {
     let unreadable = |e: io::Error| Problem::Unreadable(e.to_string());
     let mut bytes = Vec::new();
     reader
-        .take(limit + 1)
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() as u64 > limit {

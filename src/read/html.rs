@@ -15,6 +15,7 @@ use scraper::{ElementRef, Html, Node, Selector};
 
 use super::{text, Corpus, ReadOptions};
 use crate::article::Article;
+use crate::id::Id;
 
 /// HTML pages are recognised by their extension.
 pub(super) fn is_html(path: &Path) -> bool {
@@ -25,15 +26,15 @@ pub(super) fn is_html(path: &Path) -> bool {
 }
 
 pub(super) fn read(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
-    let name = path.display().to_string();
+    let name = super::path_name(path);
     match text::load(path, options.max_bytes) {
-        Ok(bytes) => push(name, &bytes, corpus),
+        Ok(bytes) => push(name, bytes, corpus),
         Err(problem) => corpus.error(name, problem),
     }
 }
 
 /// The article of the page held in `bytes`, read from the file `name`.
-pub(super) fn push(name: String, bytes: &[u8], corpus: &mut Corpus) {
+pub(super) fn push(name: String, bytes: Vec<u8>, corpus: &mut Corpus) {
     let Some(markup) = text::decode(bytes, &name, corpus) else {
         return;
     };
@@ -43,7 +44,7 @@ pub(super) fn push(name: String, bytes: &[u8], corpus: &mut Corpus) {
         return;
     }
     corpus.articles.push(Article {
-        id: name.clone(),
+        id: Id::from(name.clone()),
         origin: name,
         source: page.site,
         title: page.title,
