@@ -12,9 +12,10 @@ use std::io::{self, BufRead, Write};
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::article::Article;
+use crate::id::Id;
 use crate::report::{round4, Params};
 use crate::Clustering;
 
@@ -43,7 +44,8 @@ impl Gold {
                 continue;
             }
             let parse = || -> Result<(String, String, Option<String>)> {
-                let value: Value = serde_json::from_str(&line)?;
+                // Raw values, so a numeric id keeps its literal, as on reading.
+                let value: HashMap<String, Box<RawValue>> = serde_json::from_str(&line)?;
                 let id = label(&value, "id")?.context("no \"id\" field")?;
                 let cluster = label(&value, "cluster")?.context("no \"cluster\" field")?;
                 Ok((id, cluster, label(&value, "group")?))
@@ -60,12 +62,13 @@ impl Gold {
     }
 }
 
-fn label(value: &Value, field: &str) -> Result<Option<String>> {
-    match value.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(_) => bail!("field \"{field}\" must be a string or a number"),
+fn label(value: &HashMap<String, Box<RawValue>>, field: &str) -> Result<Option<String>> {
+    match value.get(field).map(|raw| raw.get()) {
+        None | Some("null") => Ok(None),
+        Some(raw) => match Id::from_json(raw) {
+            Some(id) => Ok(Some(id.to_string())),
+            None => bail!("field \"{field}\" must be a string or a number"),
+        },
     }
 }
 
@@ -186,19 +189,13 @@ impl std::str::FromStr for Sweep {
             return Err(usage());
         };
         if !(0.0..=1.0).contains(&from) || !(0.0..=1.0).contains(&to) || from > to {
-            return Err(format!(
-                "'{s}': FROM and TO must lie in [0, 1], FROM ≤ TO"
-            ));
+            return Err(format!("'{s}': FROM and TO must lie in [0, 1], FROM ≤ TO"));
         }
         if !(step > 0.0) || (to - from) / step > 1000.0 {
-            return Err(format!(
-                "'{s}': STEP must be positive, at most 1000 values"
-            ));
+            return Err(format!("'{s}': STEP must be positive, at most 1000 values"));
         }
         let count = ((to - from) / step + 1e-9).floor() as usize + 1;
-        let values = (0..count)
-            .map(|i| round4(from + i as f64 * step))
-            .collect();
+        let values = (0..count).map(|i| round4(from + i as f64 * step)).collect();
         Ok(Sweep { parameter, values })
     }
 }
@@ -336,7 +333,12 @@ mod tests {
         assert_eq!(sweep.values, [0.05, 0.1, 0.15, 0.2]);
         let one: Sweep = "containment=0.8:0.8:0.1".parse().unwrap();
         assert_eq!(one.values, [0.8]);
-        for bad in ["ngram=1:5:1", "threshold=0.3:0.9", "threshold=0.9:0.3:0.1", "threshold=0:1:0"] {
+        for bad in [
+            "ngram=1:5:1",
+            "threshold=0.3:0.9",
+            "threshold=0.9:0.3:0.1",
+            "threshold=0:1:0",
+        ] {
             assert!(bad.parse::<Sweep>().is_err(), "{bad}");
         }
     }
@@ -378,6 +380,10 @@ mod tests {
         .unwrap();
         assert_eq!(gold.cluster["a"], "3");
         assert_eq!(gold.group["b"], "1");
+        // A numeric id keeps its literal, as the reader keeps it.
+        let gold =
+            Gold::parse("{\"id\":1e2,\"cluster\":123456789012345678901}".as_bytes()).unwrap();
+        assert_eq!(gold.cluster["1e2"], "123456789012345678901");
         let err = Gold::parse("{\"id\":\"a\"}".as_bytes()).unwrap_err();
         assert_eq!(format!("{err:#}"), "line 1: no \"cluster\" field");
     }

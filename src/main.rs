@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser};
 
-use dedup::article::Article;
 use dedup::cli::{
     CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
-    InputArgs, RunArgs, SharedArgs,
+    InputArgs, JoinArgs, MergeArgs, RunArgs, ShardBy, SharedArgs, SketchArgs,
 };
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
@@ -20,8 +19,9 @@ use dedup::exit::Exit;
 use dedup::id::Id;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
+use dedup::shard::{self, format::SketchParams, sketches::Sketches, ShardKey};
 use dedup::show::printable;
-use dedup::unique::Target;
+use dedup::unique::{Kept, Target};
 use dedup::{clean, config, eval, explain, read, report};
 
 fn main() -> ExitCode {
@@ -35,6 +35,9 @@ fn main() -> ExitCode {
         Some(Command::Clean(args)) => run_clean(args, shared),
         Some(Command::Eval(args)) => run_eval(args, shared),
         Some(Command::Explain(args)) => run_explain(args, shared),
+        Some(Command::Sketch(args)) => run_sketch(args, shared),
+        Some(Command::Join(args)) => run_join(args),
+        Some(Command::Merge(args)) => run_merge(args, shared),
         Some(Command::Man) => print_man(),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
@@ -76,45 +79,38 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
         .map(|path| Target::new(path, &args.inputs))
         .transpose()?;
     let progress = Progress::default();
+    let mut read_options = config::read_options(&args.input);
+    // Lines from stdin are written as read, so they are kept to read again.
+    read_options.spool_stdin = matches!(unique, Some(Target::Jsonl(_)));
     let (corpus, clustering) = with_bars(&progress, shared, || {
-        let mut corpus = read_stage(&args.inputs, &args.input, &progress);
+        progress.start("read", 0);
+        let mut corpus = read::read_inputs(&args.inputs, &read_options);
         let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
         (corpus, clustering)
     });
     report_problems(&corpus);
-    let report = report::build(&report::Inputs {
-        articles: &corpus.articles,
-        groups: &clustering.groups,
-        events: &clustering.events,
-        lengths: &clustering.lengths,
-        errors: &corpus.errors,
-        neardup: &pipeline.neardup,
-        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
-        event_weights: event_weights(&pipeline),
-        keep: pipeline.keep,
-    });
-    let mut out = io::stdout().lock();
-    match args.format {
-        Format::Text => report::text::write(&report, &mut out, use_color(shared.color))?,
-        Format::Json => report::json::write(&report, &mut out)?,
-        Format::Jsonl => report::jsonl::write(&report, &mut out)?,
-    }
-    out.flush()?;
-    if !shared.quiet {
-        eprintln!("dedup: {}", report.summary_line());
-    }
+    let report = build_report(&corpus, &clustering, &pipeline);
+    print_report(&report, args.format, shared)?;
     if let Some(target) = unique {
         let kept: HashSet<Id> = report
             .article_lines()
             .filter(|l| l.duplicate_of.is_none())
             .map(|l| l.id)
             .collect();
-        let articles: Vec<&Article> = corpus
+        // The cleaner is deterministic: cleaning again gives the compared texts.
+        let cleaned =
+            (args.write_cleaned && pipeline.clean).then(|| clean::clean_corpus(&corpus.articles));
+        let articles: Vec<Kept> = corpus
             .articles
             .iter()
-            .filter(|a| kept.contains(&a.id))
+            .enumerate()
+            .filter(|(_, a)| kept.contains(&a.id))
+            .map(|(i, article)| Kept {
+                article,
+                cleaned: cleaned.as_ref().map(|c| c[i].text.as_str()),
+            })
             .collect();
-        let written = target.write(&articles, &config::read_options(&args.input).fields)?;
+        let written = target.write(&articles, &corpus.sources, &read_options.fields)?;
         if !shared.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",
@@ -126,6 +122,127 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     let found = (args.fail_on_duplicates && !clustering.groups.is_empty())
         || (args.fail_on_events && clustering.events.iter().any(|e| e.members.len() > 1));
     Ok(Exit::of(!corpus.errors.is_empty(), found))
+}
+
+/// The `dedup/1` report of a clustering made with `pipeline`.
+fn build_report(
+    corpus: &Corpus,
+    clustering: &dedup::Clustering,
+    pipeline: &config::Pipeline,
+) -> report::Report {
+    report::build(&report::Inputs {
+        articles: &corpus.articles,
+        groups: &clustering.groups,
+        events: &clustering.events,
+        lengths: &clustering.lengths,
+        errors: &corpus.errors,
+        neardup: &pipeline.neardup,
+        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
+        event_weights: event_weights(pipeline),
+        keep: pipeline.keep,
+    })
+}
+
+/// Prints `report` on stdout in `format`, and its summary line on stderr
+/// unless `--quiet`.
+fn print_report(report: &report::Report, format: Format, shared: &SharedArgs) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match format {
+        Format::Text => report::text::write(report, &mut out, use_color(shared.color))?,
+        Format::Json => report::json::write(report, &mut out)?,
+        Format::Jsonl => report::jsonl::write(report, &mut out)?,
+    }
+    out.flush()?;
+    if !shared.quiet {
+        eprintln!("dedup: {}", report.summary_line());
+    }
+    Ok(())
+}
+
+/// `dedup sketch`: one shard's records, written to its sketch file.
+fn run_sketch(args: &SketchArgs, shared: &SharedArgs) -> Result<Exit> {
+    let pipeline = config::pipeline(&args.cluster)?;
+    let progress = Progress::default();
+    let corpus = with_bars(&progress, shared, || {
+        let corpus = read_stage(&args.inputs, &args.input, &progress);
+        progress.finish();
+        corpus
+    });
+    report_problems(&corpus);
+    let key = match args.shard_by {
+        ShardBy::Source => ShardKey::Source,
+        ShardBy::Id => ShardKey::Id,
+    };
+    let header =
+        shard::sketch::header(&corpus.articles, &corpus.errors, args.shard, key, &pipeline);
+    let records = shard::sketch::records(&corpus.articles, args.shard, key, &pipeline);
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the directory", args.out.display()))?;
+    let path = args.shard.path(&args.out);
+    shard::sketch::write(&path, &header, &records)?;
+    print_timings(&progress, shared);
+    if !shared.quiet {
+        eprintln!(
+            "dedup: shard {} holds {} of {} articles: {}",
+            args.shard,
+            records.len(),
+            corpus.articles.len(),
+            path.display()
+        );
+    }
+    Ok(Exit::of(!corpus.errors.is_empty(), false))
+}
+
+/// `dedup join`: candidate pairs of the sketches, on this machine.
+fn run_join(args: &JoinArgs) -> Result<Exit> {
+    let pipeline = config::pipeline(&args.cluster)?;
+    let params = SketchParams::new(pipeline.clean, &pipeline.neardup);
+    let sketches = Sketches::open(&args.sketches, &params)?;
+    let pairs = shard::join::candidates(&sketches, &pipeline.neardup)?;
+    let mut text = String::with_capacity(pairs.len() * 12);
+    for (a, b) in &pairs {
+        text.push_str(&format!("{a} {b}\n"));
+    }
+    std::fs::write(&args.out, text)
+        .with_context(|| format!("{}: cannot write", args.out.display()))?;
+    Ok(Exit::Success)
+}
+
+/// `dedup merge`: verify candidate pairs against the sketches and report.
+fn run_merge(args: &MergeArgs, shared: &SharedArgs) -> Result<Exit> {
+    let pipeline = config::pipeline(&args.cluster)?;
+    let params = SketchParams::new(pipeline.clean, &pipeline.neardup);
+    let sketches = Sketches::open(&args.sketches, &params)?;
+    let candidates = shard::merge::read_candidates(&args.candidates, sketches.articles())?;
+    let merged = shard::merge::merge(&sketches, &candidates, &pipeline)?;
+    for error in &merged.errors {
+        eprintln!("dedup: {}: {}", error.input, error.message);
+    }
+    let clustering = &merged.clustering;
+    let mut report = report::build(&report::Inputs {
+        articles: &merged.articles,
+        groups: &clustering.groups,
+        events: &clustering.events,
+        lengths: &clustering.lengths,
+        errors: &[],
+        neardup: &pipeline.neardup,
+        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
+        event_weights: event_weights(&pipeline),
+        keep: pipeline.keep,
+    });
+    // The read's errors, as the sketches recorded them.
+    report.summary.errors = merged.errors.len();
+    report.errors = merged
+        .errors
+        .iter()
+        .map(|e| report::ErrorEntry {
+            input: e.input.clone(),
+            message: e.message.clone(),
+        })
+        .collect();
+    print_report(&report, args.format, shared)?;
+    let found = args.fail_on_duplicates && !clustering.groups.is_empty();
+    Ok(Exit::of(!merged.errors.is_empty(), found))
 }
 
 /// One line of `dedup clean --format jsonl`, fields in this order.

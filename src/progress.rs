@@ -190,7 +190,10 @@ mod tests {
         );
         assert!(line.chars().count() <= 80);
         let start = Snapshot { done: 0, ..snap };
-        assert!(bar(&start, 80).ends_with("0/100,000  0/s"), "no ETA before any progress");
+        assert!(
+            bar(&start, 80).ends_with("0/100,000  0/s"),
+            "no ETA before any progress"
+        );
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000), "1,000");
     }

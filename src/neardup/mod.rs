@@ -34,6 +34,7 @@ use rayon::prelude::*;
 use distinct::DistinctSets;
 use lsh::BandKeys;
 use minhash::MinHasher;
+use shingle::Shingles;
 use verify::EdgeRule;
 
 /// Parameters of the near-duplicate stage.
@@ -85,21 +86,32 @@ pub struct Group {
 pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Vec<Group> {
     let distinct = DistinctSets::new(texts, params.ngram, params.seed);
     let rule = params.edge_rule();
-    let mut candidates = banded_candidates(&distinct, params);
-    candidates.extend(containment::candidate_pairs(&distinct.sets, &rule));
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    let edges = verify::edges(&distinct.sets, &candidates, &rule);
-    group::groups(&distinct, &edges)
-}
-
-/// Pairs of sets that share an LSH band.
-fn banded_candidates(distinct: &DistinctSets, params: &NearDupParams) -> Vec<(u32, u32)> {
     let hasher = MinHasher::new(params.num_perm, params.seed);
     let keys: Vec<BandKeys> = distinct
         .sets
         .par_iter()
         .map(|set| BandKeys::new(&hasher.signature(set), params.bands, params.rows))
         .collect();
-    lsh::candidate_pairs(&keys)
+    let candidates = candidates(&distinct.sets, &keys, &rule);
+    verified_groups(&distinct, &candidates, &rule)
+}
+
+/// Candidate pairs of distinct sets (indices, `i < j`, sorted, unique):
+/// those equal in an LSH band, and those where one may contain the other.
+pub fn candidates(sets: &[Shingles], keys: &[BandKeys], rule: &EdgeRule) -> Vec<(u32, u32)> {
+    let mut candidates = lsh::candidate_pairs(keys);
+    candidates.extend(containment::candidate_pairs(sets, rule));
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    candidates
+}
+
+/// The groups of the candidates that verify as edges.
+pub fn verified_groups(
+    distinct: &DistinctSets,
+    candidates: &[(u32, u32)],
+    rule: &EdgeRule,
+) -> Vec<Group> {
+    let edges = verify::edges(&distinct.sets, candidates, rule);
+    group::groups(distinct, &edges)
 }

@@ -12,7 +12,8 @@ use std::path::Path;
 
 use ruzstd::FrameDecoder;
 
-use super::{html, is_jsonl, jsonl, text, Corpus, ReadOptions};
+use super::{html, is_jsonl, text, Corpus, ReadOptions};
+use crate::article::Location;
 use crate::error::Problem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,35 +56,37 @@ pub(super) fn sniffed<'a>(mut reader: impl BufRead + 'a) -> io::Result<Box<dyn B
     })
 }
 
-/// The codec of the file at `path`, by its first bytes.
-pub(super) fn codec_of(path: &Path) -> io::Result<Option<Codec>> {
-    let mut head = [0u8; 4];
-    let mut file = std::fs::File::open(path)?;
-    let mut len = 0;
-    while len < head.len() {
-        match file.read(&mut head[len..])? {
-            0 => break,
-            n => len += n,
-        }
-    }
-    Ok(Codec::sniff(&head[..len]))
-}
-
-/// Reads the compressed file at `path` as what its name says is inside.
-pub(super) fn read(path: &Path, codec: Codec, options: &ReadOptions, corpus: &mut Corpus) {
+/// Reads the compressed file at `path` (opened as `file`) as what its name
+/// says is inside. A JSONL corpus's lines are a stream that cannot be read
+/// again; a text file or page is one article, as if decompressed first.
+pub(super) fn read(
+    path: &Path,
+    file: impl BufRead,
+    meta: &std::fs::Metadata,
+    codec: Codec,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+) {
     let name = super::path_name(path);
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
-    };
-    let mut reader = codec.decode(io::BufReader::new(file));
+    let mut reader = codec.decode(file);
     let inner = inner_name(path);
     if is_jsonl(inner) {
-        return jsonl::read(reader, &name, options, corpus);
+        return super::read_stream(reader, &name, options, corpus);
     }
+    let input = corpus.sources.push_file(path, false, meta);
     match load(&mut reader, options.max_bytes) {
-        Ok(bytes) if html::is_html(inner) => html::push(name, bytes, corpus),
-        Ok(bytes) => text::push(name, bytes, corpus),
+        Ok(bytes) => {
+            let location = Location {
+                input,
+                offset: 0,
+                len: bytes.len() as u64,
+            };
+            if html::is_html(inner) {
+                html::push(&name, bytes, location, corpus);
+            } else if let Some(text) = text::decode(bytes, &name, corpus) {
+                corpus.articles.push(text::article(&name, text, location));
+            }
+        }
         Err(problem) => corpus.error(name, problem),
     }
 }

@@ -9,13 +9,13 @@
 //! Parsing is html5ever's (through `scraper`): the WHATWG algorithm browsers
 //! use, so broken markup is read as a browser would read it.
 
+use std::io::Read;
 use std::path::Path;
 
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::{text, Corpus, ReadOptions};
-use crate::article::Article;
-use crate::id::Id;
+use crate::article::{Article, Location};
 
 /// HTML pages are recognised by their extension.
 pub(super) fn is_html(path: &Path) -> bool {
@@ -25,17 +25,30 @@ pub(super) fn is_html(path: &Path) -> bool {
     )
 }
 
-pub(super) fn read(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
-    let name = super::path_name(path);
-    match text::load(path, options.max_bytes) {
-        Ok(bytes) => push(name, bytes, corpus),
+pub(super) fn read(
+    file: impl Read,
+    meta: &std::fs::Metadata,
+    name: &str,
+    input: usize,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+) {
+    match text::load(file, meta.len(), options.max_bytes) {
+        Ok(bytes) => {
+            let location = Location {
+                input,
+                offset: 0,
+                len: bytes.len() as u64,
+            };
+            push(name, bytes, location, corpus);
+        }
         Err(problem) => corpus.error(name, problem),
     }
 }
 
 /// The article of the page held in `bytes`, read from the file `name`.
-pub(super) fn push(name: String, bytes: Vec<u8>, corpus: &mut Corpus) {
-    let Some(markup) = text::decode(bytes, &name, corpus) else {
+pub(super) fn push(name: &str, bytes: Vec<u8>, location: Location, corpus: &mut Corpus) {
+    let Some(markup) = text::decode(bytes, name, corpus) else {
         return;
     };
     let page = Page::parse(&markup);
@@ -44,12 +57,10 @@ pub(super) fn push(name: String, bytes: Vec<u8>, corpus: &mut Corpus) {
         return;
     }
     corpus.articles.push(Article {
-        id: Id::from(name.clone()),
-        origin: name,
         source: page.site,
         title: page.title,
         date: page.date,
-        text: page.text,
+        ..text::article(name, page.text, location)
     });
 }
 

@@ -1,40 +1,51 @@
 //! Plain-text files: one article per file, the path as its id.
 
 use std::io::Read;
-use std::path::Path;
 
 use super::{Corpus, ReadOptions};
-use crate::article::Article;
+use crate::article::{Article, Location};
 use crate::error::Problem;
 use crate::id::Id;
 
-pub(super) fn read(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
-    let name = super::path_name(path);
-    match load(path, options.max_bytes) {
-        Ok(bytes) => push(name, bytes, corpus),
+pub(super) fn read(
+    file: impl Read,
+    meta: &std::fs::Metadata,
+    name: &str,
+    input: usize,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+) {
+    match load(file, meta.len(), options.max_bytes) {
+        Ok(bytes) => {
+            let location = Location {
+                input,
+                offset: 0,
+                len: bytes.len() as u64,
+            };
+            if let Some(text) = decode(bytes, name, corpus) {
+                corpus.articles.push(article(name, text, location));
+            }
+        }
         Err(problem) => corpus.error(name, problem),
     }
 }
 
-/// The article held in `bytes`, read from the file `name`.
-pub(super) fn push(name: String, bytes: Vec<u8>, corpus: &mut Corpus) {
-    if let Some(text) = decode(bytes, &name, corpus) {
-        corpus.articles.push(Article {
-            id: Id::from(name.clone()),
-            origin: name,
-            source: None,
-            title: None,
-            date: None,
-            text,
-        });
+/// The article of a text file: its path is its id.
+pub(super) fn article(name: &str, text: String, location: Location) -> Article {
+    Article {
+        id: Id::from(name),
+        origin: name.to_string(),
+        source: None,
+        title: None,
+        date: None,
+        text,
+        location,
     }
 }
 
 /// Reads at most `limit` bytes; a larger file is refused before it is loaded.
-pub(super) fn load(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
+pub(super) fn load(file: impl Read, size: u64, limit: u64) -> Result<Vec<u8>, Problem> {
     let unreadable = |e: std::io::Error| Problem::Unreadable(e.to_string());
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
     if size > limit {
         return Err(Problem::TooLarge { size, limit });
     }
