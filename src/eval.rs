@@ -191,7 +191,7 @@ impl std::str::FromStr for Sweep {
         if !(0.0..=1.0).contains(&from) || !(0.0..=1.0).contains(&to) || from > to {
             return Err(format!("'{s}': FROM and TO must lie in [0, 1], FROM ≤ TO"));
         }
-        if !(step > 0.0) || (to - from) / step > 1000.0 {
+        if step.is_nan() || step <= 0.0 || (to - from) / step > 1000.0 {
             return Err(format!("'{s}': STEP must be positive, at most 1000 values"));
         }
         let count = ((to - from) / step + 1e-9).floor() as usize + 1;
