@@ -141,11 +141,14 @@ impl Config {
             },
             events: self.events.then_some(EventParams {
                 threshold: self.event_threshold,
+                // Relative weights: the report echoes them summing to 1, the
+                // scale every event score is on.
                 weights: Weights {
                     terms: weights[0],
                     names: weights[1],
                     anchors: weights[2],
-                },
+                }
+                .normalised(),
                 ..EventParams::default()
             }),
             keep: self.keep,

@@ -175,6 +175,7 @@ mod tests {
             names: Vec::new(),
             anchors: vec!["n:2021".into()],
             date: None,
+            years: Vec::new(),
         }
     }
 

@@ -1,14 +1,18 @@
 //! Stage 1, read: turn the inputs a user names into [`Article`]s.
 //!
-//! Inputs are text files (one article each), directories (searched
-//! recursively for names matching `--glob`, `*.txt` by default), `.jsonl` /
-//! `.ndjson` corpora (one article per line) and `-` for JSONL on stdin.
+//! Inputs are text files (one article each), HTML pages (one article each,
+//! [`html`]), directories (searched recursively for names matching `--glob`,
+//! `*.txt` by default), `.jsonl` / `.ndjson` corpora (one article per line)
+//! and `-` for JSONL on stdin. Any of them may be gzip or zstd compressed
+//! ([`compressed`]).
 //! Nothing here writes anywhere: inputs are only ever opened for reading.
 //!
 //! A bad input never stops the run: it becomes an [`InputError`] in
 //! [`Corpus::errors`] and the other inputs are still read. Invalid UTF-8 is
 //! decoded lossily and noted in [`Corpus::warnings`].
 
+mod compressed;
+mod html;
 mod jsonl;
 mod text;
 mod walk;
@@ -34,8 +38,9 @@ pub struct ReadOptions {
     pub fields: Fields,
     /// Largest article (a text file, or one JSONL line) read, in bytes.
     pub max_bytes: u64,
-    /// Keep a copy of stdin in an unnamed temporary file, so its lines can
-    /// be read again (`--write-unique FILE.jsonl` writes them as read).
+    /// Keep a copy of stdin (and of a compressed JSONL file's content) in an
+    /// unnamed temporary file, so its lines can be read again
+    /// (`--write-unique FILE.jsonl` writes them as read).
     pub spool_stdin: bool,
 }
 
@@ -293,7 +298,7 @@ pub fn read_jsonl(
     options: &ReadOptions,
 ) -> Corpus<'static> {
     let mut corpus = Corpus::default();
-    corpus.sources.0.push(Source::Stdin);
+    corpus.sources.0.push(Source::Unkept(name.to_string()));
     jsonl::read(reader, name, 0, options, &mut corpus);
     drop_duplicate_ids(&mut corpus);
     corpus
@@ -312,53 +317,74 @@ pub fn read_text(bytes: Vec<u8>, name: &str) -> Corpus<'static> {
 
 /// JSONL on stdin; copied to a spool file as it is read when asked.
 fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
+    let Some(copy) = corpus.stdin else {
+        return match compressed::sniffed(std::io::stdin().lock()) {
+            Ok(stdin) => read_stream(stdin, "stdin", options, corpus),
+            Err(e) => corpus.error("stdin", Problem::Unreadable(e.to_string())),
+        };
+    };
+    // A pass of a run ([`Inputs`]): the first copies stdin as it reads it,
+    // the next ones read the copy.
+    if std::mem::replace(&mut corpus.stdin_read, true) {
+        // Standard input can be read once: a second `-` finds it at its end.
+        return corpus.sources.0.push(Source::Unkept("stdin".into()));
+    }
+    if let Some(copy) = copy.get() {
+        return read_copy(copy, options, corpus);
+    }
     let input = corpus.sources.0.len();
-    if let Some(copy) = corpus.stdin {
-        if std::mem::replace(&mut corpus.stdin_read, true) {
-            // Standard input can be read once: a second `-` finds it at its end.
-            return corpus.sources.0.push(Source::Stdin);
-        }
-        if let Some(copy) = copy.get() {
-            return read_copy(copy, options, corpus);
+    let spooled = ReadOptions {
+        spool_stdin: true,
+        ..options.clone()
+    };
+    match compressed::sniffed(std::io::stdin().lock()) {
+        Ok(stdin) => read_stream(stdin, "stdin", &spooled, corpus),
+        Err(e) => corpus.error("stdin", Problem::Unreadable(e.to_string())),
+    }
+    if let Some(Source::Spool(spool)) = corpus.sources.0.get(input) {
+        if let Ok(handle) = spool.try_clone() {
+            let _ = copy.set(handle);
         }
     }
-    let stdin = std::io::stdin().lock();
-    if !options.spool_stdin && corpus.stdin.is_none() {
-        corpus.sources.0.push(Source::Stdin);
-        return jsonl::read(stdin, "stdin", input, options, corpus);
+}
+
+/// JSONL from a stream that cannot be read again (stdin, a decompressed
+/// file): copied to a spool file as it is read when asked.
+fn read_stream(
+    stream: impl std::io::BufRead,
+    name: &str,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+) {
+    let input = corpus.sources.0.len();
+    if !options.spool_stdin {
+        corpus.sources.0.push(Source::Unkept(name.to_string()));
+        return jsonl::read(stream, name, input, options, corpus);
     }
     let spool = match tempfile::tempfile() {
         Ok(spool) => spool,
         Err(e) => {
             let why = format!("cannot make a temporary copy: {e}");
-            return corpus.error("stdin", Problem::Unreadable(why));
+            return corpus.error(name, Problem::Unreadable(why));
         }
     };
-    corpus.sources.0.push(Source::Stdin);
+    corpus.sources.0.push(Source::Unkept(name.to_string()));
     let mut tee = Tee {
-        from: stdin,
+        from: stream,
         copy: std::io::BufWriter::new(spool),
     };
     jsonl::read(
         std::io::BufReader::new(&mut tee),
-        "stdin",
+        name,
         input,
         options,
         corpus,
     );
     match tee.copy.into_inner() {
-        Ok(spool) => {
-            // Kept for the run's next pass, which reads the copy instead.
-            if let Some(copy) = corpus.stdin {
-                if let Ok(handle) = spool.try_clone() {
-                    let _ = copy.set(handle);
-                }
-            }
-            corpus.sources.0[input] = Source::Spool(spool);
-        }
+        Ok(spool) => corpus.sources.0[input] = Source::Spool(spool),
         Err(e) => {
             let why = format!("cannot make a temporary copy: {}", e.error());
-            corpus.error("stdin", Problem::Unreadable(why));
+            corpus.error(name, Problem::Unreadable(why));
         }
     }
 }
@@ -417,9 +443,10 @@ enum Source {
         len: u64,
         modified: Option<SystemTime>,
     },
-    /// Standard input, not kept: it cannot be read again.
-    Stdin,
-    /// Standard input, copied as it was read.
+    /// Standard input or a compressed file's content, not kept: it cannot
+    /// be read again.
+    Unkept(String),
+    /// Standard input or a compressed file's content, copied as it was read.
     Spool(File),
 }
 
@@ -474,9 +501,13 @@ impl Sources {
                 file.seek(SeekFrom::Start(location.offset))?;
                 file.read_exact(&mut bytes)?;
             }
-            Some(Source::Stdin) | None => {
-                let why = "stdin was not kept, so its lines cannot be read again";
+            Some(Source::Unkept(name)) => {
+                let why = format!("{name} was not kept, so its lines cannot be read again");
                 return Err(Error::new(ErrorKind::Unsupported, why));
+            }
+            None => {
+                let why = "no such input";
+                return Err(Error::new(ErrorKind::NotFound, why));
             }
         }
         Ok(bytes)
@@ -522,10 +553,18 @@ fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
         Ok(opened) => opened,
         Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
     };
+    let mut file = std::io::BufReader::new(file);
+    match std::io::BufRead::fill_buf(&mut file).map(compressed::Codec::sniff) {
+        Ok(Some(codec)) => return compressed::read(path, file, &meta, codec, options, corpus),
+        Ok(None) => {}
+        Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
+    }
     let jsonl = is_jsonl(path);
     let input = corpus.sources.push_file(path, jsonl, &meta);
     if jsonl {
-        jsonl::read(std::io::BufReader::new(file), &name, input, options, corpus);
+        jsonl::read(file, &name, input, options, corpus);
+    } else if html::is_html(path) {
+        html::read(file, &meta, &name, input, options, corpus);
     } else {
         text::read(file, &meta, &name, input, options, corpus);
     }
@@ -597,6 +636,36 @@ mod tests {
         assert!(is_jsonl(Path::new("a/corpus.jsonl")));
         assert!(is_jsonl(Path::new("corpus.ndjson")));
         assert!(!is_jsonl(Path::new("story.txt")));
+    }
+
+    #[test]
+    fn a_line_is_read_again_as_it_was_unless_the_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        let lines = "\u{feff}{\"id\":1,\"text\":\"one\"}\r\n\n{\"text\":\"two\",\"x\":[1]}";
+        std::fs::write(&path, lines).unwrap();
+        let corpus = read_inputs(&[path.display().to_string()], &ReadOptions::default());
+        let raw: Vec<Vec<u8>> = corpus
+            .articles
+            .iter()
+            .map(|a| corpus.sources.raw(&a.location).unwrap())
+            .collect();
+        assert_eq!(
+            raw,
+            [
+                &b"{\"id\":1,\"text\":\"one\"}"[..],
+                b"{\"text\":\"two\",\"x\":[1]}"
+            ]
+        );
+        std::fs::write(&path, "{}").unwrap();
+        let err = corpus
+            .sources
+            .raw(&corpus.articles[0].location)
+            .unwrap_err();
+        assert!(
+            err.to_string().ends_with("changed since it was read"),
+            "{err}"
+        );
     }
 
     #[cfg(unix)]
