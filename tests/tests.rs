@@ -3,11 +3,14 @@
 
 mod clean;
 mod events;
+mod formats;
 mod inputs;
 mod neardup;
 mod output;
 mod properties;
+mod readme;
 mod regression;
+mod schemas;
 mod shard;
 mod util;
 mod workflows;
