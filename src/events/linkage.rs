@@ -111,7 +111,7 @@ impl Cluster {
 }
 
 /// The time factor of the gap between two date ranges; 1 when one is undated.
-fn range_factor(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> f64 {
+pub fn range_factor(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> f64 {
     match (a, b) {
         (Some((a0, a1)), Some((b0, b1))) => {
             let gap = (a0 - b1).max(b0 - a1).max(0);

@@ -84,13 +84,53 @@ pub struct Group {
 /// groups ordered by their first member. Texts without words are in none.
 pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Vec<Group> {
     let distinct = DistinctSets::new(texts, params.ngram, params.seed);
+    let edges = verified_edges(&distinct, params);
+    group::groups(&distinct, &edges)
+}
+
+/// Every pair of texts the stage verifies, sorted by `(a, b)`: texts with
+/// identical shingles, and the verified edges between distinct sets, before
+/// groups are formed (a group split for drift keeps fewer of them). What
+/// the persistent index is checked against.
+pub fn verified_pairs(texts: &[&str], params: &NearDupParams) -> Vec<Pair> {
+    let distinct = DistinctSets::new(texts, params.ngram, params.seed);
+    let edges = verified_edges(&distinct, params);
+    let pair = |x: usize, y: usize, jaccard: f64, containment: f64| Pair {
+        a: x.min(y),
+        b: x.max(y),
+        jaccard,
+        containment,
+    };
+    let mut pairs: Vec<Pair> = distinct
+        .texts
+        .iter()
+        .flat_map(|same| {
+            same.iter()
+                .enumerate()
+                .flat_map(move |(i, &a)| same[i + 1..].iter().map(move |&b| pair(a, b, 1.0, 1.0)))
+        })
+        .collect();
+    for edge in &edges {
+        let s = edge.similarity;
+        for &a in &distinct.texts[edge.a as usize] {
+            for &b in &distinct.texts[edge.b as usize] {
+                pairs.push(pair(a, b, s.jaccard, s.containment));
+            }
+        }
+    }
+    pairs.sort_unstable_by_key(|p| (p.a, p.b));
+    pairs
+}
+
+/// The candidate pairs of distinct sets (banded and containment) that the
+/// edge rule accepts.
+fn verified_edges(distinct: &DistinctSets, params: &NearDupParams) -> Vec<verify::Edge> {
     let rule = params.edge_rule();
-    let mut candidates = banded_candidates(&distinct, params);
+    let mut candidates = banded_candidates(distinct, params);
     candidates.extend(containment::candidate_pairs(&distinct.sets, &rule));
     candidates.par_sort_unstable();
     candidates.dedup();
-    let edges = verify::edges(&distinct.sets, &candidates, &rule);
-    group::groups(&distinct, &edges)
+    verify::edges(&distinct.sets, &candidates, &rule)
 }
 
 /// Pairs of sets that share an LSH band.
