@@ -12,6 +12,7 @@ pub mod eval;
 pub mod events;
 pub mod exit;
 pub mod explain;
+pub mod index;
 pub mod neardup;
 pub mod progress;
 pub mod read;

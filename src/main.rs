@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use dedup::article::Article;
 use dedup::cli::{
@@ -22,13 +22,24 @@ use dedup::read::Corpus;
 use dedup::unique::Target;
 use dedup::{clean, config, eval, explain, read, report};
 
+mod cmd_index;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The matches are kept: the index commands need to know which flags
+    // were given, not only their values.
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let sub = |name: &str| matches.subcommand_matches(name).unwrap_or(&matches);
     let result = match &cli.command {
         None => run(&cli.run),
         Some(Command::Clean(args)) => run_clean(args),
         Some(Command::Eval(args)) => run_eval(args),
-        Some(Command::Explain(args)) => run_explain(args),
+        Some(Command::Explain(args)) => match &args.index {
+            Some(index) => cmd_index::run_explain(args, index, sub("explain")),
+            None => run_explain(args),
+        },
+        Some(Command::Index(args)) => cmd_index::run_index(args, sub("index")),
+        Some(Command::Query(args)) => cmd_index::run_query(args, sub("query")),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
             Ok(Exit::Success)
@@ -226,25 +237,7 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
             writeln!(out)?;
         }
         EvalFormat::Text => {
-            writeln!(out, "A  {}  ({} shingles)", args.a, near.shingles_a)?;
-            writeln!(out, "B  {}  ({} shingles)", args.b, near.shingles_b)?;
-            writeln!(
-                out,
-                "near-duplicates: {}  (Jaccard {:.2}, containment {:.2}, {} shingles shared)",
-                if near.is_near_duplicate { "yes" } else { "no" },
-                near.jaccard,
-                near.containment,
-                near.shared
-            )?;
-            if !near.passages.is_empty() {
-                writeln!(out, "shared passages, longest first:")?;
-            }
-            for passage in &near.passages {
-                let text = format!("({} words) {}", passage.words, quote(&passage.text, 300));
-                for line in wrap(&text, 76) {
-                    writeln!(out, "    {line}")?;
-                }
-            }
+            write_near_duplicate(&mut out, &args.a, &args.b, &near)?;
             if let Some((e, threshold)) = &event {
                 write_event_explanation(&mut out, e, *threshold)?;
             }
@@ -252,6 +245,35 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::of(!corpus.errors.is_empty(), false))
+}
+
+/// The near-duplicate evidence of one pair, for `dedup explain`.
+fn write_near_duplicate(
+    out: &mut dyn Write,
+    a: &str,
+    b: &str,
+    near: &explain::NearDuplicate,
+) -> io::Result<()> {
+    writeln!(out, "A  {a}  ({} shingles)", near.shingles_a)?;
+    writeln!(out, "B  {b}  ({} shingles)", near.shingles_b)?;
+    writeln!(
+        out,
+        "near-duplicates: {}  (Jaccard {:.2}, containment {:.2}, {} shingles shared)",
+        if near.is_near_duplicate { "yes" } else { "no" },
+        near.jaccard,
+        near.containment,
+        near.shared
+    )?;
+    if !near.passages.is_empty() {
+        writeln!(out, "shared passages, longest first:")?;
+    }
+    for passage in &near.passages {
+        let text = format!("({} words) {}", passage.words, quote(&passage.text, 300));
+        for line in wrap(&text, 76) {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
 }
 
 /// The event channels of one pair, for `dedup explain`.

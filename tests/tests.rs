@@ -3,6 +3,7 @@
 
 mod clean;
 mod events;
+mod index;
 mod inputs;
 mod neardup;
 mod output;
