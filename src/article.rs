@@ -1,10 +1,12 @@
 //! The unit every stage works on: one news article as the reader found it.
 
+use crate::id::Id;
+
 /// One article. `id` is unique in a run: the path as given for text files, the
 /// JSONL `id` field (or `path:line` when it is missing) for corpora.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
-    pub id: String,
+    pub id: Id,
     /// Where the article came from (`path` or `path:line`), for messages.
     pub origin: String,
     /// The outlet or site, when the input says; the cleaner's corpus evidence

@@ -304,7 +304,7 @@ pub fn run_explain(args: &ExplainArgs, path: &str, matches: &ArgMatches) -> Resu
     let prepared = index::prepare(&corpus.articles, index.params());
     let new = prepared
         .iter()
-        .find(|p| p.id == args.a)
+        .find(|p| p.id.as_str() == args.a)
         .with_context(|| format!("{}: no such article among the inputs", args.a))?;
     let (stored, text) = index.stored(&args.b).map_err(|e| index_error(path, e))?;
     let near = explain::near_duplicate(&new.text, &text, &index.params().neardup());

@@ -57,7 +57,7 @@ pub fn pipeline(args: &ClusterArgs) -> Result<Pipeline> {
     }
     let (bands, rows) = match (args.bands, args.rows) {
         (Some(b), Some(r)) => {
-            if b == 0 || r == 0 || b * r > args.num_perm {
+            if b == 0 || r == 0 || b.checked_mul(r).is_none_or(|n| n > args.num_perm) {
                 bail!(
                     "--bands {b} × --rows {r} must be at least 1 and at most --num-perm {}; \
                      leave both out to derive them from --threshold",

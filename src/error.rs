@@ -36,6 +36,16 @@ pub enum Problem {
     NoMatch {
         glob: String,
     },
+    /// Not a regular file or directory: a FIFO, socket or device, by kind.
+    /// It is never opened, so it cannot hang the run.
+    NotRegular(&'static str),
+    /// The text field is empty or only whitespace.
+    EmptyField(String),
+    /// A JSONL input that is not JSONL: the rest of it is not read.
+    NotJsonl {
+        line: usize,
+        why: &'static str,
+    },
     /// A warning, not an error: the text was decoded with U+FFFD for bad bytes.
     InvalidUtf8,
 }
@@ -66,6 +76,11 @@ impl fmt::Display for Problem {
                 write!(f, "duplicate id \"{id}\" (first seen at {first}), skipped")
             }
             Problem::NoMatch { glob } => write!(f, "no file matches --glob '{glob}'"),
+            Problem::NotRegular(kind) => write!(f, "{kind}, not a regular file, skipped"),
+            Problem::EmptyField(field) => write!(f, "field \"{field}\" is empty, skipped"),
+            Problem::NotJsonl { line, why } => {
+                write!(f, "{why}, not JSONL: stopped reading at line {line}")
+            }
             Problem::InvalidUtf8 => {
                 write!(f, "warning: invalid UTF-8, bad bytes replaced with U+FFFD")
             }

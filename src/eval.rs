@@ -126,7 +126,7 @@ pub fn evaluate(gold: &Gold, articles: &[Article], clustering: &Clustering) -> R
         }
     }
     let labelled: Vec<usize> = (0..articles.len())
-        .filter(|&i| gold.cluster.contains_key(&articles[i].id))
+        .filter(|&i| gold.cluster.contains_key(articles[i].id.as_str()))
         .collect();
     if labelled.is_empty() {
         bail!("no article read has a gold label: do the ids match the gold file's?");
@@ -134,7 +134,7 @@ pub fn evaluate(gold: &Gold, articles: &[Article], clustering: &Clustering) -> R
     let level = |truth: &HashMap<String, String>, predicted: &[usize]| {
         let pairs: Vec<(&str, usize)> = labelled
             .iter()
-            .map(|&i| (truth[&articles[i].id].as_str(), predicted[i]))
+            .map(|&i| (truth[articles[i].id.as_str()].as_str(), predicted[i]))
             .collect();
         score(&pairs)
     };
@@ -142,7 +142,7 @@ pub fn evaluate(gold: &Gold, articles: &[Article], clustering: &Clustering) -> R
         .then(|| {
             if labelled
                 .iter()
-                .any(|&i| !gold.group.contains_key(&articles[i].id))
+                .any(|&i| !gold.group.contains_key(articles[i].id.as_str()))
             {
                 bail!("the gold file labels \"group\" for some articles but not all");
             }

@@ -17,8 +17,10 @@ use dedup::cli::{
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
 use dedup::exit::Exit;
+use dedup::id::Id;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
+use dedup::show::printable;
 use dedup::unique::Target;
 use dedup::{clean, config, eval, explain, read, report};
 
@@ -27,8 +29,14 @@ mod cmd_index;
 fn main() -> ExitCode {
     // The matches are kept: the index commands need to know which flags
     // were given, not only their values.
-    let matches = Cli::command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(err) => return clap_error(err),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => return clap_error(err),
+    };
     let sub = |name: &str| matches.subcommand_matches(name).unwrap_or(&matches);
     let result = match &cli.command {
         None => run(&cli.run),
@@ -53,6 +61,22 @@ fn main() -> ExitCode {
             Exit::Error.into()
         }
     }
+}
+
+/// clap's own errors read like ours: `dedup: …` on stderr, exit code 2.
+/// Help and version are not errors: clap prints them as usual.
+fn clap_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        err.exit();
+    }
+    let text = err.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    eprint!("dedup: {text}");
+    Exit::Error.into()
 }
 
 /// The main job: read, cluster, report.
@@ -97,7 +121,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
         eprintln!("dedup: {}", report.summary_line());
     }
     if let Some(target) = unique {
-        let kept: HashSet<String> = report
+        let kept: HashSet<Id> = report
             .article_lines()
             .filter(|l| l.duplicate_of.is_none())
             .map(|l| l.id)
@@ -126,7 +150,7 @@ fn run(args: &RunArgs) -> Result<Exit> {
 /// One line of `dedup clean --format jsonl`, fields in this order.
 #[derive(serde::Serialize)]
 struct CleanedLine<'a> {
-    id: &'a str,
+    id: &'a Id,
     text: &'a str,
     removed: &'a [clean::Removed],
 }
@@ -148,7 +172,7 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 writeln!(out)?;
             }
             CleanFormat::Text if args.explain => {
-                writeln!(out, "==> {} <==", article.id)?;
+                writeln!(out, "==> {} <==", printable(&article.id))?;
                 let mut removed = cleaned.removed.iter().peekable();
                 for (n, line) in article.text.lines().enumerate() {
                     match removed.next_if(|r| r.line == n + 1) {
@@ -160,7 +184,7 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 writeln!(out)?;
             }
             CleanFormat::Text => {
-                writeln!(out, "==> {} <==", article.id)?;
+                writeln!(out, "==> {} <==", printable(&article.id))?;
                 writeln!(out, "{}", cleaned.text.trim_end())?;
                 writeln!(out)?;
             }
@@ -254,6 +278,7 @@ fn write_near_duplicate(
     b: &str,
     near: &explain::NearDuplicate,
 ) -> io::Result<()> {
+    let (a, b) = (printable(a), printable(b));
     writeln!(out, "A  {a}  ({} shingles)", near.shingles_a)?;
     writeln!(out, "B  {b}  ({} shingles)", near.shingles_b)?;
     writeln!(
@@ -292,7 +317,10 @@ fn write_event_explanation(out: &mut dyn Write, e: &Explanation, threshold: f64)
     writeln!(out, "  terms   {terms}")?;
     writeln!(out, "  names   {:.3} × {}", b.names, e.weights.names)?;
     writeln!(out, "  anchors {:.3} × {}", b.anchors, e.weights.anchors)?;
-    let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "undated".into());
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .map_or("undated".into(), |d| printable(d).into_owned())
+    };
     writeln!(
         out,
         "  time    {:.3}  ({} / {})",
@@ -330,10 +358,12 @@ fn quote(text: &str, max: usize) -> String {
     }
 }
 
-/// Words of `text` in lines of at most `width` characters.
+/// Words of `text` in lines of at most `width` characters, control
+/// characters escaped.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
+        let word = &*printable(word);
         let line = lines.last_mut().expect("one line at least");
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
             lines.push(word.to_string());
@@ -376,9 +406,10 @@ fn read_corpus(inputs: &[String], options: &read::ReadOptions) -> Corpus {
     corpus
 }
 
+/// Warnings and errors on stderr, in input order, control characters escaped.
 fn report_problems(corpus: &Corpus) {
-    for problem in corpus.warnings.iter().chain(&corpus.errors) {
-        eprintln!("dedup: {problem}");
+    for problem in corpus.problems() {
+        eprintln!("dedup: {}", printable(&problem.to_string()));
     }
 }
 

@@ -7,5 +7,6 @@ mod index;
 mod inputs;
 mod neardup;
 mod output;
+mod regression;
 mod util;
 mod workflows;

@@ -38,6 +38,7 @@ use crate::article::Article;
 use crate::events::dates::{self, Day};
 use crate::events::features::{self, Features};
 use crate::events::EventDoc;
+use crate::id::Id;
 use crate::neardup::shingle::{Shingler, Shingles};
 pub use params::{IndexParams, Mismatch};
 pub use search::{Copy, Window};
@@ -104,7 +105,7 @@ impl std::error::Error for IndexError {}
 /// One article of a batch, ready to compare and store.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    pub id: String,
+    pub id: Id,
     pub title: Option<String>,
     pub source: Option<String>,
     pub day: Option<Day>,
@@ -159,7 +160,8 @@ pub fn prepare(articles: &[Article], params: &IndexParams) -> Vec<Prepared> {
 /// What the index says about one article.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answer {
-    pub id: String,
+    /// As the input gave it (a JSON number stays a number).
+    pub id: Id,
     /// Stored articles it copies or that copy it, most similar first.
     pub near_duplicates: Vec<Copy>,
     /// The stored event it joins (`add`: the one it was put in).
@@ -242,7 +244,7 @@ impl Index {
                     let mut found =
                         searcher.near_duplicates(&p.shingles, p.day, window, scratch, shingler)?;
                     // An article asked about again is not a copy of itself.
-                    found.retain(|c| c.id != p.id);
+                    found.retain(|c| c.id.as_str() != p.id.as_str());
                     Ok(found)
                 },
             )
@@ -345,7 +347,7 @@ mod tests {
             .into_iter()
             .map(|a| Article {
                 origin: a.id.clone(),
-                id: a.id,
+                id: a.id.into(),
                 source: Some(a.source),
                 title: None,
                 date: Some(a.date),
@@ -382,7 +384,7 @@ mod tests {
             .flat_map(|a| {
                 a.near_duplicates
                     .iter()
-                    .map(move |x| (a.id.clone(), x.id.clone()))
+                    .map(move |x| (a.id.to_string(), x.id.to_string()))
             })
             .collect();
         found.sort();
@@ -393,7 +395,7 @@ mod tests {
             crate::neardup::verified_pairs(&texts, &params.neardup())
                 .into_iter()
                 .filter(|p| p.a < stored && p.b >= stored)
-                .map(|p| (all[p.b].id.clone(), all[p.a].id.clone()))
+                .map(|p| (all[p.b].id.to_string(), all[p.a].id.to_string()))
                 .collect();
         batch.sort();
         // Every pair, the exhaustive way.
@@ -405,7 +407,7 @@ mod tests {
             for x in 0..stored {
                 let s = crate::neardup::verify::Similarity::between(&sets[q], &sets[x]);
                 if !sets[q].is_empty() && rule.is_edge(&s) {
-                    exact.push((all[q].id.clone(), all[x].id.clone()));
+                    exact.push((all[q].id.to_string(), all[x].id.to_string()));
                 }
             }
         }

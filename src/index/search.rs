@@ -15,6 +15,7 @@ use super::segment::{blocks, for_each_posting, SegmentInfo};
 use super::store::{inflate, store_error, StoredDoc, DOCS, POSTINGS, SEGMENTS, TEXTS};
 use super::IndexError;
 use crate::events::dates::Day;
+use crate::id::Id;
 use crate::neardup::shingle::{Shingler, Shingles};
 use crate::neardup::verify::{EdgeRule, Similarity};
 use crate::neardup::NearDupParams;
@@ -24,7 +25,7 @@ use crate::neardup::NearDupParams;
 pub struct Copy {
     #[serde(skip)]
     pub doc: u32,
-    pub id: String,
+    pub id: Id,
     pub jaccard: f64,
     pub containment: f64,
 }
@@ -229,6 +230,6 @@ pub fn sort_copies(copies: &mut [Copy]) {
         b.jaccard
             .total_cmp(&a.jaccard)
             .then(b.containment.total_cmp(&a.containment))
-            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| a.id.as_str().cmp(b.id.as_str()))
     });
 }

@@ -29,6 +29,7 @@ use super::codec::{put_day, put_opt_str, put_str, put_varint, Bytes, Corrupt};
 use super::params::IndexParams;
 use super::IndexError;
 use crate::events::dates::Day;
+use crate::id::Id;
 
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub const DOCS: TableDefinition<u32, &[u8]> = TableDefinition::new("docs");
@@ -48,7 +49,7 @@ const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0
 /// One stored article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredDoc {
-    pub id: String,
+    pub id: Id,
     pub title: Option<String>,
     pub source: Option<String>,
     pub day: Option<Day>,
@@ -60,6 +61,7 @@ pub struct StoredDoc {
 impl StoredDoc {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.id.len() + 40);
+        out.push(u8::from(self.id.is_number()));
         put_str(&mut out, &self.id);
         put_opt_str(&mut out, self.title.as_deref());
         put_opt_str(&mut out, self.source.as_deref());
@@ -70,9 +72,15 @@ impl StoredDoc {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, Corrupt> {
-        let mut b = Bytes::new(bytes);
+        let (&number, rest) = bytes.split_first().ok_or(Corrupt)?;
+        let mut b = Bytes::new(rest);
+        let text = b.str()?.to_string();
         Ok(StoredDoc {
-            id: b.str()?.to_string(),
+            id: match number {
+                0 => Id::from(text),
+                1 => Id::number(text),
+                _ => return Err(Corrupt),
+            },
             title: b.opt_str()?.map(str::to_string),
             source: b.opt_str()?.map(str::to_string),
             day: b.day()?,

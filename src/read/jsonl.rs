@@ -10,10 +10,13 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{text::decode, Corpus, ReadOptions};
+use super::text::{lone_cr_to_lf, utf8};
+use super::{Corpus, ReadOptions};
 use crate::article::Article;
 use crate::error::Problem;
+use crate::id::Id;
 
 /// Which JSON field holds each part of an article.
 #[derive(Debug, Clone)]
@@ -41,6 +44,11 @@ impl Default for Fields {
 /// few enough (about 15 MB of news) to bound the memory held.
 const BATCH: usize = 4096;
 
+/// Bad lines in a row after which an input is taken not to be JSONL and the
+/// rest of it is not read: `yes | dedup -` ends, and a wrong `--text-field`
+/// on a large corpus gives a thousand errors, not millions.
+const GIVE_UP: usize = 1000;
+
 pub(super) fn read(
     mut reader: impl BufRead,
     name: &str,
@@ -53,9 +61,16 @@ pub(super) fn read(
     // depend on the threads.
     let mut buf = Vec::new();
     let mut lines: Vec<(usize, Result<Range<usize>, Problem>)> = Vec::with_capacity(BATCH);
+    let mut bad_run = 0;
     for number in 1.. {
         let start = buf.len();
-        match read_line(&mut reader, &mut buf, options.max_bytes) {
+        let stop = |why| Problem::NotJsonl { line: number, why };
+        let line = read_line(&mut reader, &mut buf, options.max_bytes);
+        if number == 1 && matches!(buf.get(start..start + 2), Some([0xFF, 0xFE] | [0xFE, 0xFF])) {
+            corpus.error(name, stop("UTF-16 text (convert it to UTF-8)"));
+            return;
+        }
+        match line {
             Ok(Line::End) => break,
             Ok(Line::TooLarge(size)) => {
                 buf.truncate(start);
@@ -68,8 +83,14 @@ pub(super) fn read(
                 ));
             }
             Ok(Line::Read) => lines.push((number, Ok(start..buf.len()))),
+            Ok(Line::Binary) => {
+                buf.truncate(start);
+                parse_batch(&buf, &mut lines, name, options, corpus, &mut bad_run);
+                corpus.error(name, stop("binary data (NUL bytes)"));
+                return;
+            }
             Err(e) => {
-                parse_batch(&buf, &mut lines, name, options, corpus);
+                parse_batch(&buf, &mut lines, name, options, corpus, &mut bad_run);
                 corpus.error(
                     format!("{name}:{number}"),
                     Problem::Unreadable(e.to_string()),
@@ -78,21 +99,27 @@ pub(super) fn read(
             }
         }
         if lines.len() == BATCH {
-            parse_batch(&buf, &mut lines, name, options, corpus);
+            parse_batch(&buf, &mut lines, name, options, corpus, &mut bad_run);
             buf.clear();
+            if bad_run >= GIVE_UP {
+                corpus.error(name, stop("a thousand bad lines in a row"));
+                return;
+            }
         }
     }
-    parse_batch(&buf, &mut lines, name, options, corpus);
+    parse_batch(&buf, &mut lines, name, options, corpus, &mut bad_run);
 }
 
 /// Parses and empties `lines` (spans of `buf`), appending their articles,
-/// errors and warnings to `corpus` in line order.
+/// errors and warnings to `corpus` in line order. `bad_run` counts the lines
+/// in a row that gave only an error (blank lines count neither way).
 fn parse_batch(
     buf: &[u8],
     lines: &mut Vec<(usize, Result<Range<usize>, Problem>)>,
     name: &str,
     options: &ReadOptions,
     corpus: &mut Corpus,
+    bad_run: &mut usize,
 ) {
     let parsed: Vec<Corpus> = lines
         .par_drain(..)
@@ -103,11 +130,10 @@ fn parse_batch(
                 Err(problem) => outcome.error(origin, problem),
                 Ok(line) if line.iter().all(u8::is_ascii_whitespace) => {}
                 Ok(line) => {
-                    if let Some(line) = decode(line, &origin, &mut outcome) {
-                        match parse(&line, &origin, &options.fields) {
-                            Ok(article) => outcome.articles.push(article),
-                            Err(problem) => outcome.error(origin, problem),
-                        }
+                    let line = utf8(line.to_vec(), &origin, &mut outcome);
+                    match parse(&line, &origin, &options.fields) {
+                        Ok(article) => outcome.articles.push(article),
+                        Err(problem) => outcome.error(origin, problem),
                     }
                 }
             }
@@ -115,24 +141,33 @@ fn parse_batch(
         })
         .collect();
     for outcome in parsed {
-        corpus.articles.extend(outcome.articles);
-        corpus.errors.extend(outcome.errors);
-        corpus.warnings.extend(outcome.warnings);
+        if !outcome.articles.is_empty() {
+            *bad_run = 0;
+        } else if !outcome.errors.is_empty() {
+            *bad_run += 1;
+        }
+        corpus.append(outcome);
     }
 }
 
 enum Line {
     Read,
     TooLarge(u64),
+    /// The line holds a NUL byte, which no JSON text can.
+    Binary,
     End,
 }
 
 /// One line appended to `buf` (without its newline), or its size when it is over
 /// `limit`, in which case the rest of it is skipped without being kept.
 fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::io::Result<Line> {
-    let n = std::io::Read::take(&mut *reader, limit + 1).read_until(b'\n', buf)?;
+    let start = buf.len();
+    let n = std::io::Read::take(&mut *reader, limit.saturating_add(1)).read_until(b'\n', buf)?;
     if n == 0 {
         return Ok(Line::End);
+    }
+    if buf[start..].contains(&0) {
+        return Ok(Line::Binary);
     }
     if buf.last() == Some(&b'\n') {
         buf.pop();
@@ -154,6 +189,9 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::i
             Some(i) => (i + 1, true),
             None => (chunk.len(), false),
         };
+        if chunk[..used].contains(&0) {
+            return Ok(Line::Binary);
+        }
         size += used as u64;
         reader.consume(used);
         if done {
@@ -180,10 +218,14 @@ fn parse(line: &str, origin: &str, fields: &Fields) -> Result<Article, Problem> 
     };
     let text = string_field(take(&mut record, TEXT), &fields.text)?
         .ok_or_else(|| Problem::MissingField(fields.text.clone()))?;
+    if text.trim().is_empty() {
+        return Err(Problem::EmptyField(fields.text.clone()));
+    }
+    let text = lone_cr_to_lf(text);
     let id = match take(&mut record, ID) {
-        FieldValue::Absent | FieldValue::Null => origin.to_string(),
-        FieldValue::Str(s) => s,
-        FieldValue::Number(n) => n.to_string(),
+        FieldValue::Absent | FieldValue::Null => Id::from(origin),
+        FieldValue::Str(s) => Id::from(s),
+        FieldValue::Number(literal) => Id::number(literal),
         other => return Err(wrong_type(&fields.id, "a string or a number", &other)),
     };
     let title = string_field(take(&mut record, TITLE), &fields.title)?;
@@ -229,9 +271,25 @@ enum FieldValue {
     Absent,
     Null,
     Str(String),
-    Number(serde_json::Number),
+    /// A number's literal text, exactly as written.
+    Number(String),
     /// Anything else, by its kind ("a boolean", "an array", ...).
     Other(&'static str),
+}
+
+impl FieldValue {
+    /// The value a raw JSON value (as `serde_json` captured it) stands for.
+    fn from_raw(raw: &str) -> Result<FieldValue, serde_json::Error> {
+        let raw = raw.trim();
+        Ok(match raw.as_bytes().first() {
+            Some(b'n') => FieldValue::Null,
+            Some(b'"') => FieldValue::Str(serde_json::from_str(raw)?),
+            Some(b'-' | b'0'..=b'9') => FieldValue::Number(raw.to_string()),
+            Some(b't' | b'f') => FieldValue::Other("a boolean"),
+            Some(b'[') => FieldValue::Other("an array"),
+            _ => FieldValue::Other("an object"),
+        })
+    }
 }
 
 struct RecordSeed<'f>(&'f Fields);
@@ -260,7 +318,13 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
             }
             // Like a map, the last of repeated keys wins.
             let first = roles.trailing_zeros() as usize;
-            record[first] = map.next_value()?;
+            record[first] = if roles & ID != 0 {
+                // The id's raw text, so a number keeps its literal.
+                FieldValue::from_raw(map.next_value::<&RawValue>()?.get())
+                    .map_err(serde::de::Error::custom)?
+            } else {
+                map.next_value()?
+            };
             for i in first + 1..ROLES.len() {
                 if roles & ROLES[i] != 0 {
                     record[i] = record[first].clone();
@@ -353,16 +417,15 @@ impl<'de> Visitor<'de> for FieldVisitor {
     }
 
     fn visit_i64<E>(self, n: i64) -> Result<FieldValue, E> {
-        Ok(FieldValue::Number(n.into()))
+        Ok(FieldValue::Number(n.to_string()))
     }
 
     fn visit_u64<E>(self, n: u64) -> Result<FieldValue, E> {
-        Ok(FieldValue::Number(n.into()))
+        Ok(FieldValue::Number(n.to_string()))
     }
 
     fn visit_f64<E>(self, n: f64) -> Result<FieldValue, E> {
-        Ok(serde_json::Number::from_f64(n)
-            .map_or(FieldValue::Other("a number"), FieldValue::Number))
+        Ok(FieldValue::Number(n.to_string()))
     }
 
     fn visit_bool<E>(self, _: bool) -> Result<FieldValue, E> {

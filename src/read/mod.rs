@@ -18,6 +18,7 @@ use std::path::Path;
 
 use crate::article::Article;
 use crate::error::{InputError, Problem};
+use crate::id::Id;
 
 pub use jsonl::Fields;
 
@@ -47,10 +48,25 @@ pub struct Corpus {
     pub articles: Vec<Article>,
     pub errors: Vec<InputError>,
     pub warnings: Vec<InputError>,
+    /// Where each error and warning fell among the inputs, in the order they
+    /// were noted, so [`Corpus::problems`] can tell them in input order.
+    notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Note {
+    /// Articles read before the problem was met.
+    at: usize,
+    warning: bool,
 }
 
 impl Corpus {
     fn error(&mut self, input: impl Into<String>, problem: Problem) {
+        self.error_at(self.articles.len(), input, problem);
+    }
+
+    fn error_at(&mut self, at: usize, input: impl Into<String>, problem: Problem) {
+        self.notes.push(Note { at, warning: false });
         self.errors.push(InputError {
             input: input.into(),
             problem,
@@ -58,15 +74,50 @@ impl Corpus {
     }
 
     fn warn(&mut self, input: impl Into<String>, problem: Problem) {
+        let at = self.articles.len();
+        self.notes.push(Note { at, warning: true });
         self.warnings.push(InputError {
             input: input.into(),
             problem,
         });
     }
+
+    /// Appends what was read of a later part of the input.
+    fn append(&mut self, other: Corpus) {
+        let offset = self.articles.len();
+        self.notes.extend(other.notes.into_iter().map(|n| Note {
+            at: n.at + offset,
+            ..n
+        }));
+        self.articles.extend(other.articles);
+        self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
+    }
+
+    /// Every error and warning, in the order of the inputs they are about.
+    pub fn problems(&self) -> Vec<&InputError> {
+        let (mut errors, mut warnings) = (self.errors.iter(), self.warnings.iter());
+        let mut noted: Vec<(usize, &InputError)> = self
+            .notes
+            .iter()
+            .filter_map(|n| {
+                let problem = if n.warning {
+                    warnings.next()
+                } else {
+                    errors.next()
+                };
+                problem.map(|p| (n.at, p))
+            })
+            .collect();
+        noted.sort_by_key(|&(at, _)| at); // stable: same place, noted order
+        noted.into_iter().map(|(_, p)| p).collect()
+    }
 }
 
 /// Reads every input in order. Ids must be unique: a repeated id is an error
-/// that names both places, and only the first article keeps it.
+/// that names both places, and only the first article keeps it. Only regular
+/// files (and stdin) are read: a FIFO or device is reported by its kind and
+/// never opened.
 pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
     let mut corpus = Corpus::default();
     for input in inputs {
@@ -102,9 +153,42 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
     corpus
 }
 
+/// What a file that is neither a regular file nor a directory is, for people.
+fn kind(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
+}
+
+/// Reads one file, if it is a regular file (links followed): anything else
+/// is reported by kind without being opened, since opening a FIFO blocks.
 fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
+    let name = path_name(path);
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return corpus.error(name, Problem::NotRegular(kind(&meta.file_type())));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return corpus.error(name, Problem::NotFound);
+        }
+        _ => {}
+    }
     if is_jsonl(path) {
-        let name = path.display().to_string();
         match std::fs::File::open(path) {
             Ok(file) => jsonl::read(std::io::BufReader::new(file), &name, options, corpus),
             Err(e) => corpus.error(name, Problem::Unreadable(e.to_string())),
@@ -112,6 +196,36 @@ fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
     } else {
         text::read(path, options, corpus);
     }
+}
+
+/// A path as text, for ids and messages. A path that is not UTF-8 has its
+/// backslashes doubled and each byte outside UTF-8 written `\xHH`, so the
+/// bytes can be recovered and two such paths never share a name (and should
+/// one match a UTF-8 name, the repeated id is reported, never merged).
+pub fn path_name(path: &Path) -> String {
+    if let Some(text) = path.to_str() {
+        return text.to_string();
+    }
+    escaped_bytes(path)
+}
+
+#[cfg(unix)]
+fn escaped_bytes(path: &Path) -> String {
+    use std::fmt::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let mut name = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        name.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for byte in chunk.invalid() {
+            let _ = write!(name, "\\x{byte:02X}");
+        }
+    }
+    name
+}
+
+#[cfg(not(unix))]
+fn escaped_bytes(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 /// JSONL corpora are recognised by their extension.
@@ -123,15 +237,16 @@ pub fn is_jsonl(path: &Path) -> bool {
 }
 
 fn drop_duplicate_ids(corpus: &mut Corpus) {
-    let mut first_seen: HashMap<String, String> = HashMap::new();
+    let mut first_seen: HashMap<Id, String> = HashMap::new();
     let mut kept = Vec::with_capacity(corpus.articles.len());
-    for article in std::mem::take(&mut corpus.articles) {
+    for (n, article) in std::mem::take(&mut corpus.articles).into_iter().enumerate() {
         if let Some(first) = first_seen.get(&article.id) {
             let problem = Problem::DuplicateId {
-                id: article.id.clone(),
+                id: article.id.to_string(),
                 first: first.clone(),
             };
-            corpus.error(article.origin.clone(), problem);
+            // Told where the article was, after what came before it.
+            corpus.error_at(n + 1, article.origin.clone(), problem);
         } else {
             first_seen.insert(article.id.clone(), article.origin.clone());
             kept.push(article);
@@ -149,6 +264,17 @@ mod tests {
         assert!(is_jsonl(Path::new("a/corpus.jsonl")));
         assert!(is_jsonl(Path::new("corpus.ndjson")));
         assert!(!is_jsonl(Path::new("story.txt")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_path_bytes_are_escaped_reversibly() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |bytes: &[u8]| path_name(Path::new(std::ffi::OsStr::from_bytes(bytes)));
+        assert_eq!(name(b"a\xfe.txt"), "a\\xFE.txt");
+        assert_eq!(name(b"a\xff.txt"), "a\\xFF.txt");
+        assert_eq!(name(b"b\\\xff"), "b\\\\\\xFF");
+        assert_eq!(name("caf\u{e9}\\x.txt".as_bytes()), "caf\u{e9}\\x.txt");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Directory inputs: every file below the directory whose name matches the
 //! glob, in sorted order so runs are reproducible. Hidden entries (names
 //! starting with `.`) are skipped and symbolic links to directories are not
-//! followed, so a link cycle cannot loop.
+//! followed, so a link cycle cannot loop. FIFOs, sockets and devices whose
+//! names match are listed, to be reported by kind when their turn comes.
 
 use std::path::{Path, PathBuf};
 
@@ -15,10 +16,7 @@ pub(super) fn files_in(dir: &Path, glob: &str, corpus: &mut Corpus) -> Vec<PathB
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) => {
-                corpus.error(
-                    dir.display().to_string(),
-                    Problem::Unreadable(e.to_string()),
-                );
+                corpus.error(super::path_name(&dir), Problem::Unreadable(e.to_string()));
                 continue;
             }
         };
@@ -33,9 +31,11 @@ pub(super) fn files_in(dir: &Path, glob: &str, corpus: &mut Corpus) -> Vec<PathB
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            // A link to a directory is not followed, so a cycle cannot loop.
+            let linked_dir = kind.is_symlink() && entry.path().is_dir();
             if kind.is_dir() {
                 pending.push(entry.path());
-            } else if glob_matches(glob, &name) {
+            } else if !linked_dir && glob_matches(glob, &name) {
                 found.push(entry.path());
             }
         }

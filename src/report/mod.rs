@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::article::Article;
 use crate::error::InputError;
 use crate::events::Event;
+use crate::id::Id;
 use crate::neardup::{Group, NearDupParams};
 
 pub const SCHEMA: &str = "dedup/1";
@@ -75,7 +76,7 @@ pub struct Cluster {
     pub id: usize,
     pub size: usize,
     pub title: Option<String>,
-    pub representative: String,
+    pub representative: Id,
     pub members: Vec<Member>,
     pub near_duplicate_groups: Vec<GroupEntry>,
 }
@@ -83,7 +84,7 @@ pub struct Cluster {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
-    pub id: String,
+    pub id: Id,
     pub title: Option<String>,
     /// The near-duplicate group the article belongs to, if any.
     pub group: Option<usize>,
@@ -96,16 +97,16 @@ pub struct Member {
 pub struct GroupEntry {
     pub id: usize,
     /// The copy that is kept (see `--keep`); the others are its duplicates.
-    pub representative: String,
-    pub members: Vec<String>,
+    pub representative: Id,
+    pub members: Vec<Id>,
     pub pairs: Vec<PairEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairEntry {
-    pub a: String,
-    pub b: String,
+    pub a: Id,
+    pub b: Id,
     pub jaccard: f64,
     pub containment: f64,
 }
@@ -121,11 +122,11 @@ pub struct ErrorEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleLine {
-    pub id: String,
+    pub id: Id,
     pub cluster: usize,
     pub group: Option<usize>,
     /// The representative of the article's group, unless it is that representative.
-    pub duplicate_of: Option<String>,
+    pub duplicate_of: Option<Id>,
 }
 
 /// Which copy of a near-duplicate group is its representative (the one kept).
@@ -245,7 +246,7 @@ pub fn build(inputs: &Inputs) -> Report {
             next_group += 1;
             group_number[g] = next_group;
             let group = &inputs.groups[g];
-            let mut members: Vec<String> = group.members.iter().map(|&m| id(m)).collect();
+            let mut members: Vec<Id> = group.members.iter().map(|&m| id(m)).collect();
             members.sort();
             let mut pairs: Vec<PairEntry> = group
                 .pairs

@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use super::{Cluster, Report};
+use crate::show::printable;
 
 const WIDTH: usize = 80;
 
@@ -102,7 +103,9 @@ fn fit(line: &str) -> String {
     fit_to(line, WIDTH)
 }
 
+/// Also escapes control characters from ids and titles (see [`printable`]).
 fn fit_to(line: &str, width: usize) -> String {
+    let line = printable(line);
     if line.chars().count() <= width {
         return line.trim_end().to_string();
     }
