@@ -16,6 +16,17 @@ pub struct Article {
     /// The publication date as given (ISO `YYYY-MM-DD…` is understood best).
     pub date: Option<String>,
     pub text: String,
+    /// Where the article's bytes are in its input, to read them again.
+    pub location: Location,
+}
+
+/// An article's place in the inputs: which one ([`crate::read::Sources`]
+/// holds them, in order) and the byte span of its text file or JSONL line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Location {
+    pub input: usize,
+    pub offset: u64,
+    pub len: u64,
 }
 
 /// Most words a title or heading has; the cleaner keeps a heading by the

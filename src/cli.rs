@@ -113,12 +113,20 @@ pub struct RunArgs {
 
     /// Write the corpus without its duplicates: one article per near-duplicate group (the
     /// one --keep picks) and every article without a copy. A path ending in .jsonl gets one
-    /// JSONL file (the input's field names); any other path a directory of .txt files, which
-    /// must be new or empty. Written atomically; never over or inside an input.
+    /// JSONL file (each kept input line exactly as read); any other path a directory of .txt
+    /// files named after the ids, with index.jsonl mapping each id to its file, which must
+    /// be new or empty. Written atomically; never over or inside an input (stdin included).
     ///
     /// Example: --write-unique unique/ or --write-unique unique.jsonl
     #[arg(long, value_name = "DIR|FILE.jsonl")]
     pub write_unique: Option<String>,
+
+    /// With --write-unique: write each article's cleaned text (boilerplate removed) instead
+    /// of the text as read. In a .jsonl file only the text field changes.
+    ///
+    /// Example: --write-unique clean.jsonl --write-cleaned corpus.jsonl
+    #[arg(long, requires = "write_unique")]
+    pub write_cleaned: bool,
 
     /// Colour in the text report: 'auto' when stdout is a terminal and NO_COLOR is unset.
     ///

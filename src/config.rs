@@ -31,6 +31,7 @@ pub fn read_options(args: &InputArgs) -> ReadOptions {
             source: args.source_field.clone(),
         },
         max_bytes: args.max_bytes,
+        spool_stdin: false,
     }
 }
 

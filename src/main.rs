@@ -9,7 +9,6 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 
-use dedup::article::Article;
 use dedup::cli::{
     CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
     RunArgs,
@@ -21,7 +20,7 @@ use dedup::id::Id;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
 use dedup::show::printable;
-use dedup::unique::Target;
+use dedup::unique::{Kept, Target};
 use dedup::{clean, config, eval, explain, read, report};
 
 mod cmd_index;
@@ -89,9 +88,12 @@ fn run(args: &RunArgs) -> Result<Exit> {
         .transpose()?;
     let progress = Progress::default();
     let show_bars = !args.quiet && io::stderr().is_terminal();
+    let mut read_options = config::read_options(&args.input);
+    // Lines from stdin are written as read, so they are kept to read again.
+    read_options.spool_stdin = matches!(unique, Some(Target::Jsonl(_)));
     let (corpus, clustering) = with_bars(&progress, show_bars, || {
         progress.start("read", 0);
-        let mut corpus = read::read_inputs(&args.inputs, &config::read_options(&args.input));
+        let mut corpus = read::read_inputs(&args.inputs, &read_options);
         let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
         (corpus, clustering)
     });
@@ -126,12 +128,20 @@ fn run(args: &RunArgs) -> Result<Exit> {
             .filter(|l| l.duplicate_of.is_none())
             .map(|l| l.id)
             .collect();
-        let articles: Vec<&Article> = corpus
+        // The cleaner is deterministic: cleaning again gives the compared texts.
+        let cleaned =
+            (args.write_cleaned && pipeline.clean).then(|| clean::clean_corpus(&corpus.articles));
+        let articles: Vec<Kept> = corpus
             .articles
             .iter()
-            .filter(|a| kept.contains(&a.id))
+            .enumerate()
+            .filter(|(_, a)| kept.contains(&a.id))
+            .map(|(i, article)| Kept {
+                article,
+                cleaned: cleaned.as_ref().map(|c| c[i].text.as_str()),
+            })
             .collect();
-        let written = target.write(&articles, &config::read_options(&args.input).fields)?;
+        let written = target.write(&articles, &corpus.sources, &read_options.fields)?;
         if !args.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",

@@ -1,32 +1,52 @@
 //! `--write-unique`: the corpus without its duplicates, one article per
 //! near-duplicate group (its representative) plus every article that has no
-//! copy. Written atomically: into a temporary sibling first, renamed into
-//! place when complete, so a reader never sees half a corpus. A target that
-//! is one of the inputs, or holds one, is refused before anything is read.
+//! copy. A target that is one of the inputs (stdin included), or holds one, is
+//! refused before anything is read.
+//!
+//! Written safely: into a temporary sibling made with `O_EXCL` under a random
+//! name (so a planted link or a stale temporary is never written through),
+//! data and directory synced, then renamed into place, so a reader never sees
+//! half a corpus. The temporary is removed on an error and on SIGINT/SIGTERM.
+//!
+//! - `FILE.jsonl`: each kept JSONL line byte for byte as it was read (no field
+//!   dropped, added or retyped); an article from a text file becomes
+//!   `{"<id field>": …, "<text field>": …}`.
+//! - `DIR`: one `.txt` file per article, named after its id (made safe,
+//!   unique and short enough), and `DIR/index.jsonl` mapping each id to its
+//!   file.
+//! - With `--write-cleaned`, the cleaned text instead of the raw one.
 
 use std::collections::HashSet;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, Once};
 
 use anyhow::{bail, Context, Result};
-use serde_json::{Map, Value};
 
 use crate::article::Article;
-use crate::read::{is_jsonl, Fields};
+use crate::read::{is_jsonl, Fields, Sources};
 
 /// Where the unique corpus goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// A directory of `.txt` files, one per article.
+    /// A directory of `.txt` files, one per article, and `index.jsonl`.
     Dir(PathBuf),
-    /// One JSONL file, with the input's field names.
+    /// One JSONL file: the kept input lines as read.
     Jsonl(PathBuf),
 }
 
+/// One article to write.
+pub struct Kept<'a> {
+    pub article: &'a Article,
+    /// Its cleaned text, written instead of the raw one (`--write-cleaned`).
+    pub cleaned: Option<&'a str>,
+}
+
 impl Target {
-    /// Checks `path` against the inputs: it must not be one of them, inside
-    /// an input directory, or a directory holding an input.
+    /// Checks `path` against the inputs: it must not be one of them (by name
+    /// or by file identity, so a hard link or stdin redirected from it
+    /// counts), inside an input directory, or a directory holding an input.
     pub fn new(path: &str, inputs: &[String]) -> Result<Target> {
         let target = PathBuf::from(path);
         let absolute = resolved(&target);
@@ -37,6 +57,14 @@ impl Target {
                     "--write-unique {path}: would write over or inside the input {}; choose another path",
                     input.display()
                 );
+            }
+        }
+        if let Ok(meta) = fs::metadata(&target) {
+            for input in inputs {
+                let name = if input == "-" { "stdin" } else { input };
+                if same_file(&meta, input) {
+                    bail!("--write-unique {path}: is the input {name}; choose another path");
+                }
             }
         }
         if is_jsonl(&target) {
@@ -55,9 +83,11 @@ impl Target {
     }
 
     /// Writes `articles` (those to keep, in order) and returns how many.
-    pub fn write(&self, articles: &[&Article], fields: &Fields) -> Result<usize> {
+    /// `sources` gives back the JSONL lines as they were read.
+    pub fn write(&self, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<usize> {
+        watch_signals();
         match self {
-            Target::Jsonl(path) => write_jsonl(path, articles, fields),
+            Target::Jsonl(path) => write_jsonl(path, articles, sources, fields),
             Target::Dir(path) => write_dir(path, articles),
         }
         .with_context(|| format!("--write-unique {}", self.path().display()))?;
@@ -71,62 +101,237 @@ impl Target {
     }
 }
 
-fn write_jsonl(path: &Path, articles: &[&Article], fields: &Fields) -> Result<()> {
-    let temp = temporary_sibling(path)?;
-    let result = (|| -> Result<()> {
-        let mut out = BufWriter::new(fs::File::create(&temp)?);
-        for article in articles {
-            let mut row = Map::new();
-            row.insert(fields.id.clone(), Value::from(article.id.as_str()));
-            let optional = [
-                (&fields.title, &article.title),
-                (&fields.date, &article.date),
-                (&fields.source, &article.source),
-            ];
-            for (field, value) in optional {
-                if let Some(value) = value {
-                    row.insert(field.clone(), Value::from(value.as_str()));
-                }
-            }
-            row.insert(fields.text.clone(), Value::from(article.text.as_str()));
-            serde_json::to_writer(&mut out, &row)?;
-            out.write_all(b"\n")?;
-        }
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&temp, path)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
+/// True when `input` (a path, or `-` for stdin) is the file `target` is.
+#[cfg(unix)]
+fn same_file(target: &fs::Metadata, input: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let meta = if input == "-" {
+        use std::os::fd::AsFd;
+        let stdin = std::io::stdin();
+        let Ok(fd) = stdin.as_fd().try_clone_to_owned() else {
+            return false;
+        };
+        fs::File::from(fd).metadata()
+    } else {
+        fs::metadata(input)
+    };
+    meta.is_ok_and(|m| m.dev() == target.dev() && m.ino() == target.ino())
 }
 
-fn write_dir(path: &Path, articles: &[&Article]) -> Result<()> {
-    let temp = temporary_sibling(path)?;
-    let result = (|| -> Result<()> {
-        fs::create_dir_all(&temp)?;
-        let mut used = HashSet::new();
-        for article in articles {
-            let name = unique_name(&file_name_for(&article.id), &mut used);
-            let file = temp.join(&name);
-            if let Some(parent) = file.parent() {
-                fs::create_dir_all(parent)?;
+#[cfg(not(unix))]
+fn same_file(_: &fs::Metadata, _: &str) -> bool {
+    false
+}
+
+fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<()> {
+    let parent = parent_of(path);
+    let temp = tempfile::Builder::new()
+        .prefix(&temporary_prefix(path))
+        .rand_bytes(12)
+        .permissions(readable(0o644))
+        .tempfile_in(parent)
+        .context("cannot create a temporary file beside it")?;
+    let _registered = Registered::new(temp.path());
+    let mut out = BufWriter::new(temp.as_file());
+    for kept in articles {
+        let article = kept.article;
+        let context = || format!("writing {}", article.origin);
+        if sources.is_line(&article.location) {
+            let raw = sources.raw(&article.location).with_context(context)?;
+            match kept.cleaned {
+                None => out.write_all(&raw)?,
+                Some(cleaned) => {
+                    let line = String::from_utf8_lossy(&raw);
+                    let line = crate::read::with_field(&line, &fields.text, cleaned)
+                        .map_err(|p| anyhow::anyhow!("{p}"))
+                        .with_context(context)?;
+                    out.write_all(line.as_bytes())?;
+                }
             }
-            fs::write(&file, &article.text)?;
+        } else {
+            let text = kept.cleaned.unwrap_or(&article.text);
+            write!(
+                out,
+                "{{{}:{},{}:{}}}",
+                serde_json::to_string(&fields.id)?,
+                serde_json::to_string(&article.id)?,
+                serde_json::to_string(&fields.text)?,
+                serde_json::to_string(text)?
+            )?;
         }
-        // rename(2) replaces an empty directory, so an empty target is fine.
-        fs::rename(&temp, path)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&temp);
+        out.write_all(b"\n")?;
     }
-    result
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    temp.persist(path)?;
+    sync_dir(parent)?;
+    Ok(())
+}
+
+fn write_dir(path: &Path, articles: &[Kept]) -> Result<()> {
+    let parent = parent_of(path);
+    let temp = tempfile::Builder::new()
+        .prefix(&temporary_prefix(path))
+        .rand_bytes(12)
+        .permissions(readable(0o755))
+        .tempdir_in(parent)
+        .context("cannot create a temporary directory beside it")?;
+    let _registered = Registered::new(temp.path());
+    let mut names = Names::default();
+    let mut index = BufWriter::new(new_file(&temp.path().join("index.jsonl"))?);
+    let mut dirs = vec![temp.path().to_path_buf()];
+    for kept in articles {
+        let id = &kept.article.id;
+        let name = names.claim(id);
+        let file = temp.path().join(&name);
+        let parent = file.parent().expect("a file inside the directory");
+        if !parent.exists() {
+            fs::create_dir_all(parent)?;
+            dirs.push(parent.to_path_buf());
+        }
+        let mut out = new_file(&file).with_context(|| format!("id {id}: {}", name.display()))?;
+        out.write_all(kept.cleaned.unwrap_or(&kept.article.text).as_bytes())?;
+        out.sync_all()?;
+        let name = serde_json::to_string(&name.to_string_lossy())?;
+        writeln!(
+            index,
+            "{{\"id\":{},\"file\":{name}}}",
+            serde_json::to_string(id)?
+        )?;
+    }
+    index.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    for dir in &dirs {
+        sync_dir(dir)?;
+    }
+    // rename(2) replaces an empty directory, so an empty target is fine.
+    fs::rename(temp.path(), path)?;
+    let _ = temp.keep(); // renamed: nothing left to remove
+    sync_dir(parent)?;
+    Ok(())
+}
+
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Temporaries are hidden siblings, `.<name>.tmp-<random>`.
+fn temporary_prefix(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    format!(".{name}.tmp-")
+}
+
+#[cfg(unix)]
+fn readable(mode: u32) -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(mode)
+}
+
+/// A new file, never an existing one or a link (`O_EXCL`).
+fn new_file(path: &Path) -> std::io::Result<fs::File> {
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+/// Makes a rename or new entries in `dir` durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Temporaries to remove should the process be interrupted.
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// A temporary's place in [`TEMPORARIES`] while it exists.
+struct Registered(PathBuf);
+
+impl Registered {
+    fn new(path: &Path) -> Registered {
+        lock().push(path.to_path_buf());
+        Registered(path.to_path_buf())
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        lock().retain(|p| *p != self.0);
+    }
+}
+
+fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// On SIGINT or SIGTERM, removes the temporaries and exits as the signal
+/// would (128 + its number). Started once, before the first temporary.
+fn watch_signals() {
+    static STARTED: Once = Once::new();
+    STARTED.call_once(|| {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                for path in lock().iter() {
+                    let _ = fs::remove_dir_all(path).or_else(|_| fs::remove_file(path));
+                }
+                std::process::exit(128 + signal);
+            }
+        });
+    });
+}
+
+/// Longest name component written, in bytes: under the 255 of common file
+/// systems with room for a `-N` suffix and `.txt`.
+const MAX_COMPONENT: usize = 200;
+/// Deepest and longest id path kept as directories; past that an id gets a
+/// flat name at the top.
+const MAX_DEPTH: usize = 16;
+const MAX_PATH: usize = 1024;
+
+/// The file names given so far. Compared without case, so that names stay
+/// distinct on case-insensitive file systems too.
+#[derive(Default)]
+struct Names {
+    files: HashSet<String>,
+    dirs: HashSet<String>,
+}
+
+impl Names {
+    /// A unique, safe relative `.txt` path for `id`: its own path when it is
+    /// one and free, else the same with `-2`, `-3`…, or, when a directory on
+    /// its way is already a file, a flat name at the top.
+    fn claim(&mut self, id: &str) -> PathBuf {
+        let wanted = file_name_for(id);
+        let blocked = wanted
+            .ancestors()
+            .skip(1)
+            .any(|a| self.files.contains(&key(a)));
+        let wanted = if blocked { flat(&wanted) } else { wanted };
+        let mut candidate = wanted.clone();
+        let mut n = 1;
+        while self.files.contains(&key(&candidate)) || self.dirs.contains(&key(&candidate)) {
+            n += 1;
+            let stem = wanted.file_stem().unwrap_or_default().to_string_lossy();
+            candidate = wanted.with_file_name(format!("{stem}-{n}.txt"));
+        }
+        for dir in candidate.ancestors().skip(1) {
+            self.dirs.insert(key(dir));
+        }
+        self.files.insert(key(&candidate));
+        candidate
+    }
+}
+
+fn key(path: &Path) -> String {
+    path.to_string_lossy().to_lowercase()
 }
 
 /// A relative `.txt` path for an id: the id's own path when it is one
-/// (`fixtures/a.txt`), with `..`, roots and odd characters removed.
+/// (`fixtures/a.txt`), with `..`, roots and odd characters removed, and each
+/// part cut to [`MAX_COMPONENT`] bytes with a hash of what was cut.
 pub fn file_name_for(id: &str) -> PathBuf {
     let mut path = PathBuf::new();
     for component in Path::new(id).components() {
@@ -144,12 +349,15 @@ pub fn file_name_for(id: &str) -> PathBuf {
                 .collect();
             let clean = clean.trim_start_matches('.');
             if !clean.is_empty() {
-                path.push(clean);
+                path.push(&*bounded(clean));
             }
         }
     }
     if path.as_os_str().is_empty() {
         path.push("article");
+    }
+    if path.components().count() > MAX_DEPTH || path.as_os_str().len() > MAX_PATH {
+        path = flat(&path);
     }
     if path.extension().is_none_or(|e| e != "txt") {
         let mut name = path.into_os_string();
@@ -159,29 +367,30 @@ pub fn file_name_for(id: &str) -> PathBuf {
     path
 }
 
-/// `name`, or `name-2.txt`, `name-3.txt`… when taken.
-fn unique_name(name: &Path, used: &mut HashSet<PathBuf>) -> PathBuf {
-    let mut candidate = name.to_path_buf();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        n += 1;
-        let stem = name.file_stem().unwrap_or_default().to_string_lossy();
-        candidate = name.with_file_name(format!("{stem}-{n}.txt"));
+/// `path` as one name at the top: its parts joined by `_`, bounded.
+fn flat(path: &Path) -> PathBuf {
+    let joined: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let mut name = bounded(&joined.join("_")).into_owned();
+    if !name.ends_with(".txt") {
+        name.push_str(".txt");
     }
-    candidate
+    PathBuf::from(name)
 }
 
-fn temporary_sibling(path: &Path) -> Result<PathBuf> {
-    let name = path.file_name().context("the path has no file name")?;
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    Ok(parent.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    )))
+/// `part` when short enough; else its start and a hash of all of it.
+fn bounded(part: &str) -> std::borrow::Cow<'_, str> {
+    if part.len() <= MAX_COMPONENT {
+        return part.into();
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(part.as_bytes());
+    let mut cut = MAX_COMPONENT - 17;
+    while !part.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{hash:016x}", &part[..cut]).into()
 }
 
 /// The path with links resolved as far as it exists, so that two names of
@@ -217,15 +426,31 @@ mod tests {
     }
 
     #[test]
-    fn clashing_names_get_a_number() {
-        let mut used = HashSet::new();
-        assert_eq!(
-            unique_name(Path::new("a.txt"), &mut used),
-            PathBuf::from("a.txt")
-        );
-        assert_eq!(
-            unique_name(Path::new("a.txt"), &mut used),
-            PathBuf::from("a-2.txt")
-        );
+    fn long_ids_get_bounded_distinct_names() {
+        let a = format!("https://example.com/{}a", "x".repeat(400));
+        let b = format!("https://example.com/{}b", "x".repeat(400));
+        let (na, nb) = (file_name_for(&a), file_name_for(&b));
+        assert_ne!(na, nb);
+        for name in [&na, &nb] {
+            assert!(
+                name.components().all(|c| c.as_os_str().len() <= 255),
+                "{name:?}"
+            );
+        }
+        let deep = "a/".repeat(100) + "b";
+        assert_eq!(file_name_for(&deep).components().count(), 1);
+    }
+
+    #[test]
+    fn clashing_names_stay_distinct() {
+        let mut names = Names::default();
+        assert_eq!(names.claim("a.txt"), PathBuf::from("a.txt"));
+        assert_eq!(names.claim("a"), PathBuf::from("a-2.txt"));
+        assert_eq!(names.claim("A.txt"), PathBuf::from("A-3.txt"));
+        // a.txt is a file, so a.txt/b cannot be a file inside it.
+        assert_eq!(names.claim("a.txt/b"), PathBuf::from("a.txt_b.txt"));
+        // and x/y.txt makes x a directory, so the id x takes another name.
+        assert_eq!(names.claim("x/y.txt"), PathBuf::from("x/y.txt"));
+        assert_eq!(names.claim("x.txt"), PathBuf::from("x.txt"));
     }
 }

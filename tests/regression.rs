@@ -338,3 +338,173 @@ fn terminal_escapes_in_ids_and_titles_are_shown_escaped() {
     let (_, stdout, _) = run(dir.dedup().args(["explain", "e1.txt", "e2.txt"]));
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
 }
+
+/// Two copies of one story and one other story, as JSONL lines carrying
+/// fields dedup does not know, a numeric id and a CR in a string.
+const WITH_METADATA: &str = "\
+{\"id\":148,\"text\":\"Same story, word for word, told at some length here.\",\"url\":\"http://x/1\",\"lang\":\"en\",\"n\":1.50}\n\
+{\"id\":\"b\",\"text\":\"Same story, word for word, told at some length here.\",\"title\":null}\n\
+{\"lang\":\"fr\",  \"id\":1e2, \"text\":\"Another story entirely, about boats.\\r\\nShare on Facebook\"}\n";
+
+#[test]
+fn write_unique_jsonl_keeps_each_line_byte_for_byte() {
+    let dir = Dir::new();
+    dir.write("c.jsonl", WITH_METADATA);
+    let (code, _, stderr) = run(dir
+        .dedup()
+        .args(["-q", "--write-unique", "out.jsonl", "c.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
+    let lines: Vec<&str> = WITH_METADATA.lines().collect();
+    assert_eq!(written, format!("{}\n{}\n", lines[0], lines[2]));
+}
+
+#[test]
+fn write_unique_jsonl_from_stdin_keeps_each_line_byte_for_byte() {
+    let dir = Dir::new();
+    let (code, _, stderr) = run(dir
+        .dedup()
+        .args(["-q", "--write-unique", "out.jsonl", "-"])
+        .write_stdin(WITH_METADATA));
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
+    let lines: Vec<&str> = WITH_METADATA.lines().collect();
+    assert_eq!(written, format!("{}\n{}\n", lines[0], lines[2]));
+}
+
+#[test]
+fn write_cleaned_changes_only_the_text_field() {
+    let dir = Dir::new();
+    dir.write("c.jsonl", WITH_METADATA);
+    let (code, _, stderr) = run(dir.dedup().args([
+        "-q",
+        "--write-unique",
+        "out.jsonl",
+        "--write-cleaned",
+        "c.jsonl",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
+    let last = written.lines().nth(1).unwrap();
+    assert!(
+        last.starts_with(
+            "{\"lang\":\"fr\",  \"id\":1e2, \"text\":\"Another story entirely, about boats."
+        ),
+        "{last}"
+    );
+    assert!(!last.contains("Share on Facebook"), "{last}");
+}
+
+#[test]
+fn write_unique_refuses_stdin_redirected_from_the_target() {
+    let dir = Dir::new();
+    let corpus = dir.write("c.jsonl", WITH_METADATA);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("dedup"))
+        .args(["--write-unique", "c.jsonl", "-"])
+        .current_dir(dir.path())
+        .stdin(std::fs::File::open(&corpus).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is the input stdin"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&corpus).unwrap(), WITH_METADATA);
+}
+
+/// Names the code before the fix used for its temporary (`.<name>.tmp-<pid>`),
+/// for the pids the next child processes are likely to get.
+#[cfg(unix)]
+fn likely_old_temporaries(name: &str) -> Vec<String> {
+    let pid = std::process::id();
+    (pid..pid + 3000)
+        .map(|p| format!(".{name}.tmp-{p}"))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn write_unique_never_writes_through_a_planted_link() {
+    let dir = Dir::new();
+    let victim = dir.write("victim.jsonl", "{\"id\":\"v\",\"text\":\"precious\"}\n");
+    dir.write("c.jsonl", WITH_METADATA);
+    for name in likely_old_temporaries("out.jsonl") {
+        std::os::unix::fs::symlink(&victim, dir.path().join(name)).unwrap();
+    }
+    let (code, _, stderr) = run(dir
+        .dedup()
+        .args(["-q", "--write-unique", "out.jsonl", "c.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "{\"id\":\"v\",\"text\":\"precious\"}\n"
+    );
+    assert!(!std::fs::symlink_metadata(dir.path().join("out.jsonl"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn write_unique_never_reuses_a_stale_temporary() {
+    let dir = Dir::new();
+    dir.write("c.jsonl", WITH_METADATA);
+    for name in likely_old_temporaries("unique") {
+        dir.write(&format!("{name}/stale.txt"), "left by a killed run");
+    }
+    let (code, _, stderr) = run(dir
+        .dedup()
+        .args(["-q", "--write-unique", "unique", "c.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    let mut written: Vec<String> = std::fs::read_dir(dir.path().join("unique"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["148.txt", "1e2.txt", "index.jsonl"]);
+}
+
+#[test]
+fn write_unique_dir_gives_clashing_and_long_ids_their_own_files() {
+    let dir = Dir::new();
+    let long = format!("https://example.com/news/{}", "very-long-slug-".repeat(30));
+    let ids = [
+        "a",
+        "a.txt/b",
+        "A.txt",
+        &format!("{long}1"),
+        &format!("{long}2"),
+    ];
+    let lines: Vec<String> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let text = article(&format!("topic{i} alpha{i} beta{i} gamma{i}"));
+            serde_json::json!({"id": id, "text": text}).to_string()
+        })
+        .collect();
+    dir.write("c.jsonl", lines.join("\n"));
+    let (code, _, stderr) = run(dir.dedup().args(["-q", "--write-unique", "out", "c.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    let index = std::fs::read_to_string(dir.path().join("out/index.jsonl")).unwrap();
+    let mut files = std::collections::HashSet::new();
+    let mut indexed = Vec::new();
+    for line in index.lines() {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+        let file = entry["file"].as_str().unwrap().to_string();
+        assert!(
+            std::path::Path::new(&file)
+                .components()
+                .all(|c| c.as_os_str().len() <= 255),
+            "{file}"
+        );
+        let text = std::fs::read_to_string(dir.path().join("out").join(&file)).unwrap();
+        assert!(text.contains("topic"), "{file}");
+        assert!(files.insert(file.to_lowercase()), "{file} given twice");
+        indexed.push(entry["id"].as_str().unwrap().to_string());
+    }
+    indexed.sort();
+    let mut expected: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(indexed, expected);
+}

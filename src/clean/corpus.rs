@@ -276,6 +276,7 @@ mod tests {
             title: None,
             date: None,
             text,
+            location: Default::default(),
         }
     }
 

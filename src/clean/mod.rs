@@ -188,6 +188,7 @@ mod tests {
             title: None,
             date: None,
             text: text.into(),
+            location: Default::default(),
         }
     }
 

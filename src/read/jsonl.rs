@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 
 use super::text::{lone_cr_to_lf, utf8};
 use super::{Corpus, ReadOptions};
-use crate::article::Article;
+use crate::article::{Article, Location};
 use crate::error::Problem;
 use crate::id::Id;
 
@@ -52,6 +52,7 @@ const GIVE_UP: usize = 1000;
 pub(super) fn read(
     mut reader: impl BufRead,
     name: &str,
+    input: usize,
     options: &ReadOptions,
     corpus: &mut Corpus,
 ) {
@@ -60,10 +61,16 @@ pub(super) fn read(
     // corpus of its own, appended in line order, so the result does not
     // depend on the threads.
     let mut buf = Vec::new();
-    let mut lines: Vec<(usize, Result<Range<usize>, Problem>)> = Vec::with_capacity(BATCH);
+    let mut lines: Vec<Pending> = Vec::with_capacity(BATCH);
     let mut bad_run = 0;
+    let mut offset = 0;
     for number in 1.. {
         let start = buf.len();
+        let at = Location {
+            input,
+            offset,
+            len: 0,
+        };
         let stop = |why| Problem::NotJsonl { line: number, why };
         let line = read_line(&mut reader, &mut buf, options.max_bytes);
         if number == 1 && matches!(buf.get(start..start + 2), Some([0xFF, 0xFE] | [0xFE, 0xFF])) {
@@ -74,15 +81,20 @@ pub(super) fn read(
             Ok(Line::End) => break,
             Ok(Line::TooLarge(size)) => {
                 buf.truncate(start);
+                offset += size;
                 lines.push((
                     number,
+                    at,
                     Err(Problem::TooLarge {
                         size,
                         limit: options.max_bytes,
                     }),
                 ));
             }
-            Ok(Line::Read) => lines.push((number, Ok(start..buf.len()))),
+            Ok(Line::Read(consumed)) => {
+                offset += consumed;
+                lines.push((number, at, Ok(start..buf.len())));
+            }
             Ok(Line::Binary) => {
                 buf.truncate(start);
                 parse_batch(&buf, &mut lines, name, options, corpus, &mut bad_run);
@@ -115,7 +127,7 @@ pub(super) fn read(
 /// in a row that gave only an error (blank lines count neither way).
 fn parse_batch(
     buf: &[u8],
-    lines: &mut Vec<(usize, Result<Range<usize>, Problem>)>,
+    lines: &mut Vec<Pending>,
     name: &str,
     options: &ReadOptions,
     corpus: &mut Corpus,
@@ -123,16 +135,23 @@ fn parse_batch(
 ) {
     let parsed: Vec<Corpus> = lines
         .par_drain(..)
-        .map(|(number, line)| {
+        .map(|(number, mut location, line)| {
             let origin = format!("{name}:{number}");
             let mut outcome = Corpus::default();
             match line.map(|span| &buf[span]) {
                 Err(problem) => outcome.error(origin, problem),
                 Ok(line) if line.iter().all(u8::is_ascii_whitespace) => {}
                 Ok(line) => {
+                    // The location spans the line as written, without a BOM.
+                    let bom = if line.starts_with(BOM) { BOM.len() } else { 0 };
+                    location.offset += bom as u64;
+                    location.len = (line.len() - bom) as u64;
                     let line = utf8(line.to_vec(), &origin, &mut outcome);
                     match parse(&line, &origin, &options.fields) {
-                        Ok(article) => outcome.articles.push(article),
+                        Ok(article) => outcome.articles.push(Article {
+                            location,
+                            ..article
+                        }),
                         Err(problem) => outcome.error(origin, problem),
                     }
                 }
@@ -150,8 +169,15 @@ fn parse_batch(
     }
 }
 
+/// A line read but not yet parsed: its number, place, and span in the
+/// batch buffer (or what was wrong with it).
+type Pending = (usize, Location, Result<Range<usize>, Problem>);
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 enum Line {
-    Read,
+    /// A line, and the bytes it took from the input (with its line end).
+    Read(u64),
     TooLarge(u64),
     /// The line holds a NUL byte, which no JSON text can.
     Binary,
@@ -174,10 +200,10 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::i
         if buf.last() == Some(&b'\r') {
             buf.pop();
         }
-        return Ok(Line::Read);
+        return Ok(Line::Read(n as u64));
     }
     if (n as u64) <= limit {
-        return Ok(Line::Read); // the last line, with no newline
+        return Ok(Line::Read(n as u64)); // the last line, with no newline
     }
     let mut size = n as u64;
     loop {
@@ -238,7 +264,43 @@ fn parse(line: &str, origin: &str, fields: &Fields) -> Result<Article, Problem> 
         title,
         date,
         text,
+        location: Location::default(),
     })
+}
+
+/// `line` (a JSON object) with the value of its field `field` replaced by
+/// the string `value`; every other byte stays as it was.
+pub fn with_field(line: &str, field: &str, value: &str) -> Result<String, Problem> {
+    struct Span<'f>(&'f str);
+    impl<'de> Visitor<'de> for Span<'_> {
+        type Value = Option<&'de str>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+                let raw = map.next_value::<&RawValue>()?;
+                if key == self.0 {
+                    found = Some(raw.get()); // the last of repeated keys, as on reading
+                }
+            }
+            Ok(found)
+        }
+    }
+    let malformed = |e: serde_json::Error| Problem::MalformedJson(e.to_string());
+    let mut de = serde_json::Deserializer::from_str(line);
+    let raw = de.deserialize_map(Span(field)).map_err(malformed)?;
+    let raw = raw.ok_or_else(|| Problem::MissingField(field.to_string()))?;
+    let start = raw.as_ptr() as usize - line.as_ptr() as usize;
+    let value = serde_json::to_string(value).map_err(malformed)?;
+    Ok(format!(
+        "{}{value}{}",
+        &line[..start],
+        &line[start + raw.len()..]
+    ))
 }
 
 /// Field roles, as bits: one key may fill several roles when two field
@@ -479,7 +541,7 @@ mod tests {
             max_bytes,
             ..ReadOptions::default()
         };
-        read(input.as_bytes(), "c.jsonl", &options, &mut corpus);
+        read(input.as_bytes(), "c.jsonl", 0, &options, &mut corpus);
         corpus
     }
 
@@ -517,6 +579,16 @@ mod tests {
             "c.jsonl:4: malformed JSON: expected an object, found an array"
         );
         assert_eq!(errors[3], "c.jsonl:5: no \"text\" field, skipped");
+    }
+
+    #[test]
+    fn a_field_is_replaced_and_nothing_else_changes() {
+        let line = r#"{"id":148, "text" : "old\ntext","url":"u","n":1.50}"#;
+        assert_eq!(
+            with_field(line, "text", "new \"one\"").unwrap(),
+            r#"{"id":148, "text" : "new \"one\"","url":"u","n":1.50}"#
+        );
+        assert!(with_field(line, "body", "x").is_err());
     }
 
     #[test]

@@ -14,13 +14,16 @@ mod text;
 mod walk;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-use crate::article::Article;
+use crate::article::{Article, Location};
 use crate::error::{InputError, Problem};
 use crate::id::Id;
 
-pub use jsonl::Fields;
+pub use jsonl::{with_field, Fields};
 
 /// How to read inputs.
 #[derive(Debug, Clone)]
@@ -30,6 +33,9 @@ pub struct ReadOptions {
     pub fields: Fields,
     /// Largest article (a text file, or one JSONL line) read, in bytes.
     pub max_bytes: u64,
+    /// Keep a copy of stdin in an unnamed temporary file, so its lines can
+    /// be read again (`--write-unique FILE.jsonl` writes them as read).
+    pub spool_stdin: bool,
 }
 
 impl Default for ReadOptions {
@@ -38,6 +44,7 @@ impl Default for ReadOptions {
             glob: "*.txt".into(),
             fields: Fields::default(),
             max_bytes: 16 << 20,
+            spool_stdin: false,
         }
     }
 }
@@ -48,6 +55,8 @@ pub struct Corpus {
     pub articles: Vec<Article>,
     pub errors: Vec<InputError>,
     pub warnings: Vec<InputError>,
+    /// The files (and stdin) articles were read from, in order.
+    pub sources: Sources,
     /// Where each error and warning fell among the inputs, in the order they
     /// were noted, so [`Corpus::problems`] can tell them in input order.
     notes: Vec<Note>,
@@ -90,6 +99,7 @@ impl Corpus {
             ..n
         }));
         self.articles.extend(other.articles);
+        self.sources.0.extend(other.sources.0);
         self.errors.extend(other.errors);
         self.warnings.extend(other.warnings);
     }
@@ -122,8 +132,7 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
     let mut corpus = Corpus::default();
     for input in inputs {
         if input == "-" {
-            let stdin = std::io::stdin();
-            jsonl::read(stdin.lock(), "stdin", options, &mut corpus);
+            read_stdin(options, &mut corpus);
             continue;
         }
         let path = Path::new(input);
@@ -151,6 +160,135 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
     }
     drop_duplicate_ids(&mut corpus);
     corpus
+}
+
+/// JSONL on stdin; copied to a spool file as it is read when asked.
+fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
+    let input = corpus.sources.0.len();
+    let stdin = std::io::stdin().lock();
+    if !options.spool_stdin {
+        corpus.sources.0.push(Source::Stdin);
+        return jsonl::read(stdin, "stdin", input, options, corpus);
+    }
+    let spool = match tempfile::tempfile() {
+        Ok(spool) => spool,
+        Err(e) => {
+            let why = format!("cannot make a temporary copy: {e}");
+            return corpus.error("stdin", Problem::Unreadable(why));
+        }
+    };
+    corpus.sources.0.push(Source::Stdin);
+    let mut tee = Tee {
+        from: stdin,
+        copy: std::io::BufWriter::new(spool),
+    };
+    jsonl::read(
+        std::io::BufReader::new(&mut tee),
+        "stdin",
+        input,
+        options,
+        corpus,
+    );
+    match tee.copy.into_inner() {
+        Ok(spool) => corpus.sources.0[input] = Source::Spool(spool),
+        Err(e) => {
+            let why = format!("cannot make a temporary copy: {}", e.error());
+            corpus.error("stdin", Problem::Unreadable(why));
+        }
+    }
+}
+
+/// A reader that writes a copy of everything read from it.
+struct Tee<R, W> {
+    from: R,
+    copy: W,
+}
+
+impl<R: Read, W: Write> Read for Tee<R, W> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.from.read(buf)?;
+        self.copy.write_all(&buf[..n])?;
+        Ok(n)
+    }
+}
+
+/// The inputs articles came from, indexed by [`Location::input`].
+#[derive(Debug, Default)]
+pub struct Sources(Vec<Source>);
+
+#[derive(Debug)]
+enum Source {
+    /// A file, with its size and time when it was read, to notice a change.
+    File {
+        path: PathBuf,
+        jsonl: bool,
+        len: u64,
+        modified: Option<SystemTime>,
+    },
+    /// Standard input, not kept: it cannot be read again.
+    Stdin,
+    /// Standard input, copied as it was read.
+    Spool(File),
+}
+
+impl Sources {
+    fn push_file(&mut self, path: &Path, jsonl: bool, meta: &std::fs::Metadata) -> usize {
+        self.0.push(Source::File {
+            path: path.to_path_buf(),
+            jsonl,
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        });
+        self.0.len() - 1
+    }
+
+    /// True when the article at `location` is a JSONL line (not a text file).
+    pub fn is_line(&self, location: &Location) -> bool {
+        !matches!(
+            self.0.get(location.input),
+            Some(Source::File { jsonl: false, .. })
+        )
+    }
+
+    /// The bytes at `location`, read again: a JSONL line as it was read
+    /// (without its line end), or a text file's content. Fails when the
+    /// input cannot be read again or changed since it was read.
+    pub fn raw(&self, location: &Location) -> std::io::Result<Vec<u8>> {
+        use std::io::{Error, ErrorKind, Seek, SeekFrom};
+        let mut bytes = vec![0; location.len as usize];
+        match self.0.get(location.input) {
+            Some(Source::File {
+                path,
+                len,
+                modified,
+                ..
+            }) => {
+                // Checked before it is opened: a FIFO put in its place would block.
+                if !std::fs::metadata(path)?.is_file() {
+                    let why = format!("{}: no longer a regular file", path_name(path));
+                    return Err(Error::other(why));
+                }
+                let mut file = File::open(path)?;
+                let meta = file.metadata()?;
+                if meta.len() != *len || meta.modified().ok() != *modified {
+                    let why = format!("{}: changed since it was read", path_name(path));
+                    return Err(Error::other(why));
+                }
+                file.seek(SeekFrom::Start(location.offset))?;
+                file.read_exact(&mut bytes)?;
+            }
+            Some(Source::Spool(file)) => {
+                let mut file = file;
+                file.seek(SeekFrom::Start(location.offset))?;
+                file.read_exact(&mut bytes)?;
+            }
+            Some(Source::Stdin) | None => {
+                let why = "stdin was not kept, so its lines cannot be read again";
+                return Err(Error::new(ErrorKind::Unsupported, why));
+            }
+        }
+        Ok(bytes)
+    }
 }
 
 /// What a file that is neither a regular file nor a directory is, for people.
@@ -188,13 +326,16 @@ fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
         }
         _ => {}
     }
-    if is_jsonl(path) {
-        match std::fs::File::open(path) {
-            Ok(file) => jsonl::read(std::io::BufReader::new(file), &name, options, corpus),
-            Err(e) => corpus.error(name, Problem::Unreadable(e.to_string())),
-        }
+    let (file, meta) = match File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
+        Ok(opened) => opened,
+        Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
+    };
+    let jsonl = is_jsonl(path);
+    let input = corpus.sources.push_file(path, jsonl, &meta);
+    if jsonl {
+        jsonl::read(std::io::BufReader::new(file), &name, input, options, corpus);
     } else {
-        text::read(path, options, corpus);
+        text::read(file, &meta, &name, input, options, corpus);
     }
 }
 
@@ -286,6 +427,7 @@ mod tests {
             title: None,
             date: None,
             text: "t".into(),
+            location: Default::default(),
         };
         let mut corpus = Corpus {
             articles: vec![article("a.jsonl:1"), article("b.jsonl:7")],

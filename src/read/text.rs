@@ -1,25 +1,37 @@
 //! Plain-text files: one article per file, the path as its id.
 
+use std::fs::File;
 use std::io::Read;
-use std::path::Path;
 
 use super::{Corpus, ReadOptions};
-use crate::article::Article;
+use crate::article::{Article, Location};
 use crate::error::Problem;
 use crate::id::Id;
 
-pub(super) fn read(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
-    let name = super::path_name(path);
-    match load(path, options.max_bytes) {
+pub(super) fn read(
+    file: File,
+    meta: &std::fs::Metadata,
+    name: &str,
+    input: usize,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+) {
+    match load(file, meta.len(), options.max_bytes) {
         Ok(bytes) => {
-            if let Some(text) = decode(bytes, &name, corpus) {
+            let location = Location {
+                input,
+                offset: 0,
+                len: bytes.len() as u64,
+            };
+            if let Some(text) = decode(bytes, name, corpus) {
                 corpus.articles.push(Article {
-                    id: Id::from(name.clone()),
-                    origin: name,
+                    id: Id::from(name),
+                    origin: name.to_string(),
                     source: None,
                     title: None,
                     date: None,
                     text,
+                    location,
                 });
             }
         }
@@ -28,10 +40,8 @@ pub(super) fn read(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
 }
 
 /// Reads at most `limit` bytes; a larger file is refused before it is loaded.
-fn load(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
+fn load(file: File, size: u64, limit: u64) -> Result<Vec<u8>, Problem> {
     let unreadable = |e: std::io::Error| Problem::Unreadable(e.to_string());
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
     if size > limit {
         return Err(Problem::TooLarge { size, limit });
     }
