@@ -352,6 +352,7 @@ mod tests {
                 title: None,
                 date: Some(a.date),
                 text: a.text,
+                location: Default::default(),
             })
             .collect()
     }
