@@ -52,7 +52,12 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default="/tmp/dedup-bench")
     ap.add_argument("--no-datasketch", action="store_true")
+    ap.add_argument("--load", action="store_true",
+                    help="only the under-load runs: scripts/bench_load.py")
     args = ap.parse_args()
+    if args.load:
+        import bench_load
+        return bench_load.main()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     subprocess.run(["cargo", "build", "--release", "-q", "--bin", "dedup", "--example", "gencorpus"],

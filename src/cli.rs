@@ -69,6 +69,21 @@ pub enum Command {
     ///
     /// Example: dedup query --index news.idx --format jsonl today.jsonl
     Query(QueryArgs),
+    /// Analyse one shard of a corpus into a sketch file, for a join elsewhere and `dedup merge`.
+    ///
+    /// Every shard reads all the inputs and keeps the articles whose source (the cleaner's
+    /// evidence source) hashes into it. Give sketch, join and merge the same matching flags.
+    ///
+    /// Example: dedup sketch --shard 3/8 --out sketches/ corpus.jsonl
+    Sketch(SketchArgs),
+    /// Find candidate pairs in sketch files on this machine (the Spark job does it on a cluster).
+    ///
+    /// Example: dedup join --sketches sketches/ --out candidates.txt
+    Join(JoinArgs),
+    /// Verify candidate pairs against the sketches and report, as one `dedup` run would.
+    ///
+    /// Example: dedup merge --sketches sketches/ --candidates candidates.txt --format json
+    Merge(MergeArgs),
     /// Print a shell completion script.
     ///
     /// Example: dedup completions bash > /etc/bash_completion.d/dedup
@@ -190,7 +205,7 @@ pub struct InputArgs {
     pub source_field: String,
 
     /// Largest article read, in bytes (a text file, or one JSONL line); larger ones are
-    /// reported and skipped. Accepts K, M and G suffixes (powers of 1024).
+    /// reported and skipped. Accepts K, M and G suffixes (powers of 1024); 1 byte to 16 EiB.
     ///
     /// Example: --max-bytes 64M
     #[arg(long, default_value = "16M", value_name = "SIZE", value_parser = parse_size)]
@@ -207,33 +222,34 @@ pub struct ClusterArgs {
     #[arg(long)]
     pub no_clean: bool,
 
-    /// Words per shingle for near-duplicate detection.
+    /// Words per shingle for near-duplicate detection (1 to 64).
     ///
     /// Example: --ngram 3 (more sensitive on short texts)
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub ngram: usize,
 
-    /// Length of each MinHash signature.
+    /// Length of each MinHash signature (1 to 1024).
     ///
     /// Example: --num-perm 256 (tighter estimates, slower)
     #[arg(long, default_value_t = 128, value_name = "K")]
     pub num_perm: usize,
 
-    /// Seed of the shingle hash and MinHash permutations; same seed, same result.
+    /// Seed of the shingle hash and MinHash permutations (any number from 0 to 2^64 − 1);
+    /// same seed, same result.
     ///
     /// Example: --seed 7
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
 
     /// Jaccard similarity of word shingles at or above which two articles are
-    /// near-duplicates.
+    /// near-duplicates, in (0, 1].
     ///
     /// Example: --threshold 0.8 (near-verbatim copies only)
     #[arg(long, default_value_t = 0.5, value_name = "J")]
     pub threshold: f64,
 
     /// Share of the smaller article's shingles found in the larger one at or above which
-    /// it counts as a copy inside it (syndication with another site's wrapper).
+    /// it counts as a copy inside it (syndication with another site's wrapper), in (0, 1].
     ///
     /// Example: --containment 0.6 (excerpts with heavier edits)
     #[arg(long, default_value_t = 0.8, value_name = "C")]
@@ -251,7 +267,8 @@ pub struct ClusterArgs {
     #[arg(long, requires = "bands", value_name = "R")]
     pub rows: Option<usize>,
 
-    /// Average-link similarity at which event clusters stop merging; lower merges more.
+    /// Average-link similarity at which event clusters stop merging, in [0, 1]; lower merges
+    /// more.
     ///
     /// The default was tuned with --event-weights on the ECB+ train split, keeping the
     /// fixtures' seeds one story: event BCubed F1 0.882 on train, 0.919 on the held-out dev
@@ -263,7 +280,7 @@ pub struct ClusterArgs {
     pub event_threshold: f64,
 
     /// Weights of the evidence in an event pair score: content terms, names (capitalised
-    /// runs, acronyms), anchors (numbers, dates, times). Each is a similarity in [0, 1].
+    /// runs, acronyms), anchors (numbers, dates, times). Each weight is in [0, 1], not all 0.
     ///
     /// The default was tuned with --event-threshold (ECB+ train, BCubed F1 0.882; dev 0.919).
     ///
@@ -288,6 +305,107 @@ pub struct ClusterArgs {
     /// Example: --keep earliest --write-unique unique.jsonl corpus.jsonl
     #[arg(long, value_enum, default_value_t = KeepArg::Longest)]
     pub keep: KeepArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SketchArgs {
+    /// Articles to read, as by the main command: every shard reads all of them.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Which shard to analyse: I of N (0-based).
+    ///
+    /// Example: --shard 3/8
+    #[arg(long, value_name = "I/N")]
+    pub shard: crate::shard::Shard,
+
+    /// What assigns an article to a shard: 'source' (the cleaner's evidence source: a shard
+    /// cleans only its own articles) or 'id' (even shards however few the sources; a shard
+    /// cleans every article of its articles' sources). Every shard must use the same.
+    ///
+    /// Example: --shard-by id (a corpus without a source field)
+    #[arg(long, value_enum, default_value_t = ShardBy::Source)]
+    pub shard_by: ShardBy,
+
+    /// Directory the sketch file is written to (sketch-IIIII-of-NNNNN.jsonl), created if
+    /// missing.
+    ///
+    /// Example: --out sketches/
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// Print no summary line on stderr.
+    ///
+    /// Example: --quiet
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// Directory of the sketch files of every shard.
+    ///
+    /// Example: --sketches sketches/
+    #[arg(long, value_name = "DIR")]
+    pub sketches: std::path::PathBuf,
+
+    /// File the candidate pairs are written to, one 'A B' line of article numbers each.
+    ///
+    /// Example: --out candidates.txt
+    #[arg(long, value_name = "FILE")]
+    pub out: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Directory of the sketch files of every shard.
+    ///
+    /// Example: --sketches sketches/
+    #[arg(long, value_name = "DIR")]
+    pub sketches: std::path::PathBuf,
+
+    /// Candidate pairs: a file, or a directory of part files (Spark's output), of lines
+    /// 'A B' or 'A,B' (article numbers).
+    ///
+    /// Example: --candidates candidates/
+    #[arg(long, value_name = "FILE|DIR")]
+    pub candidates: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// Output format, as for the main command.
+    ///
+    /// Example: --format json > report.json
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Exit with code 1 when any near-duplicate group is found (for CI).
+    ///
+    /// Example: --fail-on-duplicates
+    #[arg(long)]
+    pub fail_on_duplicates: bool,
+
+    /// Colour in the text report: 'auto' when stdout is a terminal and NO_COLOR is unset.
+    ///
+    /// Example: --color never
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Print no summary line on stderr.
+    ///
+    /// Example: --quiet --format jsonl
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -512,6 +630,12 @@ pub enum CleanFormat {
 pub enum EvalFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShardBy {
+    Source,
+    Id,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,9 +12,10 @@ use std::io::{self, BufRead, Write};
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::article::Article;
+use crate::id::Id;
 use crate::Clustering;
 
 /// Gold labels by article id.
@@ -39,7 +40,8 @@ impl Gold {
                 continue;
             }
             let parse = || -> Result<(String, String, Option<String>)> {
-                let value: Value = serde_json::from_str(&line)?;
+                // Raw values, so a numeric id keeps its literal, as on reading.
+                let value: HashMap<String, Box<RawValue>> = serde_json::from_str(&line)?;
                 let id = label(&value, "id")?.context("no \"id\" field")?;
                 let cluster = label(&value, "cluster")?.context("no \"cluster\" field")?;
                 Ok((id, cluster, label(&value, "group")?))
@@ -56,12 +58,13 @@ impl Gold {
     }
 }
 
-fn label(value: &Value, field: &str) -> Result<Option<String>> {
-    match value.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(_) => bail!("field \"{field}\" must be a string or a number"),
+fn label(value: &HashMap<String, Box<RawValue>>, field: &str) -> Result<Option<String>> {
+    match value.get(field).map(|raw| raw.get()) {
+        None | Some("null") => Ok(None),
+        Some(raw) => match Id::from_json(raw) {
+            Some(id) => Ok(Some(id.to_string())),
+            None => bail!("field \"{field}\" must be a string or a number"),
+        },
     }
 }
 
@@ -271,6 +274,10 @@ mod tests {
         .unwrap();
         assert_eq!(gold.cluster["a"], "3");
         assert_eq!(gold.group["b"], "1");
+        // A numeric id keeps its literal, as the reader keeps it.
+        let gold =
+            Gold::parse("{\"id\":1e2,\"cluster\":123456789012345678901}".as_bytes()).unwrap();
+        assert_eq!(gold.cluster["1e2"], "123456789012345678901");
         let err = Gold::parse("{\"id\":\"a\"}".as_bytes()).unwrap_err();
         assert_eq!(format!("{err:#}"), "line 1: no \"cluster\" field");
     }

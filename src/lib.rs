@@ -18,6 +18,7 @@ pub mod neardup;
 pub mod progress;
 pub mod read;
 pub mod report;
+pub mod shard;
 pub mod show;
 pub mod stopwords;
 pub mod synth;

@@ -11,7 +11,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use dedup::cli::{
     CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
-    RunArgs,
+    JoinArgs, MergeArgs, RunArgs, ShardBy, SketchArgs,
 };
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
@@ -19,6 +19,7 @@ use dedup::exit::Exit;
 use dedup::id::Id;
 use dedup::progress::{format_timings, Progress};
 use dedup::read::Corpus;
+use dedup::shard::{self, format::SketchParams, sketches::Sketches, ShardKey};
 use dedup::show::printable;
 use dedup::unique::{Kept, Target};
 use dedup::{clean, config, eval, explain, read, report};
@@ -47,6 +48,9 @@ fn main() -> ExitCode {
         },
         Some(Command::Index(args)) => cmd_index::run_index(args, sub("index")),
         Some(Command::Query(args)) => cmd_index::run_query(args, sub("query")),
+        Some(Command::Sketch(args)) => run_sketch(args),
+        Some(Command::Join(args)) => run_join(args),
+        Some(Command::Merge(args)) => run_merge(args),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
             Ok(Exit::Success)
@@ -98,30 +102,8 @@ fn run(args: &RunArgs) -> Result<Exit> {
         (corpus, clustering)
     });
     report_problems(&corpus);
-    let report = report::build(&report::Inputs {
-        articles: &corpus.articles,
-        groups: &clustering.groups,
-        events: &clustering.events,
-        lengths: &clustering.lengths,
-        errors: &corpus.errors,
-        neardup: &pipeline.neardup,
-        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
-        event_weights: pipeline
-            .events
-            .as_ref()
-            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
-        keep: pipeline.keep,
-    });
-    let mut out = io::stdout().lock();
-    match args.format {
-        Format::Text => report::text::write(&report, &mut out, use_color(args.color))?,
-        Format::Json => report::json::write(&report, &mut out)?,
-        Format::Jsonl => report::jsonl::write(&report, &mut out)?,
-    }
-    out.flush()?;
-    if !args.quiet {
-        eprintln!("dedup: {}", report.summary_line());
-    }
+    let report = build_report(&corpus.articles, &clustering, &corpus.errors, &pipeline);
+    print_report(&report, args.format, args.color, args.quiet)?;
     if let Some(target) = unique {
         let kept: HashSet<Id> = report
             .article_lines()
@@ -155,6 +137,119 @@ fn run(args: &RunArgs) -> Result<Exit> {
     let found = (args.fail_on_duplicates && !clustering.groups.is_empty())
         || (args.fail_on_events && clustering.events.iter().any(|e| e.members.len() > 1));
     Ok(Exit::of(!corpus.errors.is_empty(), found))
+}
+
+/// The `dedup/1` report of a clustering made with `pipeline`.
+fn build_report(
+    articles: &[dedup::article::Article],
+    clustering: &dedup::Clustering,
+    errors: &[dedup::error::InputError],
+    pipeline: &config::Pipeline,
+) -> report::Report {
+    report::build(&report::Inputs {
+        articles,
+        groups: &clustering.groups,
+        events: &clustering.events,
+        lengths: &clustering.lengths,
+        errors,
+        neardup: &pipeline.neardup,
+        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
+        event_weights: pipeline
+            .events
+            .as_ref()
+            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
+        keep: pipeline.keep,
+    })
+}
+
+/// Prints `report` on stdout in `format`, and its summary line on stderr
+/// unless `quiet`.
+fn print_report(
+    report: &report::Report,
+    format: Format,
+    color: ColorWhen,
+    quiet: bool,
+) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match format {
+        Format::Text => report::text::write(report, &mut out, use_color(color))?,
+        Format::Json => report::json::write(report, &mut out)?,
+        Format::Jsonl => report::jsonl::write(report, &mut out)?,
+    }
+    out.flush()?;
+    if !quiet {
+        eprintln!("dedup: {}", report.summary_line());
+    }
+    Ok(())
+}
+
+/// `dedup sketch`: one shard's records, written to its sketch file.
+fn run_sketch(args: &SketchArgs) -> Result<Exit> {
+    let pipeline = config::pipeline(&args.cluster)?;
+    let corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
+    let key = match args.shard_by {
+        ShardBy::Source => ShardKey::Source,
+        ShardBy::Id => ShardKey::Id,
+    };
+    let header =
+        shard::sketch::header(&corpus.articles, &corpus.errors, args.shard, key, &pipeline);
+    let records = shard::sketch::records(&corpus.articles, args.shard, key, &pipeline);
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the directory", args.out.display()))?;
+    let path = args.shard.path(&args.out);
+    shard::sketch::write(&path, &header, &records)?;
+    if !args.quiet {
+        eprintln!(
+            "dedup: shard {} holds {} of {} articles: {}",
+            args.shard,
+            records.len(),
+            corpus.articles.len(),
+            path.display()
+        );
+    }
+    Ok(Exit::of(!corpus.errors.is_empty(), false))
+}
+
+/// `dedup join`: candidate pairs of the sketches, on this machine.
+fn run_join(args: &JoinArgs) -> Result<Exit> {
+    let pipeline = config::pipeline(&args.cluster)?;
+    let params = SketchParams::new(pipeline.clean, &pipeline.neardup);
+    let sketches = Sketches::open(&args.sketches, &params)?;
+    let pairs = shard::join::candidates(&sketches, &pipeline.neardup)?;
+    let mut text = String::with_capacity(pairs.len() * 12);
+    for (a, b) in &pairs {
+        text.push_str(&format!("{a} {b}\n"));
+    }
+    std::fs::write(&args.out, text)
+        .with_context(|| format!("{}: cannot write", args.out.display()))?;
+    Ok(Exit::Success)
+}
+
+/// `dedup merge`: verify candidate pairs against the sketches and report.
+fn run_merge(args: &MergeArgs) -> Result<Exit> {
+    let pipeline = config::pipeline(&args.cluster)?;
+    let params = SketchParams::new(pipeline.clean, &pipeline.neardup);
+    let sketches = Sketches::open(&args.sketches, &params)?;
+    let candidates = shard::merge::read_candidates(&args.candidates, sketches.articles())?;
+    let merged = shard::merge::merge(&sketches, &candidates, &pipeline)?;
+    for error in &merged.errors {
+        eprintln!("dedup: {}: {}", error.input, error.message);
+    }
+    let clustering = &merged.clustering;
+    let mut report = build_report(&merged.articles, clustering, &[], &pipeline);
+    // The read's errors, as the sketches recorded them.
+    report.summary.errors = merged.errors.len();
+    report.errors = merged
+        .errors
+        .iter()
+        .map(|e| report::ErrorEntry {
+            input: e.input.clone(),
+            message: e.message.clone(),
+        })
+        .collect();
+    print_report(&report, args.format, args.color, args.quiet)?;
+    let found = args.fail_on_duplicates && !clustering.groups.is_empty();
+    Ok(Exit::of(!merged.errors.is_empty(), found))
 }
 
 /// One line of `dedup clean --format jsonl`, fields in this order.

@@ -123,16 +123,34 @@ fn same_file(_: &fs::Metadata, _: &str) -> bool {
     false
 }
 
-fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<()> {
+/// Writes a file at `path` through `write`, atomically: into a new
+/// temporary beside it, synced and renamed into place once complete, so a
+/// reader never finds half a file there; the temporary goes on failure.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<&fs::File>) -> Result<()>,
+) -> Result<()> {
     let parent = parent_of(path);
-    let temp = tempfile::Builder::new()
-        .prefix(&temporary_prefix(path))
-        .rand_bytes(12)
-        .permissions(readable(0o644))
-        .tempfile_in(parent)
-        .context("cannot create a temporary file beside it")?;
+    let temp = beside(path, 0o644, |b| b.tempfile_in(parent))?;
     let _registered = Registered::new(temp.path());
     let mut out = BufWriter::new(temp.as_file());
+    write(&mut out)?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    temp.persist(path)?;
+    sync_dir(parent)?;
+    Ok(())
+}
+
+fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<()> {
+    write_atomically(path, |out| write_lines(out, articles, sources, fields))
+}
+
+fn write_lines(
+    out: &mut impl Write,
+    articles: &[Kept],
+    sources: &Sources,
+    fields: &Fields,
+) -> Result<()> {
     for kept in articles {
         let article = kept.article;
         let context = || format!("writing {}", article.origin);
@@ -161,24 +179,17 @@ fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Field
         }
         out.write_all(b"\n")?;
     }
-    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    temp.persist(path)?;
-    sync_dir(parent)?;
     Ok(())
 }
 
 fn write_dir(path: &Path, articles: &[Kept]) -> Result<()> {
     let parent = parent_of(path);
-    let temp = tempfile::Builder::new()
-        .prefix(&temporary_prefix(path))
-        .rand_bytes(12)
-        .permissions(readable(0o755))
-        .tempdir_in(parent)
-        .context("cannot create a temporary directory beside it")?;
+    let temp = beside(path, 0o755, |b| b.tempdir_in(parent))?;
     let _registered = Registered::new(temp.path());
     let mut names = Names::default();
     let mut index = BufWriter::new(new_file(&temp.path().join("index.jsonl"))?);
     let mut dirs = vec![temp.path().to_path_buf()];
+    let mut files = Vec::with_capacity(articles.len());
     for kept in articles {
         let id = &kept.article.id;
         let name = names.claim(id);
@@ -190,7 +201,7 @@ fn write_dir(path: &Path, articles: &[Kept]) -> Result<()> {
         }
         let mut out = new_file(&file).with_context(|| format!("id {id}: {}", name.display()))?;
         out.write_all(kept.cleaned.unwrap_or(&kept.article.text).as_bytes())?;
-        out.sync_all()?;
+        files.push(file);
         let name = serde_json::to_string(&name.to_string_lossy())?;
         writeln!(
             index,
@@ -199,9 +210,8 @@ fn write_dir(path: &Path, articles: &[Kept]) -> Result<()> {
         )?;
     }
     index.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    for dir in &dirs {
-        sync_dir(dir)?;
-    }
+    sync_all(&files)?;
+    sync_all(&dirs)?;
     // rename(2) replaces an empty directory, so an empty target is fine.
     fs::rename(temp.path(), path)?;
     let _ = temp.keep(); // renamed: nothing left to remove
@@ -215,10 +225,21 @@ fn parent_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Temporaries are hidden siblings, `.<name>.tmp-<random>`.
-fn temporary_prefix(path: &Path) -> String {
+/// A temporary beside `path`: a hidden sibling `.<name>.tmp-<random>`,
+/// created new (`O_EXCL`, or `mkdir`) with permissions `mode`.
+fn beside<T>(
+    path: &Path,
+    mode: u32,
+    create: impl FnOnce(&tempfile::Builder) -> std::io::Result<T>,
+) -> Result<T> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    format!(".{name}.tmp-")
+    let prefix = format!(".{name}.tmp-");
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(&prefix)
+        .rand_bytes(12)
+        .permissions(readable(mode));
+    create(&builder).context("cannot create a temporary beside it")
 }
 
 #[cfg(unix)]
@@ -235,7 +256,25 @@ fn new_file(path: &Path) -> std::io::Result<fs::File> {
         .open(path)
 }
 
-/// Makes a rename or new entries in `dir` durable.
+/// Syncs `paths` (files or directories) together at the end, from many
+/// threads: the waits overlap and the file system commits many at once,
+/// where one fsync after each write waits for each in turn (3,000 files:
+/// 9.5 s one by one, 5 s on two threads, 2 to 4 s on 32, on this machine).
+fn sync_all(paths: &[PathBuf]) -> std::io::Result<()> {
+    const THREADS: usize = 32;
+    let chunk = paths.len().div_ceil(THREADS).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().try_for_each(|p| sync_dir(p))))
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().expect("a sync thread does not panic"))
+    })
+}
+
+/// Makes a file's data, or a rename or new entries in a directory, durable.
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
     fs::File::open(dir)?.sync_all()
 }

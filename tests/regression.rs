@@ -167,7 +167,7 @@ fn endless_garbage_lines_on_stdin_stop_after_a_thousand() {
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
-            "stdin: a thousand bad lines in a row, not JSONL: stopped reading at line 4096"
+            "stdin: over a thousand bad lines in a row, not JSONL: stopped reading at line 4096"
         ),
         "{stderr}"
     );
@@ -507,4 +507,58 @@ fn write_unique_dir_gives_clashing_and_long_ids_their_own_files() {
     let mut expected: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
     expected.sort();
     assert_eq!(indexed, expected);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_write_leaves_no_temporary_behind() {
+    use std::process::{Command, Stdio};
+    let dir = Dir::new();
+    // Enough files that writing them (each synced) takes a while.
+    let lines: Vec<String> = (0..3000)
+        .map(|i| format!("{{\"id\":\"a{i}\",\"text\":\"word{i} alpha{i} beta{i} gamma{i}\"}}"))
+        .collect();
+    dir.write("c.jsonl", lines.join("\n"));
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dedup"))
+        .args([
+            "-q",
+            "--no-events",
+            "--no-clean",
+            "--write-unique",
+            "u",
+            "c.jsonl",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let temporary = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with(".u.tmp-"))
+    };
+    let deadline = std::time::Instant::now() + NO_HANG;
+    while !temporary() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be interrupted"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no temporary appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(kill.unwrap().success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(128 + 15), "exits as SIGTERM would");
+    assert!(!temporary(), "the temporary was removed");
+    assert!(
+        !dir.path().join("u").exists(),
+        "nothing half-written in place"
+    );
 }

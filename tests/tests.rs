@@ -7,6 +7,8 @@ mod index;
 mod inputs;
 mod neardup;
 mod output;
+mod properties;
 mod regression;
+mod shard;
 mod util;
 mod workflows;

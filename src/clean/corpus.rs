@@ -164,7 +164,7 @@ fn source_hash(source: &str, normalised: &str) -> u64 {
 /// The source an article's lines are counted under, and whether the input
 /// named it; otherwise the directory it was read from stands in (for a JSONL
 /// corpus, the corpus file's directory).
-fn source(article: &Article) -> (&str, bool) {
+pub(crate) fn source(article: &Article) -> (&str, bool) {
     match &article.source {
         Some(source) => (source, true),
         None => {

@@ -83,6 +83,14 @@ impl<'a> Line<'a> {
     }
 }
 
+/// The name an article's lines are counted under as corpus evidence: its
+/// source, else the directory it was read from. Articles of different
+/// evidence sources never affect each other's cleaning, so a corpus split by
+/// this name (`dedup sketch --shard`) cleans exactly as it does whole.
+pub fn evidence_source(article: &Article) -> &str {
+    corpus::source(article).0
+}
+
 /// Cleans every article; corpus evidence (lines recurring across articles of
 /// one source) needs them all at once.
 pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {

@@ -117,26 +117,29 @@ struct Nodes {
 }
 
 impl Nodes {
-    fn new(docs: &[EventDoc], groups: &[Group]) -> Nodes {
-        let mut grouped = vec![false; docs.len()];
-        let mut members: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
+    fn new(articles: &[EventArticle], groups: &[Group]) -> Nodes {
+        let mut grouped = vec![false; articles.len()];
+        let mut members: Vec<Vec<usize>> = Vec::with_capacity(articles.len());
         for g in groups {
             g.members.iter().for_each(|&m| grouped[m] = true);
             let mut m = g.members.clone();
             m.sort_unstable();
             members.push(m);
         }
-        members.extend((0..docs.len()).filter(|&i| !grouped[i]).map(|i| vec![i]));
+        members.extend(
+            (0..articles.len())
+                .filter(|&i| !grouped[i])
+                .map(|i| vec![i]),
+        );
         let speaker = members
             .iter()
             .map(|m| {
                 *m.iter()
                     .min_by(|&&x, &&y| {
-                        docs[y]
-                            .text
-                            .len()
-                            .cmp(&docs[x].text.len())
-                            .then_with(|| docs[x].id.cmp(docs[y].id))
+                        articles[y]
+                            .length
+                            .cmp(&articles[x].length)
+                            .then_with(|| articles[x].id.cmp(articles[y].id))
                     })
                     .expect("a node has members")
             })
@@ -145,8 +148,8 @@ impl Nodes {
     }
 
     /// Each node's place when nodes are ordered by their smallest article id.
-    fn ranks(&self, docs: &[EventDoc]) -> Vec<u32> {
-        let first_id = |n: usize| self.members[n].iter().map(|&m| docs[m].id).min();
+    fn ranks(&self, articles: &[EventArticle]) -> Vec<u32> {
+        let first_id = |n: usize| self.members[n].iter().map(|&m| articles[m].id).min();
         let mut order: Vec<usize> = (0..self.members.len()).collect();
         order.sort_by(|&x, &y| first_id(x).cmp(&first_id(y)));
         let mut rank = vec![0; order.len()];
@@ -160,23 +163,52 @@ impl Nodes {
 /// Event clusters over `docs`; every near-duplicate group lies inside one
 /// event, and every article is in exactly one event.
 pub fn cluster(docs: &[EventDoc], groups: &[Group], params: &EventParams) -> Vec<Event> {
-    let nodes = Nodes::new(docs, groups);
-    let mut features: Vec<features::Features> = nodes
-        .speaker
-        .par_iter()
-        .map(|&s| features::extract(&docs[s]))
+    let articles: Vec<EventArticle> = docs
+        .iter()
+        .map(|d| EventArticle {
+            id: d.id,
+            length: d.text.len(),
+        })
         .collect();
+    cluster_with(
+        &articles,
+        groups,
+        params,
+        |i| features::extract(&docs[i]),
+        |i| dates::published(docs[i].date, docs[i].raw),
+    )
+}
+
+/// What node assembly needs of an article besides its features.
+#[derive(Debug, Clone, Copy)]
+pub struct EventArticle<'a> {
+    pub id: &'a str,
+    /// Bytes of the cleaned text: a group speaks through its longest member.
+    pub length: usize,
+}
+
+/// [`cluster`] with each article's features and publication day supplied
+/// (`features_of(i)` is [`features::extract`] of article `i`, `published(i)`
+/// its [`dates::published`]): `dedup merge` reads them from sketch files
+/// instead of texts. Features are asked for the speaker of each node only.
+pub fn cluster_with(
+    articles: &[EventArticle],
+    groups: &[Group],
+    params: &EventParams,
+    features_of: impl Fn(usize) -> features::Features + Sync,
+    published: impl Fn(usize) -> Option<dates::Day>,
+) -> Vec<Event> {
+    let nodes = Nodes::new(articles, groups);
+    let mut features: Vec<features::Features> =
+        nodes.speaker.par_iter().map(|&s| features_of(s)).collect();
     for (f, members) in features.iter_mut().zip(&nodes.members) {
         if members.len() > 1 {
-            f.date = members
-                .iter()
-                .filter_map(|&m| dates::published(docs[m].date, docs[m].raw))
-                .min();
+            f.date = members.iter().filter_map(|&m| published(m)).min();
         }
     }
     let vectors = vectors::build(&features, background::builtin());
     let edges = candidates::edges(&vectors, &params.weights);
-    let rank = nodes.ranks(docs);
+    let rank = nodes.ranks(articles);
     let node_dates: Vec<Option<dates::Day>> = vectors.iter().map(|v| v.date).collect();
     let rules = linkage::Linkage {
         threshold: params.threshold,

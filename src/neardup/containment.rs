@@ -112,10 +112,16 @@ pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
 /// How many of a set's shared shingles are in its prefix: the prefix's
 /// length less the shingles in no other set, which come first.
 fn shared_prefix_len(len: usize, shared: usize, rule: &EdgeRule) -> usize {
-    let prefix = rule
-        .contained_overlap(len)
-        .map_or(0, |needed| len - needed + 1);
-    prefix.saturating_sub(len - shared)
+    prefix_len(len, rule).saturating_sub(len - shared)
+}
+
+/// The prefix a set of `len` shingles must have a shingle of in common with
+/// any set it is contained in: `len − needed + 1`, or 0 when it is too short
+/// to be contained at all. Sketch files carry it, so that a join elsewhere
+/// (Spark) filters exactly as this module does.
+pub fn prefix_len(len: usize, rule: &EdgeRule) -> usize {
+    rule.contained_overlap(len)
+        .map_or(0, |needed| len - needed + 1)
 }
 
 #[cfg(test)]

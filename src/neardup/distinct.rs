@@ -21,30 +21,33 @@ pub struct DistinctSets {
 
 impl DistinctSets {
     pub fn new(texts: &[&str], ngram: usize, seed: u64) -> Self {
-        let mut shingles: Vec<Shingles> = texts
+        let shingles: Vec<(usize, Shingles)> = texts
             .par_iter()
             .map_init(
                 || Shingler::new(ngram, seed),
                 |shingler, text| shingler.shingles(text),
             )
+            .enumerate()
             .collect();
-        let mut order: Vec<usize> = (0..shingles.len())
-            .filter(|&i| !shingles[i].is_empty())
+        DistinctSets::from_indexed(shingles)
+    }
+
+    /// The distinct sets of some texts of a corpus, each given with its
+    /// corpus index (unique): what `dedup merge` builds from the sets of the
+    /// articles a candidate pair names, the others being in no group.
+    pub fn from_indexed(mut shingles: Vec<(usize, Shingles)>) -> Self {
+        shingles.retain(|(_, set)| !set.is_empty());
+        shingles.par_sort_by(|(i, x), (j, y)| x.cmp(y).then(i.cmp(j)));
+        let mut classes: Vec<(Vec<usize>, Shingles)> = shingles
+            .chunk_by_mut(|(_, x), (_, y)| x == y)
+            .map(|class| {
+                let texts = class.iter().map(|&(i, _)| i).collect();
+                (texts, std::mem::take(&mut class[0].1))
+            })
             .collect();
-        order.par_sort_by(|&i, &j| shingles[i].cmp(&shingles[j]).then(i.cmp(&j)));
-        let mut classes: Vec<Vec<usize>> = order
-            .chunk_by(|&i, &j| shingles[i] == shingles[j])
-            .map(<[usize]>::to_vec)
-            .collect();
-        classes.sort_unstable_by_key(|texts| texts[0]);
-        let sets = classes
-            .iter()
-            .map(|texts| std::mem::take(&mut shingles[texts[0]]))
-            .collect();
-        DistinctSets {
-            sets,
-            texts: classes,
-        }
+        classes.sort_unstable_by_key(|(texts, _)| texts[0]);
+        let (texts, sets) = classes.into_iter().unzip();
+        DistinctSets { sets, texts }
     }
 }
 

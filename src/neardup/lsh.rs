@@ -30,6 +30,15 @@ impl BandKeys {
             .collect();
         BandKeys(keys)
     }
+
+    /// Keys as stored elsewhere (a sketch file), in band order.
+    pub fn from_keys(keys: Vec<u64>) -> Self {
+        BandKeys(keys)
+    }
+
+    pub fn as_slice(&self) -> &[u64] {
+        &self.0
+    }
 }
 
 /// Pairs of sets (indices into `keys`) equal in at least one band. Two bands

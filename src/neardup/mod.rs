@@ -34,6 +34,7 @@ use rayon::prelude::*;
 use distinct::DistinctSets;
 use lsh::BandKeys;
 use minhash::MinHasher;
+use shingle::Shingles;
 use verify::EdgeRule;
 
 /// Parameters of the near-duplicate stage.
@@ -84,8 +85,19 @@ pub struct Group {
 /// groups ordered by their first member. Texts without words are in none.
 pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Vec<Group> {
     let distinct = DistinctSets::new(texts, params.ngram, params.seed);
-    let edges = verified_edges(&distinct, params);
-    group::groups(&distinct, &edges)
+    let rule = params.edge_rule();
+    let candidates = candidates(&distinct.sets, &band_keys(&distinct, params), &rule);
+    verified_groups(&distinct, &candidates, &rule)
+}
+
+/// The LSH band keys of each distinct set.
+fn band_keys(distinct: &DistinctSets, params: &NearDupParams) -> Vec<BandKeys> {
+    let hasher = MinHasher::new(params.num_perm, params.seed);
+    distinct
+        .sets
+        .par_iter()
+        .map(|set| BandKeys::new(&hasher.signature(set), params.bands, params.rows))
+        .collect()
 }
 
 /// Every pair of texts the stage verifies, sorted by `(a, b)`: texts with
@@ -94,7 +106,9 @@ pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Vec<Group> {
 /// the persistent index is checked against.
 pub fn verified_pairs(texts: &[&str], params: &NearDupParams) -> Vec<Pair> {
     let distinct = DistinctSets::new(texts, params.ngram, params.seed);
-    let edges = verified_edges(&distinct, params);
+    let rule = params.edge_rule();
+    let candidates = candidates(&distinct.sets, &band_keys(&distinct, params), &rule);
+    let edges = verify::edges(&distinct.sets, &candidates, &rule);
     let pair = |x: usize, y: usize, jaccard: f64, containment: f64| Pair {
         a: x.min(y),
         b: x.max(y),
@@ -122,24 +136,22 @@ pub fn verified_pairs(texts: &[&str], params: &NearDupParams) -> Vec<Pair> {
     pairs
 }
 
-/// The candidate pairs of distinct sets (banded and containment) that the
-/// edge rule accepts.
-fn verified_edges(distinct: &DistinctSets, params: &NearDupParams) -> Vec<verify::Edge> {
-    let rule = params.edge_rule();
-    let mut candidates = banded_candidates(distinct, params);
-    candidates.extend(containment::candidate_pairs(&distinct.sets, &rule));
+/// Candidate pairs of distinct sets (indices, `i < j`, sorted, unique):
+/// those equal in an LSH band, and those where one may contain the other.
+pub fn candidates(sets: &[Shingles], keys: &[BandKeys], rule: &EdgeRule) -> Vec<(u32, u32)> {
+    let mut candidates = lsh::candidate_pairs(keys);
+    candidates.extend(containment::candidate_pairs(sets, rule));
     candidates.par_sort_unstable();
     candidates.dedup();
-    verify::edges(&distinct.sets, &candidates, &rule)
+    candidates
 }
 
-/// Pairs of sets that share an LSH band.
-fn banded_candidates(distinct: &DistinctSets, params: &NearDupParams) -> Vec<(u32, u32)> {
-    let hasher = MinHasher::new(params.num_perm, params.seed);
-    let keys: Vec<BandKeys> = distinct
-        .sets
-        .par_iter()
-        .map(|set| BandKeys::new(&hasher.signature(set), params.bands, params.rows))
-        .collect();
-    lsh::candidate_pairs(&keys)
+/// The groups of the candidates that verify as edges.
+pub fn verified_groups(
+    distinct: &DistinctSets,
+    candidates: &[(u32, u32)],
+    rule: &EdgeRule,
+) -> Vec<Group> {
+    let edges = verify::edges(&distinct.sets, candidates, rule);
+    group::groups(distinct, &edges)
 }

@@ -46,7 +46,8 @@ const BATCH: usize = 4096;
 
 /// Bad lines in a row after which an input is taken not to be JSONL and the
 /// rest of it is not read: `yes | dedup -` ends, and a wrong `--text-field`
-/// on a large corpus gives a thousand errors, not millions.
+/// on a large corpus gives a few thousand errors (it is checked once a
+/// batch), not millions.
 const GIVE_UP: usize = 1000;
 
 pub(super) fn read(
@@ -114,7 +115,7 @@ pub(super) fn read(
             parse_batch(&buf, &mut lines, name, options, corpus, &mut bad_run);
             buf.clear();
             if bad_run >= GIVE_UP {
-                corpus.error(name, stop("a thousand bad lines in a row"));
+                corpus.error(name, stop("over a thousand bad lines in a row"));
                 return;
             }
         }

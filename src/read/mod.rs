@@ -162,6 +162,27 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
     corpus
 }
 
+/// Reads JSONL from any reader, as a `.jsonl` input named `name` (for
+/// tests, fuzzing, or a program that has the bytes already).
+pub fn read_jsonl(reader: impl std::io::BufRead, name: &str, options: &ReadOptions) -> Corpus {
+    let mut corpus = Corpus::default();
+    corpus.sources.0.push(Source::Stdin);
+    jsonl::read(reader, name, 0, options, &mut corpus);
+    drop_duplicate_ids(&mut corpus);
+    corpus
+}
+
+/// Decodes the bytes of a text file named `name`, as the reader does: the
+/// article, or the error or warnings it gives.
+pub fn read_text(bytes: Vec<u8>, name: &str) -> Corpus {
+    let mut corpus = Corpus::default();
+    if let Some(text) = text::decode(bytes, name, &mut corpus) {
+        let article = text::article(name, text, Location::default());
+        corpus.articles.push(article);
+    }
+    corpus
+}
+
 /// JSONL on stdin; copied to a spool file as it is read when asked.
 fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
     let input = corpus.sources.0.len();

@@ -24,18 +24,23 @@ pub(super) fn read(
                 len: bytes.len() as u64,
             };
             if let Some(text) = decode(bytes, name, corpus) {
-                corpus.articles.push(Article {
-                    id: Id::from(name),
-                    origin: name.to_string(),
-                    source: None,
-                    title: None,
-                    date: None,
-                    text,
-                    location,
-                });
+                corpus.articles.push(article(name, text, location));
             }
         }
         Err(problem) => corpus.error(name, problem),
+    }
+}
+
+/// The article of a text file: its path is its id.
+pub(super) fn article(name: &str, text: String, location: Location) -> Article {
+    Article {
+        id: Id::from(name),
+        origin: name.to_string(),
+        source: None,
+        title: None,
+        date: None,
+        text,
+        location,
     }
 }
 
