@@ -82,7 +82,7 @@ fn add(args: &AddArgs, matches: &ArgMatches) -> Result<Exit> {
     if show {
         eprint!("\r\x1b[2K");
     }
-    write_answers(&added.answers, run.format, path)?;
+    write_answers(&added.answers, run.format, path, Listed::Copies)?;
     let copies = added
         .answers
         .iter()
@@ -114,7 +114,7 @@ pub fn run_query(args: &QueryArgs, matches: &ArgMatches) -> Result<Exit> {
     let answers = index
         .query(&prepared, window(run))
         .map_err(|e| index_error(path, e))?;
-    write_answers(&answers, run.format, path)?;
+    write_answers(&answers, run.format, path, Listed::All)?;
     let copies = answers
         .iter()
         .filter(|a| !a.near_duplicates.is_empty())
@@ -141,7 +141,15 @@ struct Document<'a> {
     articles: &'a [Answer],
 }
 
-fn write_answers(answers: &[Answer], format: Format, path: &str) -> Result<()> {
+/// Which articles the text format lists: an add lists the ones that copy
+/// another (the summary line counts the rest), a query every one.
+#[derive(Clone, Copy, PartialEq)]
+enum Listed {
+    Copies,
+    All,
+}
+
+fn write_answers(answers: &[Answer], format: Format, path: &str, listed: Listed) -> Result<()> {
     let mut out = io::stdout().lock();
     match format {
         Format::Jsonl => {
@@ -160,7 +168,10 @@ fn write_answers(answers: &[Answer], format: Format, path: &str) -> Result<()> {
             writeln!(out)?;
         }
         Format::Text => {
-            for answer in answers {
+            let shown = answers
+                .iter()
+                .filter(|a| listed == Listed::All || !a.near_duplicates.is_empty());
+            for answer in shown {
                 writeln!(out, "{}", answer.id)?;
                 for copy in &answer.near_duplicates {
                     writeln!(
