@@ -12,6 +12,9 @@ pub struct Article {
     /// The outlet or site, when the input says; the cleaner's corpus evidence
     /// is counted per source.
     pub source: Option<String>,
+    /// The page's address, when the input gives one (JSONL `url`): the site
+    /// the cleaner counts lines under when there is no `source`.
+    pub url: Option<String>,
     pub title: Option<String>,
     /// The publication date as given (ISO `YYYY-MM-DD…` is understood best).
     pub date: Option<String>,
@@ -27,6 +30,32 @@ pub struct Location {
     pub input: usize,
     pub offset: u64,
     pub len: u64,
+}
+
+impl Article {
+    /// The site whose pages share furniture with this one: the `source` as
+    /// given, else the host of the `url`, else the host of an id that is a
+    /// web address; `None` when the input says nothing.
+    pub fn site(&self) -> Option<&str> {
+        self.source
+            .as_deref()
+            .or_else(|| self.url.as_deref().and_then(host))
+            .or_else(|| host(&self.id))
+    }
+}
+
+/// The host of an `http(s)://` address, without a leading `www.`.
+fn host(address: &str) -> Option<&str> {
+    let (scheme, rest) = address.trim().split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host);
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then_some(host)
 }
 
 /// Most words a title or heading has; the cleaner keeps a heading by the
@@ -52,6 +81,33 @@ pub fn guess_title(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(id: &str, source: Option<&str>, url: Option<&str>) -> Article {
+        Article {
+            id: id.into(),
+            origin: "corpus.jsonl:1".into(),
+            source: source.map(Into::into),
+            url: url.map(Into::into),
+            title: None,
+            date: None,
+            text: String::new(),
+            location: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_site_is_the_source_else_the_host_of_the_url_or_the_id() {
+        let url = Some("https://www.example.com:443/news/a?x=1");
+        assert_eq!(page("1", Some("Example"), url).site(), Some("Example"));
+        assert_eq!(page("1", None, url).site(), Some("example.com"));
+        assert_eq!(
+            page("http://news.example.org/2024/a", None, None).site(),
+            Some("news.example.org")
+        );
+        assert_eq!(page("fixtures/a.txt", None, None).site(), None);
+        assert_eq!(page("ftp://example.com/a", None, None).site(), None);
+        assert_eq!(page("https:///a", None, None).site(), None);
+    }
 
     #[test]
     fn title_is_first_short_line_without_terminal_punctuation() {

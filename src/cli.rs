@@ -198,11 +198,19 @@ pub struct InputArgs {
     pub date_field: String,
 
     /// JSONL field holding the outlet or site name. The cleaner removes lines that recur
-    /// across articles of one source (missing: of one directory, header and footer only).
+    /// across unrelated articles of one site: the source, else the host of the page's URL
+    /// (--url-field, or an id that is a URL), else one directory (header and footer only).
     ///
     /// Example: --source-field domain
     #[arg(long, default_value = "source", value_name = "FIELD")]
     pub source_field: String,
+
+    /// JSONL field holding the page's address; its host names the site when there is no
+    /// source field.
+    ///
+    /// Example: --url-field link
+    #[arg(long, default_value = "url", value_name = "FIELD")]
+    pub url_field: String,
 
     /// Largest article read, in bytes (a text file, or one JSONL line); larger ones are
     /// reported and skipped. Accepts K, M and G suffixes (powers of 1024); 1 byte to 16 EiB.

@@ -29,6 +29,7 @@ pub fn read_options(args: &InputArgs) -> ReadOptions {
             title: args.title_field.clone(),
             date: args.date_field.clone(),
             source: args.source_field.clone(),
+            url: args.url_field.clone(),
         },
         max_bytes: args.max_bytes,
         spool_stdin: false,

@@ -56,7 +56,7 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progres
         Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => articles.iter().map(|a| a.text.as_str()).collect(),
     };
-    let titles = titles(articles, &texts);
+    let titles = titles(articles, &texts, cleaned.as_deref());
     progress.start("near-duplicates", n);
     let groups = neardup::find_groups(&texts, &pipeline.neardup);
     let events = match &pipeline.events {
@@ -78,12 +78,24 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progres
     }
 }
 
-/// Each article's title: its own, else one guessed from its compared text.
-pub fn titles(articles: &[Article], texts: &[&str]) -> Vec<Option<String>> {
+/// Each article's title: its own, else the headline the cleaner picked from
+/// the page, else one guessed from its compared text.
+pub fn titles(
+    articles: &[Article],
+    texts: &[&str],
+    cleaned: Option<&[clean::Cleaned]>,
+) -> Vec<Option<String>> {
+    let headline = |i: usize| cleaned.and_then(|c| c[i].headline.clone());
     articles
         .iter()
         .zip(texts)
-        .map(|(a, text)| a.title.clone().or_else(|| article::guess_title(text)))
+        .enumerate()
+        .map(|(i, (a, text))| {
+            a.title
+                .clone()
+                .or_else(|| headline(i))
+                .or_else(|| article::guess_title(text))
+        })
         .collect()
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
 
+use dedup::clean::Removed;
 use dedup::cli::{
     CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
     JoinArgs, MergeArgs, RunArgs, ShardBy, SketchArgs,
@@ -281,7 +282,14 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
                 let mut removed = cleaned.removed.iter().peekable();
                 for (n, line) in article.text.lines().enumerate() {
                     match removed.next_if(|r| r.line == n + 1) {
-                        Some(r) => writeln!(out, "- [{}] {line}", r.rule)?,
+                        Some(Removed {
+                            rule, why: None, ..
+                        }) => writeln!(out, "- [{rule}] {line}")?,
+                        Some(Removed {
+                            rule,
+                            why: Some(why),
+                            ..
+                        }) => writeln!(out, "- [{rule}: {why}] {line}")?,
                         None if line.trim().is_empty() => writeln!(out)?,
                         None => writeln!(out, "  {line}")?,
                     }
@@ -335,18 +343,16 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
             .with_context(|| format!("{id}: no such article among the inputs"))
     };
     let (a, b) = (find(&args.a)?, find(&args.b)?);
-    let texts: Vec<String> = if pipeline.clean {
-        clean::clean_corpus(&corpus.articles)
-            .into_iter()
-            .map(|c| c.text)
-            .collect()
-    } else {
-        corpus.articles.iter().map(|a| a.text.clone()).collect()
+    let cleaned = pipeline
+        .clean
+        .then(|| clean::clean_corpus(&corpus.articles));
+    let texts: Vec<&str> = match &cleaned {
+        Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
+        None => corpus.articles.iter().map(|a| a.text.as_str()).collect(),
     };
-    let near = explain::near_duplicate(&texts[a], &texts[b], &pipeline.neardup);
+    let near = explain::near_duplicate(texts[a], texts[b], &pipeline.neardup);
     let event = pipeline.events.as_ref().map(|params| {
-        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let titles = dedup::titles(&corpus.articles, &texts);
+        let titles = dedup::titles(&corpus.articles, &texts, cleaned.as_deref());
         let docs = dedup::event_docs(&corpus.articles, &texts, &titles);
         (
             events::explain::explain(&docs, a, b, params),

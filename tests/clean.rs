@@ -218,3 +218,47 @@ fn clean_reads_jsonl_with_a_chosen_text_field() {
         .collect();
     assert_eq!(rules, ["navigation", "navigation", "copyright"]);
 }
+
+/// Pages of one site (named only by their `url`), each with a story of its
+/// own inside the same menu and sidebar.
+fn site_pages(stories: &[&str]) -> String {
+    stories
+        .iter()
+        .enumerate()
+        .map(|(n, story)| {
+            let page = serde_json::json!({
+                "id": format!("p{n}"),
+                "url": format!("https://www.harbourside.example/news/{n}"),
+                "text": format!(
+                    "Home\nSport\nWeather\nSign in to manage your Harbourside account settings\n\n\
+                     {story}\n\nMost read on the site this week, picked for you\nAbout us\nContact"
+                ),
+            });
+            format!("{page}\n")
+        })
+        .collect()
+}
+
+#[test]
+fn explain_names_the_recurring_evidence_of_a_site_found_from_its_urls() {
+    let dir = Dir::new();
+    let stories = [
+        crate::util::article("tram"),
+        crate::util::article("quake"),
+        crate::util::article("cup"),
+        crate::util::article("fire"),
+    ];
+    let stories: Vec<&str> = stories.iter().map(String::as_str).collect();
+    dir.write("pages.jsonl", site_pages(&stories));
+    let (code, stdout, stderr) = run(dir.dedup().args(["clean", "--explain", "pages.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("- [recurring: recurs in 4 unrelated articles] Most read on the site"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("- [recurring: recurs in 4 unrelated articles] Weather\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("  {}", stories[0].lines().next().unwrap())));
+}

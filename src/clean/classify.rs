@@ -60,9 +60,9 @@ const GAP_COST: i64 = 200;
 
 /// Rule ids of the lines the classifier removes.
 const LINKS: &str = "links";
-const FEW_STOPWORDS: &str = "few-stopwords";
-const CONTEXT: &str = "context";
-const OUTSIDE: &str = "outside-article";
+pub(super) const FEW_STOPWORDS: &str = "few-stopwords";
+pub(super) const CONTEXT: &str = "context";
+pub(super) const OUTSIDE: &str = "outside-article";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {

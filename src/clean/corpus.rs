@@ -1,15 +1,33 @@
 //! Repetition as evidence: a line repeated inside one article, or recurring
-//! in several articles of one source (CCNet's line deduplication and
+//! across unrelated articles of one site (CCNet's line deduplication and
 //! trafilatura's repeated-segment counter, made safe for news).
 //!
-//! A site prints its furniture on every page, so a line that recurs in
-//! [`MIN_ARTICLES`] or more articles of one source is boilerplate. Syndicated
-//! copy recurs too, legitimately: the same wire story carried several times.
-//! The difference is what else the articles share. Articles that are copies
-//! of each other share most of their text; articles that share only a
-//! wrapper keep most of their text to themselves. So a recurring line is
-//! removed unless most of the articles carrying it are copies in that sense.
-//! This needs no near-duplicate detection, only the line counts at hand.
+//! A site prints its furniture on every page: menus, sidebars, tag and
+//! category lists, comment forms, footers. So a line that recurs in
+//! [`MIN_ARTICLES`] or more articles of one site is boilerplate, with one
+//! exception: syndicated copy recurs too, legitimately, the same wire story
+//! carried several times. The difference is what else the carriers have.
+//! Pages that share only a wrapper each have a body of their own; copies
+//! have nothing of their own once the lines they share are set aside. So a
+//! carrier counts as *unrelated* when text of its own is left without the
+//! lines it shares with any other article, and a line is furniture when it
+//! recurs in [`MIN_ARTICLES`] unrelated articles. The test is made on what
+//! is left without the recurring lines, never on the raw text: judged on
+//! the raw text, template-heavy pages look like copies because of the
+//! template.
+//!
+//! Short lines (menu entries, tags, "Home") are too common to be furniture
+//! on their own; a recurring short line goes only inside a run of furniture
+//! (a menu, a list), next to another recurring line.
+//!
+//! The site is the article's [`Article::site`]: its source, else the host of
+//! its URL. Without one, the directory the article was read from stands in,
+//! and since a directory may mix outlets a line counts only where furniture
+//! sits, at the head or the tail of the article.
+//!
+//! Work and memory: one pass hashes each kept line with its site (counts
+//! only, never texts), a second tallies the unrelated carriers of each
+//! recurring line from those counts, a third marks the lines.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -21,23 +39,27 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use super::{ends_sentence, Line};
 use crate::article::Article;
 
-/// Articles of one source a line must recur in (trafilatura: more than two
-/// repetitions).
-const MIN_ARTICLES: usize = 3;
-/// Shorter normalised lines carry too little to tell furniture from a
-/// common phrase ("She was 91.").
+/// Unrelated articles of one site a line must recur in (trafilatura: more
+/// than two repetitions).
+const MIN_ARTICLES: u32 = 3;
+/// Normalised lines shorter than this are short: furniture only in a run.
+/// Shorter lines carry too little to tell furniture from a common phrase
+/// ("She was 91.").
 const MIN_CHARS: usize = 30;
-/// Articles sampled to decide whether the carriers of a line are copies;
-/// bounds the work for a footer that every page of a big site carries.
-const SAMPLE: usize = 32;
-/// Share of an article's text, in characters, that must recur in the other
-/// sampled carriers for it to count as a copy.
-const COPY_SHARE: f64 = 0.5;
-/// When the source is only the directory an article was read from, which
+/// Characters of its own, in sentences or long lines, that make a carrier
+/// unrelated to the others: one body paragraph (jusText's short-block
+/// bound, [`super::classify::LENGTH_LOW`]).
+const OWN_BODY: usize = super::classify::LENGTH_LOW;
+/// When the site is only the directory an article was read from, which
 /// may mix outlets, a line counts only where site furniture sits: in the
 /// first 15% or the last 30% of the article's lines (ALGORITHMS.md §1.2).
 const HEAD_SHARE: f64 = 0.15;
 const TAIL_SHARE: f64 = 0.30;
+
+/// Rule id of a line that repeats an earlier line of its article.
+pub(super) const REPEATED: &str = "repeated";
+/// Rule id of a line removed as site furniture.
+pub(super) const RECURRING: &str = "recurring";
 
 /// The tables' keys are already xxh3 hashes, with a fixed seed so that any
 /// collision is the same from run to run; the tables use them as they are.
@@ -62,7 +84,7 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// Marks repeated and recurring lines. The per-article passes run in
+/// Marks repeated lines and site furniture. The per-article passes run in
 /// parallel; the decisions depend only on the articles, not on the order
 /// the threads finish in.
 pub(super) fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
@@ -74,27 +96,16 @@ pub(super) fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
             line_keys(article, lines, buffer)
         })
         .collect();
-    let carriers = carriers(&keys);
-    // Decide every line before removing any: the copy test reads which
-    // lines are still kept.
-    let shared_docs: &[Vec<Line>] = docs;
-    let boilerplate: HashSet<u64, Fixed> = carriers
+    let carriers = count_carriers(&keys, |_| true);
+    let unrelated_docs: Vec<bool> = docs
         .par_iter()
-        .filter(|(key, carriers)| !are_copies(**key, carriers, &keys, shared_docs))
-        .map(|(key, _)| *key)
-        .collect::<Vec<u64>>()
-        .into_iter()
+        .zip(&keys)
+        .map(|(lines, doc_keys)| has_own_body(lines, doc_keys, &carriers))
         .collect();
+    let unrelated = count_carriers(&keys, |doc| unrelated_docs[doc]);
     docs.par_iter_mut()
         .zip(&keys)
-        .for_each(|(lines, doc_keys)| {
-            for k in doc_keys
-                .iter()
-                .filter(|k| k.removable && boilerplate.contains(&k.key))
-            {
-                lines[k.line].removed_by = Some("recurring");
-            }
-        });
+        .for_each(|(lines, doc_keys)| mark_furniture(lines, doc_keys, &unrelated));
 }
 
 /// A line that repeats an earlier line of the same article (a title printed
@@ -108,7 +119,7 @@ fn mark_repeated(lines: &mut [Line], buffer: &mut String) {
             continue;
         }
         if !seen.insert(hash(normalise(line.text, buffer))) {
-            line.removed_by = Some("repeated");
+            line.removed_by = Some(REPEATED);
         }
     }
 }
@@ -156,17 +167,17 @@ fn hash(normalised: &str) -> u64 {
     xxh3_64(normalised.as_bytes())
 }
 
-/// A normalised line's key across the corpus: its source with it.
-fn source_hash(source: &str, normalised: &str) -> u64 {
-    xxh3_64_with_seed(normalised.as_bytes(), xxh3_64(source.as_bytes()))
+/// A normalised line's key across the corpus: its site with it.
+fn site_hash(site: &str, normalised: &str) -> u64 {
+    xxh3_64_with_seed(normalised.as_bytes(), xxh3_64(site.as_bytes()))
 }
 
-/// The source an article's lines are counted under, and whether the input
+/// The site an article's lines are counted under, and whether the input
 /// named it; otherwise the directory it was read from stands in (for a JSONL
 /// corpus, the corpus file's directory).
-pub(crate) fn source(article: &Article) -> (&str, bool) {
-    match &article.source {
-        Some(source) => (source, true),
+pub(crate) fn site(article: &Article) -> (&str, bool) {
+    match article.site() {
+        Some(site) => (site, true),
         None => {
             let dir = Path::new(&article.origin).parent();
             (dir.and_then(Path::to_str).unwrap_or(""), false)
@@ -174,17 +185,18 @@ pub(crate) fn source(article: &Article) -> (&str, bool) {
     }
 }
 
-/// A kept line long enough to count, under its key: the source hashed with
-/// the normalised line.
+/// A kept line, under its key: the site hashed with the normalised line.
 struct Key {
     line: usize,
     key: u64,
+    /// Under [`MIN_CHARS`] once normalised.
+    short: bool,
     /// Where a recurring line may be removed (see [`HEAD_SHARE`]).
     removable: bool,
 }
 
 fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key> {
-    let (source, named) = source(article);
+    let (site, named) = site(article);
     let kept: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].is_kept()).collect();
     let head = (kept.len() as f64 * HEAD_SHARE).ceil() as usize;
     let tail = kept.len() - (kept.len() as f64 * TAIL_SHARE).ceil() as usize;
@@ -192,76 +204,58 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
         .enumerate()
         .filter_map(|(rank, &line)| {
             let normalised = normalise(lines[line].text, buffer);
-            (normalised.chars().count() >= MIN_CHARS).then(|| Key {
+            (!normalised.is_empty()).then(|| Key {
                 line,
-                key: source_hash(source, normalised),
+                key: site_hash(site, normalised),
+                short: normalised.chars().count() < MIN_CHARS,
                 removable: named || rank < head || rank >= tail,
             })
         })
         .collect()
 }
 
-/// For each key removable in at least [`MIN_ARTICLES`] articles, those
-/// articles, in corpus order, each once. Articles are counted first and
-/// listed only for the keys that recur: most lines never do, and a list for
-/// every line of a big corpus would outweigh the corpus.
-fn carriers(keys: &[Vec<Key>]) -> HashMap<u64, Vec<usize>, Fixed> {
-    fn removable(doc_keys: &[Key]) -> impl Iterator<Item = &Key> {
-        doc_keys.iter().filter(|k| k.removable)
-    }
+/// For each key, the number of articles among those `counted` that carry
+/// it, each article once.
+fn count_carriers(keys: &[Vec<Key>], counted: impl Fn(usize) -> bool) -> HashMap<u64, u32, Fixed> {
     // Per key: the articles counted so far, and the last one (+ 1) counted.
-    let mut counts: HashMap<u64, (usize, usize), Fixed> = HashMap::default();
-    for (doc, doc_keys) in keys.iter().enumerate() {
-        for k in removable(doc_keys) {
+    let mut counts: HashMap<u64, (u32, usize), Fixed> = HashMap::default();
+    for (doc, doc_keys) in keys.iter().enumerate().filter(|(doc, _)| counted(*doc)) {
+        for k in doc_keys {
             let (articles, last) = counts.entry(k.key).or_default();
             if *last != doc + 1 {
                 (*articles, *last) = (*articles + 1, doc + 1);
             }
         }
     }
-    let mut carriers: HashMap<u64, Vec<usize>, Fixed> = HashMap::default();
-    for (doc, doc_keys) in keys.iter().enumerate() {
-        for k in removable(doc_keys).filter(|k| counts[&k.key].0 >= MIN_ARTICLES) {
-            let docs = carriers.entry(k.key).or_default();
-            if docs.last() != Some(&doc) {
-                docs.push(doc);
-            }
-        }
-    }
-    carriers
+    counts.into_iter().map(|(key, (n, _))| (key, n)).collect()
 }
 
-/// Whether most of the (sampled) articles carrying `key` are copies: most of
-/// their text, other than the line itself, recurs in another of them.
-fn are_copies(key: u64, carriers: &[usize], keys: &[Vec<Key>], docs: &[Vec<Line>]) -> bool {
-    let sample = &carriers[..carriers.len().min(SAMPLE)];
-    let mut counts: HashMap<u64, usize, Fixed> = HashMap::default();
-    for &doc in sample {
-        let distinct: HashSet<u64, Fixed> = keys[doc].iter().map(|k| k.key).collect();
-        for k in distinct {
-            *counts.entry(k).or_default() += 1;
+/// Whether the article has a body of its own: [`OWN_BODY`] characters of
+/// sentences or long lines that no other article of its site carries.
+fn has_own_body(lines: &[Line], keys: &[Key], carriers: &HashMap<u64, u32, Fixed>) -> bool {
+    let own: usize = keys
+        .iter()
+        .filter(|k| carriers[&k.key] < 2)
+        .map(|k| &lines[k.line])
+        .filter(|line| line.is_long() || ends_sentence(line.text))
+        .map(|line| line.chars)
+        .sum();
+    own >= OWN_BODY
+}
+
+/// Removes the lines that recur in [`MIN_ARTICLES`] unrelated articles:
+/// long ones on their own, short ones next to another such line.
+fn mark_furniture(lines: &mut [Line], keys: &[Key], unrelated: &HashMap<u64, u32, Fixed>) {
+    let recurs = |k: &Key| unrelated.get(&k.key).copied().unwrap_or(0);
+    let furniture: Vec<bool> = keys.iter().map(|k| recurs(k) >= MIN_ARTICLES).collect();
+    for (i, k) in keys.iter().enumerate() {
+        let in_run = (i > 0 && furniture[i - 1]) || furniture.get(i + 1) == Some(&true);
+        if furniture[i] && k.removable && (!k.short || in_run) {
+            let line = &mut lines[k.line];
+            line.removed_by = Some(RECURRING);
+            line.recurs = recurs(k);
         }
     }
-    let is_copy = |doc: usize| {
-        let lines = &docs[doc];
-        let chars = |filter: &dyn Fn(&Key) -> bool| -> usize {
-            keys[doc]
-                .iter()
-                .filter(|k| filter(k))
-                .map(|k| lines[k.line].chars)
-                .sum()
-        };
-        let total: usize = lines
-            .iter()
-            .filter(|line| line.is_kept())
-            .map(|line| line.chars)
-            .sum();
-        let own = total - chars(&|k| k.key == key);
-        let shared = chars(&|k| k.key != key && counts[&k.key] >= 2);
-        shared as f64 >= COPY_SHARE * own as f64
-    };
-    let copies = sample.iter().filter(|&&doc| is_copy(doc)).count();
-    2 * copies > sample.len()
 }
 
 #[cfg(test)]
@@ -273,6 +267,7 @@ mod tests {
             id: id.into(),
             origin: format!("site/{id}.txt"),
             source: source.map(Into::into),
+            url: None,
             title: None,
             date: None,
             text,
@@ -384,5 +379,69 @@ mod tests {
             [[None, None, Some("repeated"), None, None, None, None]],
             "the title goes, the repeated sentences stay"
         );
+    }
+
+    /// A page of `site` (named by the id, a web address): a menu of short
+    /// lines, a sidebar line, the body, a lone short line.
+    fn page(site: &str, n: usize, body: &str) -> Article {
+        let text = format!(
+            "Home\nSport\nWeather\n{body}Most read on the site this week, picked for you\nSee all\n"
+        );
+        article(&format!("https://www.{site}/2024/{n}"), None, text)
+    }
+
+    #[test]
+    fn template_lines_go_on_pages_with_bodies_of_their_own_named_by_their_url() {
+        let articles: Vec<Article> = ["tram", "quake", "cup"]
+            .iter()
+            .enumerate()
+            .map(|(n, topic)| page("harbourside.example", n, &story(topic)))
+            .collect();
+        let furniture = Some(RECURRING);
+        for lines in removed(&articles) {
+            assert_eq!(
+                lines,
+                [furniture, furniture, furniture, None, None, None, None, furniture, furniture]
+            );
+        }
+        // Another site's pages are counted apart.
+        let mut mixed = articles.clone();
+        mixed[2] = page("northernpost.example", 2, &story("cup"));
+        assert!(removed(&mixed).iter().flatten().all(Option::is_none));
+    }
+
+    #[test]
+    fn copies_carried_by_one_site_keep_their_story_and_lose_its_template() {
+        let wire = story("quake");
+        let mut articles: Vec<Article> = ["tram", "cup", "fire"]
+            .iter()
+            .enumerate()
+            .map(|(n, topic)| page("harbourside.example", n, &story(topic)))
+            .collect();
+        articles.extend((3..6).map(|n| page("harbourside.example", n, &wire)));
+        let furniture = Some(RECURRING);
+        for lines in &removed(&articles)[3..] {
+            assert_eq!(
+                lines,
+                &[furniture, furniture, furniture, None, None, None, None, furniture, furniture],
+                "judged without the lines they share, the copies have nothing of their own"
+            );
+        }
+    }
+
+    #[test]
+    fn a_short_recurring_line_goes_only_in_a_run_of_furniture() {
+        let articles: Vec<Article> = ["tram", "quake", "cup"]
+            .iter()
+            .map(|topic| {
+                let text = format!(
+                    "{}She was 91.\n{}",
+                    story(topic),
+                    story(&format!("{topic} 2"))
+                );
+                article(topic, Some("Harbourside"), text)
+            })
+            .collect();
+        assert!(removed(&articles).iter().flatten().all(Option::is_none));
     }
 }

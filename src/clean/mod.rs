@@ -11,7 +11,8 @@
 //! 2. end markers ("Leave a Reply", "34 Comments"), also in `rules`: once
 //!    the article has had its say, the rest of the page goes;
 //! 3. `corpus`: a line repeated inside one article, or recurring in three or
-//!    more articles of one source that are not copies of each other;
+//!    more unrelated articles of one site (articles with a body of their
+//!    own once the lines they share are set aside);
 //! 4. `classify`: jusText-style blocks judged by length, stopword density and
 //!    link density, then by their neighbours; then the article's main stretch.
 //!
@@ -19,6 +20,7 @@
 
 mod classify;
 mod corpus;
+mod headline;
 mod rules;
 
 use std::sync::OnceLock;
@@ -42,6 +44,10 @@ pub struct Removed {
     pub line: usize,
     pub rule: &'static str,
     pub text: String,
+    /// The evidence, when the rule counts it: "recurs in 14 unrelated
+    /// articles of example.com".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// An article's text after cleaning.
@@ -49,6 +55,9 @@ pub struct Removed {
 pub struct Cleaned {
     pub text: String,
     pub removed: Vec<Removed>,
+    /// The page's headline, picked from all its lines, removed or not
+    /// (see `headline`): the title when the input gives none.
+    pub headline: Option<String>,
 }
 
 /// One line of an article on its way through the passes.
@@ -60,6 +69,9 @@ struct Line<'a> {
     chars: usize,
     /// The rule that removed the line, once a pass has.
     removed_by: Option<&'static str>,
+    /// In how many unrelated articles of its site the line recurs, when
+    /// that is what removed it.
+    recurs: u32,
 }
 
 impl<'a> Line<'a> {
@@ -69,6 +81,7 @@ impl<'a> Line<'a> {
             text,
             chars: text.chars().count(),
             removed_by: None,
+            recurs: 0,
         }
     }
 
@@ -84,11 +97,12 @@ impl<'a> Line<'a> {
 }
 
 /// The name an article's lines are counted under as corpus evidence: its
-/// source, else the directory it was read from. Articles of different
+/// site (source, else the host of its URL), else the directory it was read
+/// from. Articles of different
 /// evidence sources never affect each other's cleaning, so a corpus split by
 /// this name (`dedup sketch --shard`) cleans exactly as it does whole.
 pub fn evidence_source(article: &Article) -> &str {
-    corpus::source(article).0
+    corpus::site(article).0
 }
 
 /// Cleans every article; corpus evidence (lines recurring across articles of
@@ -109,7 +123,11 @@ pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
         .map(|(article, lines)| {
             let stopwords = language(lines);
             classify::apply(lines, stopwords);
-            assemble(&article.text, lines)
+            let headline = headline::pick(lines, stopwords);
+            Cleaned {
+                headline,
+                ..assemble(&article.text, lines)
+            }
         })
         .collect()
 }
@@ -169,6 +187,8 @@ fn assemble(original: &str, lines: &[Line]) -> Cleaned {
                 line: n + 1,
                 rule,
                 text: raw.to_string(),
+                why: (line.recurs > 0)
+                    .then(|| format!("recurs in {} unrelated articles", line.recurs)),
             });
         } else if line.text.is_empty() {
             blank_pending = !text.is_empty();
@@ -181,7 +201,11 @@ fn assemble(original: &str, lines: &[Line]) -> Cleaned {
             text.push('\n');
         }
     }
-    Cleaned { text, removed }
+    Cleaned {
+        text,
+        removed,
+        headline: None,
+    }
 }
 
 #[cfg(test)]
@@ -193,6 +217,7 @@ mod tests {
             id: "a".into(),
             origin: "a.txt".into(),
             source: None,
+            url: None,
             title: None,
             date: None,
             text: text.into(),
@@ -222,11 +247,13 @@ mod tests {
                     line: 3,
                     rule: "share",
                     text: "Share on Facebook Twitter".into(),
+                    why: None,
                 },
                 Removed {
                     line: 9,
                     rule: "copyright",
                     text: "© 2023 Haverstead Gazette".into(),
+                    why: None,
                 }
             ]
         );

@@ -26,6 +26,7 @@ pub struct Fields {
     pub title: String,
     pub date: String,
     pub source: String,
+    pub url: String,
 }
 
 impl Default for Fields {
@@ -36,6 +37,7 @@ impl Default for Fields {
             title: "title".into(),
             date: "date".into(),
             source: "source".into(),
+            url: "url".into(),
         }
     }
 }
@@ -258,10 +260,12 @@ fn parse(line: &str, origin: &str, fields: &Fields) -> Result<Article, Problem> 
     let title = string_field(take(&mut record, TITLE), &fields.title)?;
     let source = string_field(take(&mut record, SOURCE), &fields.source)?;
     let date = string_field(take(&mut record, DATE), &fields.date)?;
+    let url = string_field(take(&mut record, URL), &fields.url)?;
     Ok(Article {
         id,
         origin: origin.to_string(),
         source,
+        url,
         title,
         date,
         text,
@@ -311,10 +315,11 @@ const TEXT: u8 = 2;
 const TITLE: u8 = 4;
 const DATE: u8 = 8;
 const SOURCE: u8 = 16;
-const ROLES: [u8; 5] = [ID, TEXT, TITLE, DATE, SOURCE];
+const URL: u8 = 32;
+const ROLES: [u8; 6] = [ID, TEXT, TITLE, DATE, SOURCE, URL];
 
 /// The value of each role's field, by the role's bit position.
-type Record = [FieldValue; 5];
+type Record = [FieldValue; 6];
 
 fn take(record: &mut Record, role: u8) -> FieldValue {
     std::mem::take(&mut record[role.trailing_zeros() as usize])
@@ -447,7 +452,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 
     fn visit_str<E>(self, key: &str) -> Result<u8, E> {
         let f = self.0;
-        let names = [&f.id, &f.text, &f.title, &f.date, &f.source];
+        let names = [&f.id, &f.text, &f.title, &f.date, &f.source, &f.url];
         Ok(names
             .iter()
             .zip(ROLES)

@@ -445,6 +445,7 @@ mod tests {
             id: "x".into(),
             origin: origin.into(),
             source: None,
+            url: None,
             title: None,
             date: None,
             text: "t".into(),

@@ -37,6 +37,7 @@ pub(super) fn article(name: &str, text: String, location: Location) -> Article {
         id: Id::from(name),
         origin: name.to_string(),
         source: None,
+        url: None,
         title: None,
         date: None,
         text,

@@ -59,6 +59,7 @@ pub fn merge(
             id: record.id,
             origin: path.display().to_string(),
             source: None,
+            url: None,
             title: record.title,
             date: record.date,
             text: String::new(),

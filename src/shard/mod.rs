@@ -127,6 +127,7 @@ mod tests {
             id: id.into(),
             origin: format!("corpus.jsonl:{id}"),
             source: Some(source.into()),
+            url: None,
             title: None,
             date: None,
             text: String::new(),

@@ -79,10 +79,10 @@ pub fn records(
     let mine: Vec<Article> = ordinals.iter().map(|&i| articles[i].clone()).collect();
     let cleaned = pipeline.clean.then(|| cleaned_texts(articles, &ordinals));
     let texts: Vec<&str> = match &cleaned {
-        Some(cleaned) => cleaned.iter().map(String::as_str).collect(),
+        Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => mine.iter().map(|a| a.text.as_str()).collect(),
     };
-    let titles = titles(&mine, &texts);
+    let titles = titles(&mine, &texts, cleaned.as_deref());
     let docs = event_docs(&mine, &texts, &titles);
     let params = &pipeline.neardup;
     let hasher = MinHasher::new(params.num_perm, params.seed);
@@ -120,10 +120,9 @@ pub fn records(
         .collect()
 }
 
-/// The cleaned texts of the articles `ordinals` (sorted), cleaned with every
-/// article of their evidence sources in corpus order, as the whole corpus
-/// cleans them.
-fn cleaned_texts(articles: &[Article], ordinals: &[usize]) -> Vec<String> {
+/// The articles `ordinals` (sorted) cleaned with every article of their
+/// evidence sources in corpus order, as the whole corpus cleans them.
+fn cleaned_texts(articles: &[Article], ordinals: &[usize]) -> Vec<clean::Cleaned> {
     let sources: HashSet<&str> = ordinals
         .iter()
         .map(|&i| clean::evidence_source(&articles[i]))
@@ -137,12 +136,9 @@ fn cleaned_texts(articles: &[Article], ordinals: &[usize]) -> Vec<String> {
     ordinals
         .iter()
         .map(|&want| loop {
-            let text = cleaned
-                .next()
-                .expect("a shard's article is in its context")
-                .text;
+            let one = cleaned.next().expect("a shard's article is in its context");
             if context.next() == Some(want) {
-                break text;
+                break one;
             }
         })
         .collect()

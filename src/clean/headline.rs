@@ -1,0 +1,163 @@
+//! The headline, picked from the raw page: a short line near the top of the
+//! body that the body's words support.
+//!
+//! A title guessed from the cleaned text is whatever short line survived
+//! first: a share button, a dateline, a photo counter, the site's name.
+//! The real headline is usually a few lines above the first paragraph, and
+//! the cleaner may have removed it with the menus around it. So every short
+//! line above the body, kept or not, is a candidate, unless a pattern rule
+//! marked it (share bars, bylines, captions are never headlines) or it
+//! recurs across the site (a masthead). A candidate is supported when most
+//! of its content words occur in the body's prose; the best supported
+//! candidate wins, the nearer one on a tie.
+
+use std::collections::HashSet;
+
+use super::{classify, corpus, ends_sentence, is_list_item, Line};
+use crate::stopwords::Stopwords;
+
+/// Non-blank lines above the first paragraph searched for the headline:
+/// enough to reach over a share bar, a byline and a photo caption block.
+const WINDOW: usize = 40;
+/// Non-blank lines below the first paragraph searched too.
+const BELOW: usize = 4;
+/// Share of a candidate's content words that must occur in the body.
+const MIN_SUPPORT: f64 = 0.5;
+/// Content words of a candidate the body must contain: one shared word
+/// ("Learn More") is chance.
+const MIN_HITS: usize = 2;
+/// What each line of distance from the first paragraph costs in support:
+/// across the whole window, a fifth of it.
+const DISTANCE_COST: f64 = 0.2 / WINDOW as f64;
+/// Supported content words at which a candidate counts in full; one with
+/// fewer counts in proportion.
+const FULL_HITS: usize = 4;
+/// Most words of a headline: a longer line is a standfirst.
+const HEADLINE_MAX_WORDS: usize = 18;
+/// Longest headline, in characters.
+const MAX_CHARS: usize = 200;
+
+/// The headline of the page whose lines the cleaner has judged.
+pub(super) fn pick(lines: &[Line], stopwords: &Stopwords) -> Option<String> {
+    let is_prose = |line: &Line| line.is_kept() && (line.is_long() || ends_sentence(line.text));
+    let start = lines.iter().position(is_prose)?;
+    let body: HashSet<String> = lines[start..]
+        .iter()
+        .filter(|line| is_prose(line))
+        .flat_map(|line| content_words(line.text, stopwords))
+        .collect();
+    let above = lines[..start]
+        .iter()
+        .rev()
+        .filter(|line| !line.text.is_empty())
+        .take(WINDOW)
+        .enumerate();
+    // A headline may follow a first short paragraph (a standfirst, a
+    // byline sentence): the next few lines are candidates too.
+    let below = lines[start + 1..]
+        .iter()
+        .filter(|line| !line.text.is_empty())
+        .take(BELOW)
+        .enumerate()
+        .map(|(i, line)| (i + 1, line));
+    let mut best: Option<(f64, &str)> = None;
+    for (distance, line) in above.chain(below) {
+        if !is_candidate(line) {
+            continue;
+        }
+        let words = content_words(line.text, stopwords);
+        let hits = words.iter().filter(|w| body.contains(*w)).count();
+        let support = hits as f64 / words.len().max(1) as f64;
+        if hits < MIN_HITS || support < MIN_SUPPORT {
+            continue;
+        }
+        // A headline names its subject in several words the body repeats;
+        // a byline or a section name is one or two.
+        let breadth = (hits as f64 / FULL_HITS as f64).min(1.0);
+        let score = support * breadth - DISTANCE_COST * distance as f64;
+        if best.is_none_or(|(top, _)| score > top) {
+            best = Some((score, line.text));
+        }
+    }
+    best.map(|(_, text)| text.to_string())
+}
+
+/// A line that could be a headline: short, not a sentence, not a list
+/// entry or an address, and not marked as furniture by a pattern or by
+/// recurring across the site.
+fn is_candidate(line: &Line) -> bool {
+    let by_judgement = matches!(
+        line.removed_by,
+        None | Some(
+            classify::CONTEXT | classify::OUTSIDE | classify::FEW_STOPWORDS | corpus::REPEATED
+        )
+    );
+    let words = line.text.split_whitespace().count();
+    by_judgement
+        && line.removed_by != Some(corpus::RECURRING)
+        && (2..=HEADLINE_MAX_WORDS).contains(&words)
+        && line.chars <= MAX_CHARS
+        && !line.text.ends_with(['.', ',', ':', ';'])
+        && !is_list_item(line.text)
+        && !starts_numbered(line.text)
+        && !line.text.contains("://")
+        && !line.text.starts_with(['[', '(', '<'])
+}
+
+/// "1. Sarah Archer", "10. Ownership model": an entry of a numbered list.
+fn starts_numbered(text: &str) -> bool {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    digits > 0 && text[digits..].starts_with(['.', ')'])
+}
+
+/// The lowercased words of `text` that are not stopwords.
+fn content_words(text: &str, stopwords: &Stopwords) -> Vec<String> {
+    crate::tokenize::words(text)
+        .map(str::to_lowercase)
+        .filter(|w| {
+            !stopwords.contains(w) && w.chars().filter(|c| c.is_alphabetic()).nth(1).is_some()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stopwords;
+
+    fn pick_from(text: &str, removed: &[(usize, &'static str)]) -> Option<String> {
+        let mut lines: Vec<Line> = text.lines().map(Line::new).collect();
+        for &(i, rule) in removed {
+            lines[i].removed_by = Some(rule);
+        }
+        pick(&lines, stopwords::for_language("en"))
+    }
+
+    const BODY: &str = "The council voted on Tuesday to extend the tram line to the eastern \
+        districts, a project debated for ten years that supporters say will cut commuting times.";
+
+    #[test]
+    fn the_headline_above_the_body_wins_over_the_debris_nearer_to_it() {
+        let text = format!(
+            "Home\nCouncil backs tram line to eastern districts\nShare this with LinkedIn\n\
+             18 September 2013 Last updated at 13:59 GMT\n1 / 23\n{BODY}"
+        );
+        let removed = [(0, classify::CONTEXT), (1, classify::CONTEXT), (2, "share")];
+        assert_eq!(
+            pick_from(&text, &removed).as_deref(),
+            Some("Council backs tram line to eastern districts")
+        );
+    }
+
+    #[test]
+    fn a_line_the_body_does_not_support_is_no_headline() {
+        let text = format!("THE WHITE HOUSE\nLearn More\n{BODY}");
+        assert_eq!(pick_from(&text, &[]), None);
+        let text = format!("Council tram line\n{BODY}");
+        assert_eq!(
+            pick_from(&text, &[(0, corpus::RECURRING)]),
+            None,
+            "a masthead recurring on the site is not the headline"
+        );
+    }
+}
