@@ -125,7 +125,7 @@ pub fn prepare(articles: &[Article], params: &IndexParams) -> Vec<Prepared> {
         Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => articles.iter().map(|a| a.text.as_str()).collect(),
     };
-    let titles = crate::titles(articles, &texts);
+    let titles = crate::titles(articles, &texts, cleaned.as_deref());
     let events = params.events.is_some();
     articles
         .par_iter()
