@@ -353,6 +353,7 @@ mod tests {
                 date: Some(a.date),
                 text: a.text,
                 location: Default::default(),
+                url: None,
             })
             .collect()
     }
