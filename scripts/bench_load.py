@@ -8,7 +8,7 @@ Two runs of the release binary, each --runs times, printing the median wall
 time and the median peak resident memory:
 - 50,000 small files (about 600 bytes each, one in ten a copy of another)
   in one directory tree, the whole pipeline;
-- one 200 MB article (lines of words, no copies) beside a small one, read
+- one 200 MB article (lines of random words, none repeated) beside a small one, read
   with --max-bytes 300M, the whole pipeline.
 The inputs are generated once, seeded, under --work.
 """
@@ -51,16 +51,19 @@ def small_files(work, count=50_000):
 
 
 def huge_article(work, megabytes=200):
-    path = os.path.join(work, f"huge-{megabytes}M.txt")
+    path = os.path.join(work, f"huge-{megabytes}M-v2.txt")
     if not os.path.exists(path):
+        # Every line new: repeated lines would be cleaned away as furniture
+        # and leave little for the later stages.
         rng = random.Random(14)
-        line = [words(rng, 12) + "\n" for _ in range(4096)]
+        vocabulary = [w + str(n) for w in WORDS for n in range(500)]
         with open(path + ".part", "w") as f:
             written = 0
             while written < megabytes << 20:
-                chunk = "".join(rng.sample(line, len(line)))
-                f.write(chunk)
-                written += len(chunk)
+                chunk = rng.choices(vocabulary, k=12 * 4096)
+                text = "".join(" ".join(chunk[i:i + 12]) + ".\n" for i in range(0, len(chunk), 12))
+                f.write(text)
+                written += len(text)
         os.rename(path + ".part", path)
     small = os.path.join(work, "small.txt")
     with open(small, "w") as f:

@@ -83,11 +83,14 @@ pub fn pipeline(args: &ClusterArgs) -> Result<Pipeline> {
         },
         events: (!args.no_events).then_some(EventParams {
             threshold: args.event_threshold,
+            // Relative weights: the report echoes them summing to 1, the
+            // scale every event score is on.
             weights: Weights {
                 terms: args.event_weights[0],
                 names: args.event_weights[1],
                 anchors: args.event_weights[2],
-            },
+            }
+            .normalised(),
             ..EventParams::default()
         }),
         keep: match args.keep {

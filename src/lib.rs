@@ -58,7 +58,7 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progres
     };
     let titles = titles(articles, &texts, cleaned.as_deref());
     progress.start("near-duplicates", n);
-    let groups = neardup::find_groups(&texts, &pipeline.neardup);
+    let groups = neardup::find_groups(&compared(cleaned.as_deref(), &texts), &pipeline.neardup);
     let events = match &pipeline.events {
         Some(params) => {
             progress.start("events", n);
@@ -75,6 +75,15 @@ pub fn cluster(articles: &mut [Article], pipeline: &Pipeline, progress: &Progres
         groups,
         events,
         lengths,
+    }
+}
+
+/// The texts compared for copies: cleaned, without the lines that recur
+/// across unrelated articles of a site ([`clean::Cleaned::compared`]).
+pub fn compared<'a>(cleaned: Option<&'a [clean::Cleaned]>, texts: &[&'a str]) -> Vec<&'a str> {
+    match cleaned {
+        Some(cleaned) => cleaned.iter().map(clean::Cleaned::compared).collect(),
+        None => texts.to_vec(),
     }
 }
 

@@ -350,7 +350,8 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
         Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => corpus.articles.iter().map(|a| a.text.as_str()).collect(),
     };
-    let near = explain::near_duplicate(texts[a], texts[b], &pipeline.neardup);
+    let compared = dedup::compared(cleaned.as_deref(), &texts);
+    let near = explain::near_duplicate(compared[a], compared[b], &pipeline.neardup);
     let event = pipeline.events.as_ref().map(|params| {
         let titles = dedup::titles(&corpus.articles, &texts, cleaned.as_deref());
         let docs = dedup::event_docs(&corpus.articles, &texts, &titles);
@@ -421,20 +422,25 @@ fn write_event_explanation(out: &mut dyn Write, e: &Explanation, threshold: f64)
         b.total
     )?;
     let terms = if b.same_language {
-        format!("{:.3} × {}", b.terms, e.weights.terms)
+        format!("{:.3} × {:.3}", b.terms, e.weights.terms)
     } else {
         format!("not counted ({} vs {})", e.language_a, e.language_b)
     };
     writeln!(out, "  terms   {terms}")?;
-    writeln!(out, "  names   {:.3} × {}", b.names, e.weights.names)?;
-    writeln!(out, "  anchors {:.3} × {}", b.anchors, e.weights.anchors)?;
+    writeln!(out, "  names   {:.3} × {:.3}", b.names, e.weights.names)?;
+    writeln!(out, "  anchors {:.3} × {:.3}", b.anchors, e.weights.anchors)?;
     let date = |d: &Option<String>| {
         d.as_deref()
             .map_or("undated".into(), |d| printable(d).into_owned())
     };
+    let neutral = if e.date_a.is_none() || e.date_b.is_none() {
+        ", neutral: a date is unknown"
+    } else {
+        ""
+    };
     writeln!(
         out,
-        "  time    {:.3}  ({} / {})",
+        "  time    {:.3}  ({} / {}{neutral})",
         b.time,
         date(&e.date_a),
         date(&e.date_b)

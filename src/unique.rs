@@ -85,7 +85,6 @@ impl Target {
     /// Writes `articles` (those to keep, in order) and returns how many.
     /// `sources` gives back the JSONL lines as they were read.
     pub fn write(&self, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<usize> {
-        watch_signals();
         match self {
             Target::Jsonl(path) => write_jsonl(path, articles, sources, fields),
             Target::Dir(path) => write_dir(path, articles),
@@ -232,6 +231,7 @@ fn beside<T>(
     mode: u32,
     create: impl FnOnce(&tempfile::Builder) -> std::io::Result<T>,
 ) -> Result<T> {
+    watch_signals();
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let prefix = format!(".{name}.tmp-");
     let mut builder = tempfile::Builder::new();
@@ -303,7 +303,7 @@ fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// On SIGINT or SIGTERM, removes the temporaries and exits as the signal
-/// would (128 + its number). Started once, before the first temporary.
+/// would (128 + its number). Started once, with the first temporary.
 fn watch_signals() {
     static STARTED: Once = Once::new();
     STARTED.call_once(|| {
@@ -488,8 +488,8 @@ mod tests {
         assert_eq!(names.claim("A.txt"), PathBuf::from("A-3.txt"));
         // a.txt is a file, so a.txt/b cannot be a file inside it.
         assert_eq!(names.claim("a.txt/b"), PathBuf::from("a.txt_b.txt"));
-        // and x/y.txt makes x a directory, so the id x takes another name.
-        assert_eq!(names.claim("x/y.txt"), PathBuf::from("x/y.txt"));
-        assert_eq!(names.claim("x.txt"), PathBuf::from("x.txt"));
+        // b.txt/c makes b.txt a directory, so the id b.txt takes another name.
+        assert_eq!(names.claim("b.txt/c"), PathBuf::from("b.txt/c.txt"));
+        assert_eq!(names.claim("b.txt"), PathBuf::from("b-2.txt"));
     }
 }

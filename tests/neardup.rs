@@ -184,3 +184,60 @@ proptest! {
         );
     }
 }
+
+/// A page of a directory of one site's pages (no source, no URL): its own
+/// short story around the site's long "about" box, which stays in the
+/// middle of the page.
+fn page_with_box(topic: &str) -> String {
+    let about = "The Harbourside Gazette has covered the towns of the estuary since 1887, and \
+        its reporters live in the communities they write about every day of the year.\n\
+        We are an independent newsroom funded by our readers, and every story we publish is \
+        checked by an editor who was not involved in reporting it before it goes out.\n\
+        Our coverage of local councils, schools, courts and sport is free to read for \
+        everyone, and we do not put any of our reporting behind a paywall of any kind.\n\
+        If you have a story that you think we should be looking into, our newsroom would \
+        like to hear from you, and we will always protect the identity of our sources.\n";
+    let (what, when) = match topic {
+        "tram" => (
+            "Councillors voted to extend the tram line east",
+            "Work starts in spring",
+        ),
+        "quake" => (
+            "A small earthquake shook the harbour at dawn",
+            "No one was hurt",
+        ),
+        "cup" => (
+            "Riverside won the county cup on penalties",
+            "Fans danced until late",
+        ),
+        _ => (
+            "A warehouse fire closed the ring road for hours",
+            "Police suspect arson",
+        ),
+    };
+    format!("{what}\n\n{what} on Tuesday, witnesses said.\n\n{about}\n{when}, officials added.\n")
+}
+
+#[test]
+fn pages_sharing_only_a_template_box_are_not_copies_but_real_copies_are() {
+    let dir = crate::util::Dir::new();
+    for topic in ["tram", "quake", "cup", "fire"] {
+        dir.write(&format!("site/{topic}.txt"), page_with_box(topic));
+    }
+    dir.write("site/fire-copy.txt", page_with_box("fire"));
+    let (code, stdout, stderr) =
+        crate::util::run(
+            dir.dedup()
+                .args(["--format", "jsonl", "--no-events", "site"]),
+        );
+    assert_eq!(code, 0, "{stderr}");
+    let copies: Vec<&str> = stdout
+        .lines()
+        .filter(|line| !line.contains(r#""duplicate_of":null"#))
+        .collect();
+    assert_eq!(copies.len(), 1, "{stdout}");
+    assert!(copies[0].contains("site/fire-copy.txt"), "{stdout}");
+    // The cleaner keeps the box (mid-page, and the site is only a folder).
+    let (_, cleaned, _) = crate::util::run(dir.dedup().args(["clean", "site"]));
+    assert!(cleaned.contains("The Harbourside Gazette has covered"));
+}

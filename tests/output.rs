@@ -133,8 +133,12 @@ fn json_of_the_fixtures_follows_the_schema_with_every_article_once() {
     assert_eq!(report.params.num_perm, 128);
     assert_eq!((report.params.bands, report.params.rows), (30, 4));
     assert_eq!(report.params.seed, 42);
-    assert_eq!(report.params.event_threshold, Some(0.1));
-    assert_eq!(report.params.event_weights, Some([0.5, 0.3, 0.3]));
+    assert_eq!(report.params.event_threshold, Some(0.065));
+    // The default 0.5,0.3,0.3, echoed on the scale scores use: summing to 1.
+    let weights = report.params.event_weights.expect("events on");
+    for (got, want) in weights.iter().zip([5.0 / 11.0, 3.0 / 11.0, 3.0 / 11.0]) {
+        assert!((got - want).abs() < 1e-12, "{weights:?}");
+    }
     let mut ids: Vec<&str> = report
         .clusters
         .iter()
@@ -298,7 +302,7 @@ fn help_explains_every_flag_with_its_default() {
         ("--num-perm", "[default: 128]"),
         ("--ngram", "[default: 5]"),
         ("--seed", "[default: 42]"),
-        ("--event-threshold", "[default: 0.1]"),
+        ("--event-threshold", "[default: 0.065]"),
         ("--event-weights", "[default: 0.5,0.3,0.3]"),
         ("--glob", "[default: *.txt]"),
         ("--id-field", "[default: id]"),

@@ -555,10 +555,18 @@ fn an_interrupted_write_leaves_no_temporary_behind() {
         .status();
     assert!(kill.unwrap().success());
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(128 + 15), "exits as SIGTERM would");
     assert!(!temporary(), "the temporary was removed");
-    assert!(
-        !dir.path().join("u").exists(),
-        "nothing half-written in place"
-    );
+    match status.code() {
+        Some(143) => assert!(
+            !dir.path().join("u").exists(),
+            "nothing half-written in place"
+        ),
+        // On a loaded machine the write may end between the look and the
+        // signal: then the target is complete.
+        Some(0) => assert_eq!(
+            std::fs::read_dir(dir.path().join("u")).unwrap().count(),
+            3001
+        ),
+        other => panic!("exits as SIGTERM would (143), or had finished (0): {other:?}"),
+    }
 }

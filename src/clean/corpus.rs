@@ -244,16 +244,23 @@ fn has_own_body(lines: &[Line], keys: &[Key], carriers: &HashMap<u64, u32, Fixed
 }
 
 /// Removes the lines that recur in [`MIN_ARTICLES`] unrelated articles:
-/// long ones on their own, short ones next to another such line.
+/// long ones on their own, short ones next to another such line. Those it
+/// keeps (a lone short line, a line mid-article when the site is only a
+/// directory) are still counted, so that they are left out of the text
+/// compared for copies.
 fn mark_furniture(lines: &mut [Line], keys: &[Key], unrelated: &HashMap<u64, u32, Fixed>) {
     let recurs = |k: &Key| unrelated.get(&k.key).copied().unwrap_or(0);
     let furniture: Vec<bool> = keys.iter().map(|k| recurs(k) >= MIN_ARTICLES).collect();
     for (i, k) in keys.iter().enumerate() {
         let in_run = (i > 0 && furniture[i - 1]) || furniture.get(i + 1) == Some(&true);
-        if furniture[i] && k.removable && (!k.short || in_run) {
-            let line = &mut lines[k.line];
+        if !furniture[i] {
+            continue;
+        }
+        // Kept or not, the line is no evidence that two articles are copies.
+        let line = &mut lines[k.line];
+        line.recurs = recurs(k);
+        if k.removable && (!k.short || in_run) {
             line.removed_by = Some(RECURRING);
-            line.recurs = recurs(k);
         }
     }
 }

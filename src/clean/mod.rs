@@ -58,6 +58,17 @@ pub struct Cleaned {
     /// The page's headline, picked from all its lines, removed or not
     /// (see `headline`): the title when the input gives none.
     pub headline: Option<String>,
+    /// The kept text without the kept lines that recur across unrelated
+    /// articles of the site, when there are any: what is compared for
+    /// copies, so that a shared template is never evidence of copying.
+    pub body: Option<String>,
+}
+
+impl Cleaned {
+    /// The text compared for copies: the body, else the whole kept text.
+    pub fn compared(&self) -> &str {
+        self.body.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// One line of an article on its way through the passes.
@@ -176,11 +187,13 @@ fn language(lines: &[Line]) -> &'static Stopwords {
 }
 
 /// The kept lines as text (runs of blank lines squeezed to one, none at the
-/// ends) and the removed ones with their rules.
+/// ends), the removed ones with their rules, and the body without the kept
+/// lines that recur across the site.
 fn assemble(original: &str, lines: &[Line]) -> Cleaned {
-    let mut text = String::with_capacity(original.len());
+    let mut text = Text::with_capacity(original.len());
+    let mut body = Text::with_capacity(0);
+    let any_furniture_kept = lines.iter().any(|line| line.is_kept() && line.recurs > 0);
     let mut removed = Vec::new();
-    let mut blank_pending = false;
     for (n, (raw, line)) in original.lines().zip(lines).enumerate() {
         if let Some(rule) = line.removed_by {
             removed.push(Removed {
@@ -190,21 +203,40 @@ fn assemble(original: &str, lines: &[Line]) -> Cleaned {
                 why: (line.recurs > 0)
                     .then(|| format!("recurs in {} unrelated articles", line.recurs)),
             });
-        } else if line.text.is_empty() {
-            blank_pending = !text.is_empty();
-        } else {
-            if blank_pending {
-                text.push('\n');
-                blank_pending = false;
-            }
-            text.push_str(raw.trim_end());
-            text.push('\n');
+            continue;
+        }
+        text.push(raw, line);
+        if any_furniture_kept && line.recurs == 0 {
+            body.push(raw, line);
         }
     }
     Cleaned {
-        text,
+        text: text.0,
         removed,
         headline: None,
+        body: any_furniture_kept.then_some(body.0),
+    }
+}
+
+/// Kept lines joined into a text, runs of blank lines squeezed to one.
+struct Text(String, bool);
+
+impl Text {
+    fn with_capacity(bytes: usize) -> Text {
+        Text(String::with_capacity(bytes), false)
+    }
+
+    fn push(&mut self, raw: &str, line: &Line) {
+        if line.text.is_empty() {
+            self.1 = !self.0.is_empty();
+            return;
+        }
+        if self.1 {
+            self.0.push('\n');
+            self.1 = false;
+        }
+        self.0.push_str(raw.trim_end());
+        self.0.push('\n');
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Input: an article's text. Output: sorted, unique anchor keys:
 //! - `d:dec-30` a day of a month ("December 30", "30 Dec", "30.12.2021",
-//!   "2021-12-30");
+//!   "2021-12-30", "30. Dezember", "30 декабря": see [`dates::mentions`]);
 //! - `t:20:30` a clock time ("20:30 GMT", "3:35 PM" → `t:15:35`);
 //! - `n:100000` a number with two or more digits, thousands separators
 //!   dropped (a date's year counts as a number too);
@@ -21,13 +21,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::dates::{self, MONTH_PATTERN};
+use super::dates;
 
 struct Patterns {
-    day_month: Regex,
-    month_day: Regex,
-    iso: Regex,
-    numeric: Regex,
     time: Regex,
     number: Regex,
 }
@@ -37,14 +33,6 @@ fn patterns() -> &'static Patterns {
     PATTERNS.get_or_init(|| {
         let re = |p: &str| Regex::new(p).expect("valid anchor pattern");
         Patterns {
-            day_month: re(&format!(
-                r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_PATTERN})\b\.?(?:,?\s+(\d{{4}})\b)?"
-            )),
-            month_day: re(&format!(
-                r"\b({MONTH_PATTERN})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
-            )),
-            iso: re(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"),
-            numeric: re(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"),
             time: re(r"\b(\d{1,2}):(\d{2})\b(?:\s*([AaPp])\.?[Mm]\b\.?)?"),
             number: re(r"\d+(?:,\d{3})*(?:\.\d+)?"),
         }
@@ -57,62 +45,12 @@ pub fn anchors(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     // Byte spans already read as dates or times.
     let mut taken: Vec<(usize, usize)> = Vec::new();
-    let date = |found: &mut Vec<String>, month: Option<u32>, day: &str, year: Option<&str>| {
-        let (Some(month), Ok(day)) = (month, day.parse::<u32>()) else {
-            return false;
-        };
-        if !(1..=31).contains(&day) {
-            return false;
-        }
-        found.push(format!("d:{}", dates::month_day_key(month, day)));
-        if let Some(year) = year {
+    for m in dates::mentions(text) {
+        found.push(format!("d:{}", dates::month_day_key(m.month, m.day)));
+        if let Some(year) = m.year {
             found.push(format!("n:{year}"));
         }
-        true
-    };
-    for caps in p.day_month.captures_iter(text) {
-        let m = caps.get(0).expect("whole match");
-        if overlaps(&taken, m.start(), m.end()) {
-            continue;
-        }
-        let month = dates::month_number(&caps[2]);
-        if date(&mut found, month, &caps[1], caps.get(3).map(|m| m.as_str())) {
-            taken.push((m.start(), m.end()));
-        }
-    }
-    for caps in p.month_day.captures_iter(text) {
-        let m = caps.get(0).expect("whole match");
-        if overlaps(&taken, m.start(), m.end()) {
-            continue;
-        }
-        let month = dates::month_number(&caps[1]);
-        if date(&mut found, month, &caps[2], caps.get(3).map(|m| m.as_str())) {
-            taken.push((m.start(), m.end()));
-        }
-    }
-    for caps in p.iso.captures_iter(text) {
-        let m = caps.get(0).expect("whole match");
-        if overlaps(&taken, m.start(), m.end()) {
-            continue;
-        }
-        let month = caps[2].parse().ok().filter(|m| (1..=12).contains(m));
-        if date(&mut found, month, &caps[3], Some(&caps[1])) {
-            taken.push((m.start(), m.end()));
-        }
-    }
-    for caps in p.numeric.captures_iter(text) {
-        let m = caps.get(0).expect("whole match");
-        if overlaps(&taken, m.start(), m.end()) {
-            continue;
-        }
-        let (a, b): (u32, u32) = (caps[1].parse().unwrap_or(0), caps[2].parse().unwrap_or(0));
-        // Day first (30.12.2021, 30/12/2021) unless that cannot be; US
-        // month-first (12/30/2021) when the first part is no day of a month.
-        let (month, day) = if b <= 12 { (b, a) } else { (a, b) };
-        let month = Some(month).filter(|m| (1..=12).contains(m));
-        if date(&mut found, month, &day.to_string(), Some(&caps[3])) {
-            taken.push((m.start(), m.end()));
-        }
+        taken.push((m.start, m.end));
     }
     for caps in p.time.captures_iter(text) {
         let m = caps.get(0).expect("whole match");
@@ -182,6 +120,21 @@ mod tests {
         assert_eq!(of("Kyiv | 30 December 2021"), ["d:dec-30", "n:2021"]);
         assert_eq!(of("on 30.12.2021 and 2021-12-30"), ["d:dec-30", "n:2021"]);
         assert_eq!(of("filed 12/30/2021"), ["d:dec-30", "n:2021"]);
+        for text in [
+            "am 30. Dezember 2021",
+            "le 30 décembre 2021",
+            "el 30 de diciembre de 2021",
+            "il 30 dicembre 2021",
+            "em 30 de dezembro de 2021",
+            "op 30 december 2021",
+            "dnia 30 grudnia 2021",
+            "30 декабря 2021 года",
+            "30 грудня 2021 року",
+        ] {
+            assert_eq!(of(text), ["d:dec-30", "n:2021"], "{text}");
+        }
+        assert_eq!(of("le 1er mars"), ["d:mar-01"]);
+        assert_eq!(of("they may 15 times"), ["n:15"], "a verb, not a month");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! or an article's text. Output: a [`Day`] (days since 1970-01-01), or the
 //! month and day of a date mentioned in the text.
 //!
-//! Invariants: only English month names are understood; a date
+//! Invariants: month names are understood in the stopword lists'
+//! languages ([`MONTHS`]), numeric dates day first unless impossible; a date
 //! is taken from the text only from a *dateline* (a short line near the top
 //! that carries a full date with a year and does not read like a sentence),
 //! never from a date merely mentioned in the story, such as an appeal banner's
@@ -18,9 +19,264 @@ use regex::Regex;
 /// A calendar day: days since 1970-01-01 (negative before).
 pub type Day = i32;
 
-/// Month names as a regex alternation (capitalised, abbreviations allowed).
-pub const MONTH_PATTERN: &str = "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|\
-                                 Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?";
+/// Month numbers with their names and common abbreviations, lowercase:
+/// English, then the other languages of the stopword lists (de, fr, es, it,
+/// pt, nl, pl, ru, uk). English names are read only capitalised ("May 5",
+/// not "may 5"); the other languages write them in lowercase, so there any
+/// case goes. Polish, Russian and Ukrainian come in the nominative and the
+/// genitive a date uses ("30 grudnia", "30 декабря", "30 грудня").
+const MONTHS: [(u32, &[&str], &[&str]); 12] = [
+    (
+        1,
+        &["january", "jan"],
+        &[
+            "januar",
+            "jänner",
+            "janvier",
+            "janv",
+            "enero",
+            "gennaio",
+            "janeiro",
+            "januari",
+            "styczeń",
+            "stycznia",
+            "январь",
+            "января",
+            "січень",
+            "січня",
+        ],
+    ),
+    (
+        2,
+        &["february", "feb"],
+        &[
+            "februar",
+            "février",
+            "févr",
+            "febrero",
+            "febbraio",
+            "fevereiro",
+            "februari",
+            "luty",
+            "lutego",
+            "февраль",
+            "февраля",
+            "лютий",
+            "лютого",
+        ],
+    ),
+    (
+        3,
+        &["march", "mar"],
+        &[
+            "märz",
+            "maerz",
+            "mars",
+            "marzo",
+            "março",
+            "maart",
+            "marzec",
+            "marca",
+            "март",
+            "марта",
+            "березень",
+            "березня",
+        ],
+    ),
+    (
+        4,
+        &["april", "apr"],
+        &[
+            "avril",
+            "avr",
+            "abril",
+            "aprile",
+            "kwiecień",
+            "kwietnia",
+            "апрель",
+            "апреля",
+            "квітень",
+            "квітня",
+        ],
+    ),
+    (
+        5,
+        &["may"],
+        &[
+            "mai",
+            "mayo",
+            "maggio",
+            "maio",
+            "mei",
+            "maj",
+            "maja",
+            "май",
+            "мая",
+            "травень",
+            "травня",
+        ],
+    ),
+    (
+        6,
+        &["june", "jun"],
+        &[
+            "juni",
+            "juin",
+            "junio",
+            "giugno",
+            "junho",
+            "czerwiec",
+            "czerwca",
+            "июнь",
+            "июня",
+            "червень",
+            "червня",
+        ],
+    ),
+    (
+        7,
+        &["july", "jul"],
+        &[
+            "juli",
+            "juillet",
+            "juil",
+            "julio",
+            "luglio",
+            "julho",
+            "lipiec",
+            "lipca",
+            "июль",
+            "июля",
+            "липень",
+            "липня",
+        ],
+    ),
+    (
+        8,
+        &["august", "aug"],
+        &[
+            "août",
+            "agosto",
+            "augustus",
+            "sierpień",
+            "sierpnia",
+            "август",
+            "августа",
+            "серпень",
+            "серпня",
+        ],
+    ),
+    (
+        9,
+        &["september", "sep", "sept"],
+        &[
+            "septembre",
+            "septiembre",
+            "setiembre",
+            "settembre",
+            "setembro",
+            "wrzesień",
+            "września",
+            "сентябрь",
+            "сентября",
+            "вересень",
+            "вересня",
+        ],
+    ),
+    (
+        10,
+        &["october", "oct"],
+        &[
+            "oktober",
+            "okt",
+            "octobre",
+            "octubre",
+            "ottobre",
+            "outubro",
+            "październik",
+            "października",
+            "октябрь",
+            "октября",
+            "жовтень",
+            "жовтня",
+        ],
+    ),
+    (
+        11,
+        &["november", "nov"],
+        &[
+            "novembre",
+            "noviembre",
+            "novembro",
+            "listopad",
+            "listopada",
+            "ноябрь",
+            "ноября",
+            "листопад",
+            "листопада",
+        ],
+    ),
+    (
+        12,
+        &["december", "dec"],
+        &[
+            "dezember",
+            "dez",
+            "décembre",
+            "déc",
+            "diciembre",
+            "dic",
+            "dicembre",
+            "dezembro",
+            "grudzień",
+            "grudnia",
+            "декабрь",
+            "декабря",
+            "грудень",
+            "грудня",
+        ],
+    ),
+];
+
+/// English month names that are also common words, read only capitalised.
+const ENGLISH_WORDS: [&str; 3] = ["may", "march", "mar"];
+
+/// Every month name as a regex alternation, longest first so that a name
+/// is never cut to its abbreviation.
+fn month_pattern() -> &'static str {
+    static PATTERN: OnceLock<String> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        let mut english: Vec<String> = Vec::new();
+        let mut other: Vec<&str> = Vec::new();
+        for (_, en, names) in MONTHS {
+            english.extend(
+                en.iter()
+                    .map(|name| name[..1].to_ascii_uppercase() + &name[1..]),
+            );
+            // Dutch and German share most English names, in lowercase;
+            // "may" and "march" are English words too.
+            other.extend(
+                names
+                    .iter()
+                    .chain(en)
+                    .filter(|n| !ENGLISH_WORDS.contains(n)),
+            );
+        }
+        english.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        other.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        format!("{}|(?i:{})", english.join("|"), other.join("|"))
+    })
+}
+
+/// Month number (1–12) of a month name or abbreviation in any language of
+/// [`MONTHS`], any case, with or without a trailing dot.
+pub fn month_number(name: &str) -> Option<u32> {
+    let lower = name.trim_end_matches('.').to_lowercase();
+    MONTHS
+        .iter()
+        .find(|(_, en, names)| en.contains(&lower.as_str()) || names.contains(&lower.as_str()))
+        .map(|&(m, _, _)| m)
+}
 
 const MONTH_KEYS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -32,14 +288,115 @@ const DATELINE_LINES: usize = 8;
 /// A dateline has at most this many words besides its date.
 const DATELINE_WORDS: usize = 14;
 
-/// Month number (1–12) of an English month name or its abbreviation.
-pub fn month_number(name: &str) -> Option<u32> {
-    let lower = name.trim_end_matches('.').to_ascii_lowercase();
-    let prefix = lower.get(..3)?;
-    MONTH_KEYS
-        .iter()
-        .position(|&m| m == prefix)
-        .map(|i| i as u32 + 1)
+/// A date written in a text: its byte range, month, day and year if given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub month: u32,
+    pub day: u32,
+    pub year: Option<i32>,
+}
+
+struct DatePatterns {
+    day_month: Regex,
+    month_day: Regex,
+    iso: Regex,
+    numeric: Regex,
+}
+
+fn date_patterns() -> &'static DatePatterns {
+    static PATTERNS: OnceLock<DatePatterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let months = month_pattern();
+        let re = |p: &str| Regex::new(p).expect("valid date pattern");
+        DatePatterns {
+            // "30 December 2021", "30. Dezember 2021", "1er janvier",
+            // "30 de diciembre de 2021", "the 10th of January".
+            day_month: re(&format!(
+                r"\b(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?({months})\b\.?(?:,?\s+(?:de\s+)?(\d{{4}})\b)?"
+            )),
+            // "December 30, 2021", "Dec. 30th".
+            month_day: re(&format!(
+                r"\b({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
+            )),
+            iso: re(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"),
+            numeric: re(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"),
+        }
+    })
+}
+
+/// Every date written in `text`, in the order of the patterns (written
+/// day–month, month–day, ISO, numeric), never two over the same bytes.
+pub fn mentions(text: &str) -> Vec<Mention> {
+    let p = date_patterns();
+    let mut found: Vec<Mention> = Vec::new();
+    let add = |found: &mut Vec<Mention>,
+               m: regex::Match,
+               month: Option<u32>,
+               day: &str,
+               year: Option<&str>| {
+        let (Some(month), Ok(day)) = (month, day.parse::<u32>()) else {
+            return;
+        };
+        if !(1..=31).contains(&day) || found.iter().any(|f| m.start() < f.end && f.start < m.end())
+        {
+            return;
+        }
+        found.push(Mention {
+            start: m.start(),
+            end: m.end(),
+            month,
+            day,
+            year: year.and_then(|y| y.parse().ok()),
+        });
+    };
+    for caps in p.day_month.captures_iter(text) {
+        let year = caps.get(3).map(|m| m.as_str());
+        add(
+            &mut found,
+            caps.get(0).expect("whole match"),
+            month_number(&caps[2]),
+            &caps[1],
+            year,
+        );
+    }
+    for caps in p.month_day.captures_iter(text) {
+        let year = caps.get(3).map(|m| m.as_str());
+        add(
+            &mut found,
+            caps.get(0).expect("whole match"),
+            month_number(&caps[1]),
+            &caps[2],
+            year,
+        );
+    }
+    for caps in p.iso.captures_iter(text) {
+        let month = caps[2].parse().ok().filter(|m| (1..=12).contains(m));
+        add(
+            &mut found,
+            caps.get(0).expect("whole match"),
+            month,
+            &caps[3],
+            Some(&caps[1]),
+        );
+    }
+    for caps in p.numeric.captures_iter(text) {
+        let (a, b): (u32, u32) = (caps[1].parse().unwrap_or(0), caps[2].parse().unwrap_or(0));
+        // Day first (30.12.2021, 30/12/2021: most of the world) unless that
+        // cannot be; US month-first (12/30/2021) when the first part is no
+        // day of a month.
+        let (month, day) = if b <= 12 { (b, a) } else { (a, b) };
+        let month = Some(month).filter(|m| (1..=12).contains(m));
+        add(
+            &mut found,
+            caps.get(0).expect("whole match"),
+            month,
+            &day.to_string(),
+            Some(&caps[3]),
+        );
+    }
+    found
 }
 
 /// The anchor key of a month and day: `dec-30`.
@@ -92,8 +449,9 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 /// A metadata date: ISO `YYYY-MM-DD` (anything may follow: a time, a zone),
-/// `YYYY/MM/DD`, or a written date with a year ("30 December 2021",
-/// "December 30, 2021").
+/// `YYYY/MM/DD`, or a written date with a year in any language of
+/// [`MONTHS`] ("30 December 2021", "December 30, 2021", "30. Dezember
+/// 2021", "30.12.2021").
 pub fn parse(value: &str) -> Option<Day> {
     let value = value.trim();
     let b = value.as_bytes();
@@ -111,31 +469,12 @@ pub fn parse(value: &str) -> Option<Day> {
     full_date(value)
 }
 
-/// The first written date with a year in `text`.
+/// The first date with a year written in `text` (in pattern order).
 fn full_date(text: &str) -> Option<Day> {
-    static FULL: OnceLock<Regex> = OnceLock::new();
-    let full = FULL.get_or_init(|| {
-        Regex::new(&format!(
-            r"(?i)\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_PATTERN})\.?,?\s+(\d{{4}})|({MONTH_PATTERN})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}))\b"
-        ))
-        .expect("valid date pattern")
-    });
-    for caps in full.captures_iter(text) {
-        let (day, month, year) = match (caps.get(1), caps.get(4)) {
-            (Some(day), _) => (day, &caps[2], &caps[3]),
-            (None, Some(month)) => (caps.get(5)?, month.as_str(), &caps[6]),
-            _ => continue,
-        };
-        let found = days_from_civil(
-            year.parse().ok()?,
-            month_number(month)?,
-            day.as_str().parse().ok()?,
-        );
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
+    mentions(text)
+        .into_iter()
+        .filter_map(|m| days_from_civil(m.year?, m.month, m.day))
+        .next()
 }
 
 /// The date of a dateline near the top of `text` ("Kyiv | 30 December 2021",
@@ -156,6 +495,177 @@ pub fn dateline_line(text: &str) -> Option<(Day, std::ops::Range<usize>)> {
         .find_map(|line| {
             let start = line.as_ptr() as usize - base;
             full_date(line).map(|day| (day, start..start + line.len()))
+        })
+}
+
+/// Weekday names (Monday first; a slot may hold several forms, `|`
+/// between them) and the word for "yesterday", per language of the stopword
+/// lists. Polish, Russian and Ukrainian give the accusative of "on Monday"
+/// ("w środę", "в среду"), not the nominative ("среда" is also
+/// "environment").
+const RELATIVE: [(&str, [&str; 7], &str); 10] = [
+    (
+        "en",
+        [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ],
+        "yesterday",
+    ),
+    (
+        "de",
+        [
+            "montag",
+            "dienstag",
+            "mittwoch",
+            "donnerstag",
+            "freitag",
+            "samstag|sonnabend",
+            "sonntag",
+        ],
+        "gestern",
+    ),
+    (
+        "fr",
+        [
+            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        ],
+        "hier",
+    ),
+    (
+        "es",
+        [
+            "lunes",
+            "martes",
+            "miércoles|miercoles",
+            "jueves",
+            "viernes",
+            "sábado|sabado",
+            "domingo",
+        ],
+        "ayer",
+    ),
+    (
+        "it",
+        [
+            "lunedì|lunedi",
+            "martedì|martedi",
+            "mercoledì|mercoledi",
+            "giovedì|giovedi",
+            "venerdì|venerdi",
+            "sabato",
+            "domenica",
+        ],
+        "ieri",
+    ),
+    (
+        "pt",
+        [
+            "segunda-feira",
+            "terça-feira|terca-feira",
+            "quarta-feira",
+            "quinta-feira",
+            "sexta-feira",
+            "sábado|sabado",
+            "domingo",
+        ],
+        "ontem",
+    ),
+    (
+        "nl",
+        [
+            "maandag",
+            "dinsdag",
+            "woensdag",
+            "donderdag",
+            "vrijdag",
+            "zaterdag",
+            "zondag",
+        ],
+        "gisteren",
+    ),
+    (
+        "pl",
+        [
+            "poniedziałek",
+            "wtorek",
+            "środę",
+            "czwartek",
+            "piątek",
+            "sobotę",
+            "niedzielę",
+        ],
+        "wczoraj",
+    ),
+    (
+        "ru",
+        [
+            "понедельник",
+            "вторник",
+            "среду",
+            "четверг",
+            "пятницу",
+            "субботу",
+            "воскресенье",
+        ],
+        "вчера",
+    ),
+    (
+        "uk",
+        [
+            "понеділок",
+            "вівторок",
+            "середу",
+            "четвер",
+            "п'ятницю|п’ятницю",
+            "суботу",
+            "неділю",
+        ],
+        "вчора",
+    ),
+];
+
+/// Whether `lowercase` names a month or a weekday in a language of
+/// [`MONTHS`] / [`RELATIVE`] (month abbreviations included).
+pub fn is_calendar_word(lowercase: &str) -> bool {
+    month_number(lowercase).is_some()
+        || RELATIVE.iter().any(|(_, days, _)| {
+            days.iter()
+                .any(|forms| forms.split('|').any(|f| f == lowercase))
+        })
+}
+
+/// Words of the lead in which a relative day ("on Tuesday") is looked for:
+/// the event of a news story is told in its first sentences.
+const RELATIVE_LEAD_WORDS: usize = 60;
+
+/// The day a story's lead refers to by weekday or "yesterday", resolved
+/// against its publication day: "on Tuesday" in an article published on
+/// Thursday is two days before; a weekday that is the publication day's own
+/// is that day. `None` when the lead names no day or the language has no
+/// list. Only the first such word counts.
+pub fn relative_day(text: &str, language: &str, published: Day) -> Option<Day> {
+    let (_, days, yesterday) = RELATIVE.iter().find(|(l, _, _)| *l == language)?;
+    // Hyphenated (pt "terça-feira") and apostrophised (uk "п'ятницю") forms
+    // are single words here: split on whitespace and punctuation around them.
+    text.split_whitespace()
+        .take(RELATIVE_LEAD_WORDS)
+        .find_map(|raw| {
+            let word = raw
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            if word == *yesterday {
+                return Some(published - 1);
+            }
+            let wd = days
+                .iter()
+                .position(|forms| forms.split('|').any(|f| f == word))?;
+            Some(published - (weekday(published) - wd as i32).rem_euclid(7))
         })
 }
 
@@ -197,6 +707,10 @@ mod tests {
         assert_eq!(parse("30 December 2021"), dec30);
         assert_eq!(parse("December 30, 2021"), dec30);
         assert_eq!(parse("Dec. 30th, 2021"), dec30);
+        assert_eq!(parse("30. Dezember 2021"), dec30);
+        assert_eq!(parse("30 de diciembre de 2021"), dec30);
+        assert_eq!(parse("30 декабря 2021 г."), dec30);
+        assert_eq!(parse("30.12.2021"), dec30);
         assert_eq!(parse("yesterday"), None);
         assert_eq!(parse("2021-02-30"), None);
     }
@@ -228,11 +742,47 @@ mod tests {
     }
 
     #[test]
+    fn relative_days_resolve_against_the_publication_day() {
+        // 30 December 2021 was a Thursday.
+        let thu = days_from_civil(2021, 12, 30).unwrap();
+        let text = "Biden and Putin spoke on Tuesday, officials said.";
+        assert_eq!(relative_day(text, "en", thu), Some(thu - 2));
+        assert_eq!(relative_day("Talks on Thursday.", "en", thu), Some(thu));
+        assert_eq!(
+            relative_day("It rained yesterday.", "en", thu),
+            Some(thu - 1)
+        );
+        assert_eq!(
+            relative_day("Am Dienstag sprachen sie.", "de", thu),
+            Some(thu - 2)
+        );
+        assert_eq!(
+            relative_day("В среду они говорили.", "ru", thu),
+            Some(thu - 1)
+        );
+        assert_eq!(
+            relative_day("Na terça-feira, falaram.", "pt", thu),
+            Some(thu - 2)
+        );
+        assert_eq!(
+            relative_day("Hier ist es.", "de", thu),
+            None,
+            "German hier is here"
+        );
+        assert_eq!(relative_day("No day named.", "en", thu), None);
+        let late = format!("{}on Monday", "word ".repeat(RELATIVE_LEAD_WORDS));
+        assert_eq!(relative_day(&late, "en", thu), None, "past the lead");
+    }
+
+    #[test]
     fn month_names() {
         assert_eq!(month_number("Dec."), Some(12));
         assert_eq!(month_number("September"), Some(9));
         assert_eq!(month_number("Sept"), Some(9));
         assert_eq!(month_number("Xy"), None);
+        assert_eq!(month_number("März"), Some(3));
+        assert_eq!(month_number("października"), Some(10));
+        assert_eq!(month_number("ГРУДНЯ"), Some(12));
         assert_eq!(month_day_key(1, 10), "jan-10");
     }
 }

@@ -24,8 +24,12 @@ pub struct Features {
     pub names: Vec<(String, u32)>,
     /// Anchor keys, sorted and unique.
     pub anchors: Vec<String>,
-    /// Publication day: metadata, else a dateline.
+    /// The story's day: the day its lead names ("on Tuesday", "yesterday")
+    /// resolved against the publication day, else the publication day
+    /// (metadata, else a dateline).
     pub date: Option<Day>,
+    /// The years the article names or was published in (see [`years`]).
+    pub years: Vec<i32>,
 }
 
 /// Reads the event features of `doc`.
@@ -34,14 +38,44 @@ pub fn extract(doc: &EventDoc) -> Features {
         let words: Vec<String> = tokenize::normalised_words(doc.text).take(2000).collect();
         stopwords::detect(words.iter().map(String::as_str))
     };
-    let date = dates::published(doc.date, doc.raw);
+    let published = dates::published(doc.date, doc.raw);
+    let anchors = with_publication_day(anchors::anchors(doc.text), published);
     Features {
         language: stop.language,
         terms: terms::terms(doc.text, doc.title, stop),
         names: names::names(doc.text, doc.title, stop),
-        anchors: with_publication_day(anchors::anchors(doc.text), date),
-        date,
+        years: years(&anchors),
+        anchors,
+        date: published.map(|day| story_day(doc.text, stop.language, day)),
     }
+}
+
+/// Years an article can be of: the four-digit numbers from 1900 to 2099
+/// among its anchors (its publication year is one), sorted, at most
+/// [`MAX_YEARS`] (the latest ones: a story names its own year and older
+/// ones for background, so the latest say the most about when it is).
+pub fn years(anchors: &[String]) -> Vec<i32> {
+    let mut years: Vec<i32> = anchors
+        .iter()
+        .filter_map(|a| a.strip_prefix("n:"))
+        .filter(|n| n.len() == 4)
+        .filter_map(|n| n.parse().ok())
+        .filter(|y| (1900..2100).contains(y))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let from = years.len().saturating_sub(MAX_YEARS);
+    years.split_off(from)
+}
+
+/// Years kept per article: bounds the cost of the year check in linkage.
+pub const MAX_YEARS: usize = 8;
+
+/// The day a story happened: the weekday or "yesterday" of its lead
+/// resolved against `published`, else `published`. Two outlets that
+/// publish a day apart about "Saturday's quake" then agree on the day.
+pub fn story_day(text: &str, language: &str, published: Day) -> Day {
+    dates::relative_day(text, language, published).unwrap_or(published)
 }
 
 /// The anchors plus the day the article was published, written as the text
@@ -82,6 +116,25 @@ mod tests {
     }
 
     #[test]
+    fn the_story_day_is_the_weekday_the_lead_names() {
+        let doc = EventDoc {
+            id: "a",
+            title: None,
+            text: "The quake struck on Saturday, officials said.",
+            raw: "Desk | 14 March 2022\n\nThe quake struck on Saturday, officials said.",
+            date: None,
+        };
+        let f = extract(&doc);
+        assert_eq!(f.date, dates::days_from_civil(2022, 3, 12));
+        // The publication day stays an anchor.
+        assert!(
+            f.anchors.contains(&"d:mar-14".to_string()),
+            "{:?}",
+            f.anchors
+        );
+    }
+
+    #[test]
     fn reads_every_channel_of_an_article() {
         let doc = EventDoc {
             id: "a",
@@ -94,6 +147,7 @@ mod tests {
         };
         let f = extract(&doc);
         assert_eq!(f.language, "en");
+        // Published on Monday 14 March, about "Monday": that day.
         assert_eq!(f.date, dates::days_from_civil(2022, 3, 14));
         assert!(f.terms.iter().any(|(t, _)| t == "earthquake"));
         assert!(f.names.iter().any(|(n, _)| n == "serrano highlands"));

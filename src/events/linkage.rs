@@ -10,14 +10,15 @@
 //! The two clusters with the highest *closeness* merge, until none is close
 //! enough. Closeness is the average pair similarity (sums kept per cluster
 //! pair and updated by Lance–Williams, `S(A∪B, C) = S(A, C) + S(B, C)`)
-//! times the time factor g of the gap between the clusters' date ranges (an
-//! undated article takes its cluster's dates). A merge needs:
+//! times the time factor g of the gap between the clusters' date ranges
+//! (neutral when one cluster is undated). A merge needs:
 //! - closeness ≥ `threshold`;
-//! - when both clusters have [`ESTABLISHED`] members or more: closeness ≥
-//!   `cohesion_ratio` × their mean cohesion (average similarity inside each),
+//! - when both clusters have [`ESTABLISHED`] members or more: their average
+//!   similarity ≥ `cohesion_ratio` × their mean cohesion (average similarity
+//!   inside each; both without the time factor),
 //!   so two tight stories of one topic do not merge on shared topic words
 //!   while a loose story can still gather its members;
-//! - otherwise, when one side has two members or more: closeness ≥
+//! - otherwise, when one side has two members or more: average similarity ≥
 //!   `join_ratio` × the cohesion of the sides that have one, so a lone
 //!   article of the same topic but another story stays out.
 //!
@@ -35,7 +36,7 @@ use std::collections::{BinaryHeap, HashMap};
 
 use super::candidates::Edge;
 use super::dates::Day;
-use super::score::time_factor;
+use super::score::{gap_factor, UNDATED_TIME};
 
 /// Clusters this large are *established*: their cohesion is trusted.
 pub const ESTABLISHED: u32 = 3;
@@ -100,7 +101,45 @@ struct Cluster {
     dates: Option<(Day, Day)>,
     /// Neighbouring clusters and the sum of pair similarities to each.
     links: HashMap<u32, f64>,
+    /// How many members name each year, sorted by year.
+    years: Vec<(i32, u32)>,
 }
+
+/// The years of two clusters' members, counted together.
+fn merge_years(a: &[(i32, u32)], b: &[(i32, u32)]) -> Vec<(i32, u32)> {
+    let mut all: Vec<(i32, u32)> = a.iter().chain(b).copied().collect();
+    all.sort_unstable_by_key(|&(y, _)| y);
+    all.dedup_by(|next, kept| {
+        let same = next.0 == kept.0;
+        if same {
+            kept.1 += next.1;
+        }
+        same
+    });
+    all
+}
+
+/// Whether `a`'s members agree on a year that `b`'s rarely name: a year
+/// most of `a` names (more than half) that `b` names less than half as
+/// often. Two established stories told in different years are two events
+/// of one kind (the 2008 and the 2011 pirate captures), however alike
+/// their words.
+fn year_conflict(a: &Cluster, b: &Cluster) -> bool {
+    let share = |c: &Cluster, year: i32| {
+        let n = c
+            .years
+            .binary_search_by_key(&year, |&(y, _)| y)
+            .map_or(0, |i| c.years[i].1);
+        n as f64 / c.size as f64
+    };
+    a.years
+        .iter()
+        .filter(|&&(_, n)| 2 * n > a.size)
+        .any(|&(year, _)| share(b, year) < YEAR_AGREEMENT * share(a, year))
+}
+
+/// See [`year_conflict`]: "less than half as often".
+pub const YEAR_AGREEMENT: f64 = 0.5;
 
 impl Cluster {
     /// Average similarity inside; `None` for a single node.
@@ -110,25 +149,28 @@ impl Cluster {
     }
 }
 
-/// The time factor of the gap between two date ranges; 1 when one is undated.
+/// The time factor of the gap between two date ranges; neutral
+/// ([`UNDATED_TIME`]) when one is undated.
 pub fn range_factor(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> f64 {
     match (a, b) {
-        (Some((a0, a1)), Some((b0, b1))) => {
-            let gap = (a0 - b1).max(b0 - a1).max(0);
-            time_factor(Some(0), Some(gap))
-        }
-        _ => 1.0,
+        (Some((a0, a1)), Some((b0, b1))) => gap_factor((a0 - b1).max(b0 - a1).max(0)),
+        _ => UNDATED_TIME,
     }
 }
 
-/// Whether the guards let clusters `a` and `b`, this close, merge.
+/// Whether the guards let clusters `a` and `b` merge, whose average pair
+/// similarity (before the time factor) is `closeness`.
 fn guards_pass(a: &Cluster, b: &Cluster, closeness: f64, rules: &Linkage) -> bool {
     let cohesions: Vec<f64> = [a.cohesion(), b.cohesion()].into_iter().flatten().collect();
     if cohesions.is_empty() {
         return true;
     }
     let mean = cohesions.iter().sum::<f64>() / cohesions.len() as f64;
-    let ratio = if a.size >= ESTABLISHED && b.size >= ESTABLISHED {
+    let established = a.size >= ESTABLISHED && b.size >= ESTABLISHED;
+    if established && (year_conflict(a, b) || year_conflict(b, a)) {
+        return false;
+    }
+    let ratio = if established {
         rules.cohesion_ratio
     } else {
         rules.join_ratio
@@ -142,10 +184,12 @@ pub fn average_link(
     edges: &[Edge],
     rank: &[u32],
     dates: &[Option<Day>],
+    years: &[Vec<i32>],
     rules: &Linkage,
 ) -> Vec<u32> {
     assert_eq!(rank.len(), n);
     assert_eq!(dates.len(), n);
+    assert_eq!(years.len(), n);
     let mut clusters: Vec<Cluster> = (0..n)
         .map(|i| Cluster {
             size: 1,
@@ -154,6 +198,7 @@ pub fn average_link(
             inner: 0.0,
             dates: dates[i].map(|d| (d, d)),
             links: HashMap::new(),
+            years: years[i].iter().map(|&y| (y, 1)).collect(),
         })
         .collect();
     for e in edges {
@@ -189,7 +234,9 @@ pub fn average_link(
         {
             continue; // stale
         }
-        if !guards_pass(&clusters[a], &clusters[b], top.closeness, rules) {
+        // The guards weigh content against content: cohesion has no time factor.
+        let content = top.closeness / range_factor(clusters[a].dates, clusters[b].dates);
+        if !guards_pass(&clusters[a], &clusters[b], content, rules) {
             continue; // until one of them changes
         }
         // The cluster with fewer links merges into the other: each merge
@@ -217,7 +264,9 @@ pub fn average_link(
         merged_into[gone as usize] = keep;
         let g = &clusters[gone as usize];
         let (size, rank, inner, dates) = (g.size, g.rank, g.inner, g.dates);
+        let years = merge_years(&clusters[keep as usize].years, &g.years);
         let k = &mut clusters[keep as usize];
+        k.years = years;
         k.inner += inner + between;
         k.size += size;
         k.rank = k.rank.min(rank);
@@ -261,7 +310,15 @@ mod tests {
 
     fn clusters(n: usize, edges: &[Edge], rules: &Linkage) -> Vec<u32> {
         let rank: Vec<u32> = (0..n as u32).collect();
-        average_link(n, edges, &rank, &vec![None; n], rules)
+        // One day for all: the time factor is 1 and the maths plain.
+        average_link(
+            n,
+            edges,
+            &rank,
+            &vec![Some(0); n],
+            &vec![Vec::new(); n],
+            rules,
+        )
     }
 
     fn at(threshold: f64) -> Linkage {
@@ -308,13 +365,14 @@ mod tests {
         // and then the third is too far on average.
         let edges = [edge(0, 1, 0.5), edge(1, 2, 0.5)];
         let rules = at(0.3);
-        let dates = [None; 3];
+        let dates = [Some(0); 3];
+        let no_years = vec![Vec::new(); 3];
         assert_eq!(
-            average_link(3, &edges, &[5, 1, 0], &dates, &rules),
+            average_link(3, &edges, &[5, 1, 0], &dates, &no_years, &rules),
             [5, 0, 0]
         );
         assert_eq!(
-            average_link(3, &edges, &[0, 1, 5], &dates, &rules),
+            average_link(3, &edges, &[0, 1, 5], &dates, &no_years, &rules),
             [0, 0, 5]
         );
     }
@@ -378,6 +436,44 @@ mod tests {
     }
 
     #[test]
+    fn two_stories_of_one_kind_in_different_years_stay_apart() {
+        // Two established triangles, close enough to merge (0.3 ≥ 0.4 ×
+        // 0.6), but most of the first names 2008 and none of the second does.
+        let rank: Vec<u32> = (0..6).collect();
+        let edges = two_stories();
+        let y = |v: &[i32]| v.to_vec();
+        let years = vec![
+            y(&[2008]),
+            y(&[2008, 2011]),
+            y(&[]),
+            y(&[2011]),
+            y(&[2011]),
+            y(&[]),
+        ];
+        let guarded = Linkage {
+            cohesion_ratio: 0.4,
+            ..at(0.2)
+        };
+        assert_eq!(
+            average_link(6, &edges, &rank, &[Some(0); 6], &years, &guarded),
+            [0, 0, 0, 3, 3, 3]
+        );
+        // Both name 2011 as often: one story.
+        let years = vec![
+            y(&[2011]),
+            y(&[2011]),
+            y(&[]),
+            y(&[2011]),
+            y(&[2011]),
+            y(&[]),
+        ];
+        assert_eq!(
+            average_link(6, &edges, &rank, &[Some(0); 6], &years, &guarded),
+            [0; 6]
+        );
+    }
+
+    #[test]
     fn clusters_far_apart_in_time_stay_apart() {
         // 0 and 1 are dated three weeks apart; 2 is undated and close to both.
         let edges = [edge(0, 1, 0.5), edge(0, 2, 0.5), edge(1, 2, 0.5)];
@@ -385,11 +481,27 @@ mod tests {
         let dates = [Some(0), Some(21), None];
         // 2 joins 0 (the tie goes to the lower ranks); then {0,2} dates to day
         // 0 and is three weeks from 1.
-        assert_eq!(average_link(3, &edges, &rank, &dates, &at(0.2)), [0, 1, 0]);
+        assert_eq!(
+            average_link(3, &edges, &rank, &dates, &vec![Vec::new(); 3], &at(0.2)),
+            [0, 1, 0]
+        );
         let same_week = [Some(0), Some(4), None];
         assert_eq!(
-            average_link(3, &edges, &rank, &same_week, &at(0.2)),
+            average_link(3, &edges, &rank, &same_week, &vec![Vec::new(); 3], &at(0.2)),
             [0, 0, 0]
         );
+    }
+
+    #[test]
+    fn an_undated_pair_gets_the_neutral_time_factor_not_full_credit() {
+        // 0.25 × 1/√2 ≈ 0.18 < 0.2: undated, they stay apart; the same day, they merge.
+        let edges = [edge(0, 1, 0.25)];
+        let no_years = vec![Vec::new(); 2];
+        let undated = average_link(2, &edges, &[0, 1], &[None, None], &no_years, &at(0.2));
+        assert_eq!(undated, [0, 1]);
+        let one_day = average_link(2, &edges, &[0, 1], &[Some(3), Some(3)], &no_years, &at(0.2));
+        assert_eq!(one_day, [0, 0]);
+        let half = average_link(2, &edges, &[0, 1], &[Some(3), None], &no_years, &at(0.2));
+        assert_eq!(half, [0, 1], "one date is no more evidence than none");
     }
 }

@@ -13,13 +13,15 @@
 //! "Putin said" gives `putin`.
 //!
 //! Invariants: keys are folded like terms (lowercase, no possessive, no
-//! dots) but not stemmed; stopwords, month and weekday names are never name
+//! dots) but not stemmed; stopwords, month and weekday names (in every
+//! language [`dates`] reads: German capitalises them) are never name
 //! words; a run never crosses punctuation or a line break.
 
 use std::collections::{HashMap, HashSet};
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::dates;
 use super::terms::fold;
 use crate::stopwords::Stopwords;
 
@@ -27,30 +29,6 @@ use crate::stopwords::Stopwords;
 const SENTENCE_BREAKS: &[char] = &[
     '.', '!', '?', ':', ';', '"', '“', '”', '„', '«', '»', '(', '[', '—', '–', '|', '•', '\'', '‘',
     '’', '*', '#',
-];
-
-const CALENDAR: [&str; 21] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "sept",
-    "jan",
 ];
 
 struct Word {
@@ -90,7 +68,7 @@ pub fn names(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, 
             let capitalised = w.chars().next().is_some_and(char::is_uppercase);
             let excluded = key.chars().count() < 2
                 || !key.chars().any(char::is_alphabetic)
-                || CALENDAR.contains(&key.as_str())
+                || dates::is_calendar_word(&key)
                 || (!acronym && stop.contains(&key))
                 || (!acronym && stop.contains(&w.to_lowercase()));
             words.push(Word {

@@ -2,17 +2,20 @@
 //!
 //! Input: two [`Node`]s and the channel [`Weights`]. Output: a
 //! [`Breakdown`], where
-//! `total = g(Δt) · (w_terms·cos_terms + w_names·cos_names + w_anchors·J_anchors)`
+//! `total = g(Δt) · (w_terms·cos_terms + w_names·cos_names + w_anchors·J_anchors) / Σw`
 //! and `g(Δt) = exp(−Δt² / 2σ²)` with σ = [`TIME_SCALE_DAYS`] (Miranda et
-//! al., EMNLP 2018), or 1 when either date is unknown. Two articles in
-//! different languages share few words, so for them the terms channel is
+//! al., EMNLP 2018). The weights are relative: they are divided by their
+//! sum, so every channel, the content and the total lie in [0, 1]. When
+//! either date is unknown the time factor is [`UNDATED_TIME`], neither the
+//! full credit of a same-day pair nor the penalty of a far one. Two articles
+//! in different languages share few words, so for them the terms channel is
 //! dropped and the other two are scaled up to the same total weight.
 //!
 //! Clustering sums `content` and applies the time factor per cluster pair
 //! (see `linkage.rs`), so that an undated article takes its cluster's dates.
 //!
 //! Invariants: symmetric (`score(a, b) == score(b, a)` bit for bit: sums
-//! run in key order), in [0, Σw], and free of allocation.
+//! run in key order), in [0, 1], and free of allocation.
 
 use super::dates::Day;
 use super::vectors::Node;
@@ -23,12 +26,39 @@ use crate::neardup::verify::overlap;
 /// stories run on for a week or more with follow-ups, and 7 measured better.)
 pub const TIME_SCALE_DAYS: f64 = 7.0;
 
-/// Weights of the three channels.
+/// The time factor when a date is unknown: 1/√2, the mean of g(Δt) over
+/// same-story pairs whose dates spread normally at the time scale
+/// (E[exp(−Δ²/2σ²)] for Δ ~ N(0, σ²) is 1/√2). An undated pair has no time
+/// evidence, so it gets what a typical same-story pair gets, not the full
+/// credit of two articles of one day.
+pub const UNDATED_TIME: f64 = std::f64::consts::FRAC_1_SQRT_2;
+
+/// Weights of the three channels, relative to each other (see [`Weights::normalised`]).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Weights {
     pub terms: f64,
     pub names: f64,
     pub anchors: f64,
+}
+
+impl Weights {
+    /// The weights divided by their sum, so that a score is at most 1; all
+    /// zero when they sum to 0 (no channel counts).
+    pub fn normalised(&self) -> Weights {
+        let sum = self.terms + self.names + self.anchors;
+        if sum <= 0.0 {
+            return Weights {
+                terms: 0.0,
+                names: 0.0,
+                anchors: 0.0,
+            };
+        }
+        Weights {
+            terms: self.terms / sum,
+            names: self.names / sum,
+            anchors: self.anchors / sum,
+        }
+    }
 }
 
 /// A pair's score with its parts.
@@ -40,11 +70,11 @@ pub struct Breakdown {
     pub names: f64,
     /// Jaccard similarity of the anchor sets.
     pub anchors: f64,
-    /// Time factor g(Δt); 1 when a date is unknown.
+    /// Time factor g(Δt); [`UNDATED_TIME`] when a date is unknown.
     pub time: f64,
     /// Whether the terms channel counted (same language).
     pub same_language: bool,
-    /// The weighted channels before the time factor.
+    /// The weighted channels before the time factor, in [0, 1].
     pub content: f64,
     /// `time × content`.
     pub total: f64,
@@ -78,19 +108,23 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     }
 }
 
-/// g(Δt): 1 when either day is unknown.
+/// g(Δt): [`UNDATED_TIME`] when either day is unknown.
 pub fn time_factor(a: Option<Day>, b: Option<Day>) -> f64 {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            let days = (a - b) as f64;
-            (-days * days / (2.0 * TIME_SCALE_DAYS * TIME_SCALE_DAYS)).exp()
-        }
-        _ => 1.0,
+        (Some(a), Some(b)) => gap_factor(a - b),
+        _ => UNDATED_TIME,
     }
 }
 
-/// The score of a pair of nodes.
+/// g of a gap of `days`.
+pub fn gap_factor(days: Day) -> f64 {
+    let days = days as f64;
+    (-days * days / (2.0 * TIME_SCALE_DAYS * TIME_SCALE_DAYS)).exp()
+}
+
+/// The score of a pair of nodes, in [0, 1].
 pub fn score(a: &Node, b: &Node, w: &Weights) -> Breakdown {
+    let w = &w.normalised();
     let time = time_factor(a.date, b.date);
     let names = cosine(&a.names, &b.names);
     let anchors = jaccard(&a.anchors, &b.anchors);
@@ -116,8 +150,8 @@ pub fn score(a: &Node, b: &Node, w: &Weights) -> Breakdown {
         anchors,
         time,
         same_language,
-        content: blend,
-        total: time * blend,
+        content: blend.min(1.0),
+        total: time * blend.min(1.0),
     }
 }
 
@@ -154,7 +188,8 @@ mod tests {
 
     #[test]
     fn time_apart_damps_the_score() {
-        assert_eq!(time_factor(None, Some(5)), 1.0);
+        assert_eq!(time_factor(None, Some(5)), UNDATED_TIME);
+        assert!(UNDATED_TIME < 1.0 && UNDATED_TIME > gap_factor(7));
         assert_eq!(time_factor(Some(5), Some(5)), 1.0);
         assert!((time_factor(Some(0), Some(3)) - 0.912).abs() < 1e-3);
         assert!((time_factor(Some(0), Some(7)) - 0.607).abs() < 1e-3);
@@ -169,6 +204,13 @@ mod tests {
         assert_eq!(s, score(&b, &a, &W));
         let blend = 0.55 * s.terms + 0.30 * 1.0 + 0.15 * (1.0 / 3.0);
         assert!((s.total - s.time * blend).abs() < 1e-12);
+        // Weights count relative to each other: doubled, the same score.
+        let double = Weights {
+            terms: 1.1,
+            names: 0.6,
+            anchors: 0.3,
+        };
+        assert!((score(&a, &b, &double).total - s.total).abs() < 1e-12);
         assert!(s.same_language);
     }
 
@@ -180,8 +222,9 @@ mod tests {
         assert!(!s.same_language);
         assert_eq!(s.terms, 0.0);
         assert!(
-            (s.total - 1.0).abs() < 1e-12,
+            (s.content - 1.0).abs() < 1e-12,
             "names and anchors agree fully"
         );
+        assert_eq!(s.total, UNDATED_TIME * s.content, "undated: neutral time");
     }
 }

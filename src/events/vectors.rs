@@ -202,6 +202,7 @@ mod tests {
             names: Vec::new(),
             anchors: vec!["n:2021".into()],
             date: None,
+            years: Vec::new(),
         }
     }
 

@@ -428,6 +428,36 @@ mod tests {
         assert!(!is_jsonl(Path::new("story.txt")));
     }
 
+    #[test]
+    fn a_line_is_read_again_as_it_was_unless_the_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        let lines = "\u{feff}{\"id\":1,\"text\":\"one\"}\r\n\n{\"text\":\"two\",\"x\":[1]}";
+        std::fs::write(&path, lines).unwrap();
+        let corpus = read_inputs(&[path.display().to_string()], &ReadOptions::default());
+        let raw: Vec<Vec<u8>> = corpus
+            .articles
+            .iter()
+            .map(|a| corpus.sources.raw(&a.location).unwrap())
+            .collect();
+        assert_eq!(
+            raw,
+            [
+                &b"{\"id\":1,\"text\":\"one\"}"[..],
+                b"{\"text\":\"two\",\"x\":[1]}"
+            ]
+        );
+        std::fs::write(&path, "{}").unwrap();
+        let err = corpus
+            .sources
+            .raw(&corpus.articles[0].location)
+            .unwrap_err();
+        assert!(
+            err.to_string().ends_with("changed since it was read"),
+            "{err}"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn non_utf8_path_bytes_are_escaped_reversibly() {

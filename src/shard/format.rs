@@ -187,6 +187,7 @@ impl EventLine {
             terms: self.terms.clone(),
             names: self.names.clone(),
             anchors: self.anchors.clone(),
+            years: crate::events::features::years(&self.anchors),
             date: self.day,
         }
     }

@@ -87,12 +87,14 @@ pub fn records(
     let params = &pipeline.neardup;
     let hasher = MinHasher::new(params.num_perm, params.seed);
     let rule = params.edge_rule();
+    let compared = crate::compared(cleaned.as_deref(), &texts);
     docs.par_iter()
         .zip(&ordinals)
+        .zip(&compared)
         .map_init(
             || Shingler::new(params.ngram, params.seed),
-            |shingler, (doc, &ordinal)| {
-                let shingles = shingler.shingles(doc.text);
+            |shingler, ((doc, &ordinal), compared)| {
+                let shingles = shingler.shingles(compared);
                 let encoded = encode_u64s(shingles.as_slice());
                 let (set, bands) = if shingles.is_empty() {
                     (None, Vec::new())
