@@ -6,7 +6,8 @@
 #      which should stay close to 1, since there is nothing to remove.
 #
 # usage: scripts/eval-cleaner.sh [AEB_PAGES.jsonl] [ECB_ARTICLES.jsonl] [SCORER.py]
-# Defaults point at ../shared/data, beside the project checkout.
+# Defaults point at ../shared/data, beside the project checkout; run from
+# anywhere, paths relative to where you are.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +17,10 @@ ecb=${2:-$data/ecbplus-dev/articles.jsonl}
 scorer=${3:-$data/tools/score_boilerplate.py}
 
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-dedup="$root/target/release/dedup"
+# Wherever cargo puts it: CARGO_TARGET_DIR and .cargo/config are honoured.
+target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+dedup="$target/release/dedup"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 

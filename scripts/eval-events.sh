@@ -9,12 +9,17 @@
 #                 ../shared/data/ecbplus-dev/articles.jsonl
 # Tune on `train`; `dev` is held out for reporting.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-corpus=${1:-../shared/data/ecbplus-dev/articles.jsonl}
+root=$(cd "$(dirname "$0")/.." && pwd)
+corpus=${1:-$root/../shared/data/ecbplus-dev/articles.jsonl}
 shift || true
 [ -f "$corpus" ] || { echo "eval-events: no corpus at $corpus" >&2; exit 2; }
+# Named from where the script was run, before moving to the checkout.
+corpus=$(cd "$(dirname "$corpus")" && pwd)/$(basename "$corpus")
+cd "$root"
 cargo build --quiet --release
-dedup=target/release/dedup
+# Wherever cargo puts it: CARGO_TARGET_DIR and .cargo/config are honoured.
+dedup=$(cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/dedup
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -24,6 +24,11 @@ Exit codes:
 
 JSON output follows the versioned schema \"dedup/1\" described in the README.";
 
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  dedup explain a.txt b.txt                        two article files
+  dedup explain --in corpus.jsonl id-17 id-42      two ids of a JSONL corpus";
+
 /// Find duplicate and same-story news articles in a corpus.
 ///
 /// Reads plain-text articles (files, directories, JSONL corpora or '-' for JSONL
@@ -45,6 +50,40 @@ pub struct Cli {
 
     #[command(flatten)]
     pub run: RunArgs,
+
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+/// Flags every command takes (after the command's name).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct SharedArgs {
+    /// Colour in the text report: 'auto' when stdout is a terminal and NO_COLOR is unset or
+    /// empty.
+    ///
+    /// Example: --color always | less -R
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorWhen::Auto,
+        value_name = "WHEN"
+    )]
+    pub color: ColorWhen,
+
+    /// Print no progress bars and no summary line on stderr (bars are only ever drawn when
+    /// stderr is a terminal).
+    ///
+    /// Example: --quiet --format jsonl corpus.jsonl > out.jsonl
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print how long each stage took, on stderr.
+    ///
+    /// Example: --timings corpus.jsonl
+    #[arg(long, global = true)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,9 +93,7 @@ pub enum Command {
     /// Score the clustering against gold labels (BCubed, pairwise, ARI).
     Eval(EvalArgs),
     /// Explain why two articles match: similarity, shared passages, event channel scores.
-    ///
-    /// Examples: dedup explain a.txt b.txt
-    ///           dedup explain --in corpus.jsonl id-17 id-42
+    #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
     /// Keep articles in a persistent index: add a day's articles, see its counts, expire,
     /// compact.
@@ -84,6 +121,10 @@ pub enum Command {
     ///
     /// Example: dedup merge --sketches sketches/ --candidates candidates.txt --format json
     Merge(MergeArgs),
+    /// Print the manual page (roff), for `man -l -` or a man directory.
+    ///
+    /// Example: dedup man | man -l -
+    Man,
     /// Print a shell completion script.
     ///
     /// Example: dedup completions bash > /etc/bash_completion.d/dedup
@@ -111,19 +152,19 @@ pub struct RunArgs {
     /// line per article ({"id","cluster","group","duplicate_of"}).
     ///
     /// Example: --format json > report.json
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
     pub format: Format,
 
     /// Exit with code 1 when any near-duplicate group is found (for CI).
     ///
     /// Example: --fail-on-duplicates articles/ (exit 1 if any copy exists)
-    #[arg(long)]
+    #[arg(long, help_heading = "Checks")]
     pub fail_on_duplicates: bool,
 
     /// Exit with code 1 when any event cluster holds more than one article (for CI).
     ///
     /// Example: --fail-on-events articles/
-    #[arg(long)]
+    #[arg(long, help_heading = "Checks")]
     pub fail_on_events: bool,
 
     /// Write the corpus without its duplicates: one article per near-duplicate group (the
@@ -133,34 +174,15 @@ pub struct RunArgs {
     /// be new or empty. Written atomically; never over or inside an input (stdin included).
     ///
     /// Example: --write-unique unique/ or --write-unique unique.jsonl
-    #[arg(long, value_name = "DIR|FILE.jsonl")]
+    #[arg(long, value_name = "DIR|FILE.jsonl", help_heading = "Output")]
     pub write_unique: Option<String>,
 
     /// With --write-unique: write each article's cleaned text (boilerplate removed) instead
     /// of the text as read. In a .jsonl file only the text field changes.
     ///
     /// Example: --write-unique clean.jsonl --write-cleaned corpus.jsonl
-    #[arg(long, requires = "write_unique")]
+    #[arg(long, requires = "write_unique", help_heading = "Output")]
     pub write_cleaned: bool,
-
-    /// Colour in the text report: 'auto' when stdout is a terminal and NO_COLOR is unset.
-    ///
-    /// Example: --color always | less -R
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub color: ColorWhen,
-
-    /// Print no progress bars and no summary line on stderr (bars are only ever drawn when
-    /// stderr is a terminal).
-    ///
-    /// Example: --quiet --format jsonl corpus.jsonl > out.jsonl
-    #[arg(short, long)]
-    pub quiet: bool,
-
-    /// Print how long each stage took, on stderr.
-    ///
-    /// Example: --timings corpus.jsonl
-    #[arg(long)]
-    pub timings: bool,
 }
 
 /// How inputs are read.
@@ -284,7 +306,12 @@ pub struct ClusterArgs {
     /// flat from 0.03 to 0.08 (scripts/eval-events-cv.sh).
     ///
     /// Example: --event-threshold 0.2 (keep same-subject stories days apart)
-    #[arg(long, default_value_t = 0.065, value_name = "S")]
+    #[arg(
+        long,
+        default_value_t = 0.065,
+        value_name = "S",
+        help_heading = "Events"
+    )]
     pub event_threshold: f64,
 
     /// Relative weights of the evidence in an event pair score: content terms, names
@@ -300,21 +327,22 @@ pub struct ClusterArgs {
         long,
         default_value = "0.5,0.3,0.3",
         value_name = "T,N,A",
-        value_parser = parse_weights
+        value_parser = parse_weights,
+        help_heading = "Events"
     )]
     pub event_weights: [f64; 3],
 
     /// Report near-duplicate groups only: no event clustering.
     ///
     /// Example: --no-events --format jsonl big.jsonl
-    #[arg(long)]
+    #[arg(long, help_heading = "Events")]
     pub no_events: bool,
 
     /// Which copy of a near-duplicate group is kept as its representative: 'longest'
     /// text, 'first' in input order, or 'earliest' date. Ties go to the smallest id.
     ///
     /// Example: --keep earliest --write-unique unique.jsonl corpus.jsonl
-    #[arg(long, value_enum, default_value_t = KeepArg::Longest)]
+    #[arg(long, value_enum, default_value_t = KeepArg::Longest, help_heading = "Output")]
     pub keep: KeepArg,
 }
 
@@ -350,12 +378,6 @@ pub struct SketchArgs {
 
     #[command(flatten)]
     pub cluster: ClusterArgs,
-
-    /// Print no summary line on stderr.
-    ///
-    /// Example: --quiet
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -405,18 +427,6 @@ pub struct MergeArgs {
     /// Example: --fail-on-duplicates
     #[arg(long)]
     pub fail_on_duplicates: bool,
-
-    /// Colour in the text report: 'auto' when stdout is a terminal and NO_COLOR is unset.
-    ///
-    /// Example: --color never
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub color: ColorWhen,
-
-    /// Print no summary line on stderr.
-    ///
-    /// Example: --quiet --format jsonl
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -429,11 +439,12 @@ pub struct CleanArgs {
     pub input: InputArgs,
 
     /// Show every removed line, marked with the rule that removed it.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub explain: bool,
 
-    /// 'text' prints the cleaned articles; 'jsonl' one {"id","text","removed"} line each.
-    #[arg(long, value_enum, default_value_t = CleanFormat::Text)]
+    /// 'text' prints the cleaned articles; 'jsonl' one {"id","text","removed"} line each;
+    /// 'json' one dedup-clean/1 document holding those lines as "articles".
+    #[arg(long, value_enum, default_value_t = CleanFormat::Text, help_heading = "Output")]
     pub format: CleanFormat,
 }
 
@@ -454,7 +465,7 @@ pub struct EvalArgs {
     pub cluster: ClusterArgs,
 
     /// 'text' for a table, 'json' for scripts.
-    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text, help_heading = "Output")]
     pub format: EvalFormat,
 }
 
@@ -487,7 +498,7 @@ pub struct ExplainArgs {
     pub cluster: ClusterArgs,
 
     /// 'text' for people, 'json' for scripts.
-    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text, help_heading = "Output")]
     pub format: EvalFormat,
 }
 
@@ -634,6 +645,7 @@ pub enum ColorWhen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CleanFormat {
     Text,
+    Json,
     Jsonl,
 }
 

@@ -16,7 +16,11 @@ use serde_json::value::RawValue;
 
 use crate::article::Article;
 use crate::id::Id;
+use crate::report::{round4, Params};
 use crate::Clustering;
+
+/// The name and version of `dedup eval --format json` documents.
+pub const SCHEMA: &str = "dedup-eval/1";
 
 /// Gold labels by article id.
 #[derive(Debug, Default)]
@@ -70,9 +74,17 @@ fn label(value: &HashMap<String, Box<RawValue>>, field: &str) -> Result<Option<S
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Prf {
+    #[serde(serialize_with = "rounded")]
     pub precision: f64,
+    #[serde(serialize_with = "rounded")]
     pub recall: f64,
+    #[serde(serialize_with = "rounded")]
     pub f1: f64,
+}
+
+/// Scores are written to 4 decimals, as the table prints them.
+fn rounded<S: serde::Serializer>(x: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(round4(*x))
 }
 
 impl Prf {
@@ -97,6 +109,7 @@ pub struct LevelScores {
     pub predicted_clusters: usize,
     pub bcubed: Prf,
     pub pairwise: Prf,
+    #[serde(serialize_with = "rounded")]
     pub adjusted_rand_index: f64,
 }
 
@@ -111,6 +124,80 @@ pub struct Scores {
     pub events: LevelScores,
     /// Present when the gold labels near-duplicate groups.
     pub near_duplicates: Option<LevelScores>,
+}
+
+/// `dedup eval --format json`: the scores, named and with the parameters
+/// that produced them, so a figure can be reproduced.
+#[derive(Debug, Serialize)]
+pub struct Document<'a> {
+    pub schema: &'static str,
+    pub params: &'a Params,
+    #[serde(flatten)]
+    pub scores: &'a Scores,
+}
+
+/// A parameter swept by `dedup eval --sweep NAME=FROM:TO:STEP`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swept {
+    Threshold,
+    Containment,
+    EventThreshold,
+}
+
+impl Swept {
+    pub fn name(self) -> &'static str {
+        match self {
+            Swept::Threshold => "threshold",
+            Swept::Containment => "containment",
+            Swept::EventThreshold => "event-threshold",
+        }
+    }
+}
+
+/// `--sweep`: one parameter and the values it takes, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    pub parameter: Swept,
+    pub values: Vec<f64>,
+}
+
+impl std::str::FromStr for Sweep {
+    type Err = String;
+
+    /// `threshold=0.3:0.9:0.1` → 0.3, 0.4, …, 0.9 (the end included when a
+    /// step lands on it, up to rounding).
+    fn from_str(s: &str) -> Result<Sweep, String> {
+        let usage = || {
+            format!(
+                "'{s}' is not NAME=FROM:TO:STEP with NAME threshold, containment or \
+                 event-threshold (example: threshold=0.3:0.9:0.1)"
+            )
+        };
+        let (name, range) = s.split_once('=').ok_or_else(usage)?;
+        let parameter = match name.trim() {
+            "threshold" => Swept::Threshold,
+            "containment" => Swept::Containment,
+            "event-threshold" | "event_threshold" => Swept::EventThreshold,
+            _ => return Err(usage()),
+        };
+        let numbers: Vec<f64> = range
+            .split(':')
+            .map(|n| n.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| usage())?;
+        let [from, to, step] = numbers[..] else {
+            return Err(usage());
+        };
+        if !(0.0..=1.0).contains(&from) || !(0.0..=1.0).contains(&to) || from > to {
+            return Err(format!("'{s}': FROM and TO must lie in [0, 1], FROM ≤ TO"));
+        }
+        if step.is_nan() || step <= 0.0 || (to - from) / step > 1000.0 {
+            return Err(format!("'{s}': STEP must be positive, at most 1000 values"));
+        }
+        let count = ((to - from) / step + 1e-9).floor() as usize + 1;
+        let values = (0..count).map(|i| round4(from + i as f64 * step)).collect();
+        Ok(Sweep { parameter, values })
+    }
 }
 
 /// Scores `clustering` of `articles` against `gold`.
@@ -236,6 +323,25 @@ pub fn write_text(scores: &Scores, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sweep_lists_its_values_end_included() {
+        let sweep: Sweep = "threshold=0.3:0.9:0.1".parse().unwrap();
+        assert_eq!(sweep.parameter, Swept::Threshold);
+        assert_eq!(sweep.values, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+        let sweep: Sweep = "event-threshold=0.05:0.2:0.05".parse().unwrap();
+        assert_eq!(sweep.values, [0.05, 0.1, 0.15, 0.2]);
+        let one: Sweep = "containment=0.8:0.8:0.1".parse().unwrap();
+        assert_eq!(one.values, [0.8]);
+        for bad in [
+            "ngram=1:5:1",
+            "threshold=0.3:0.9",
+            "threshold=0.9:0.3:0.1",
+            "threshold=0:1:0",
+        ] {
+            assert!(bad.parse::<Sweep>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_perfect_clustering_scores_one() {

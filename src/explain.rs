@@ -15,6 +15,9 @@ use crate::neardup::verify::Similarity;
 use crate::neardup::NearDupParams;
 use crate::tokenize::words;
 
+/// The name and version of `dedup explain --format json` documents.
+pub const SCHEMA: &str = "dedup-explain/1";
+
 /// How many shared passages are shown.
 pub const PASSAGES: usize = 3;
 

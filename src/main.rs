@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches};
@@ -12,7 +12,7 @@ use clap::{CommandFactory, FromArgMatches};
 use dedup::clean::Removed;
 use dedup::cli::{
     CleanArgs, CleanFormat, Cli, ColorWhen, Command, EvalArgs, EvalFormat, ExplainArgs, Format,
-    JoinArgs, MergeArgs, RunArgs, ShardBy, SketchArgs,
+    InputArgs, JoinArgs, MergeArgs, RunArgs, ShardBy, SharedArgs, SketchArgs,
 };
 use dedup::events;
 use dedup::events::explain::{Explanation, Shared};
@@ -38,20 +38,22 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };
+    let shared = &cli.shared;
     let sub = |name: &str| matches.subcommand_matches(name).unwrap_or(&matches);
     let result = match &cli.command {
-        None => run(&cli.run),
-        Some(Command::Clean(args)) => run_clean(args),
-        Some(Command::Eval(args)) => run_eval(args),
+        None => run(&cli.run, shared),
+        Some(Command::Clean(args)) => run_clean(args, shared),
+        Some(Command::Eval(args)) => run_eval(args, shared),
         Some(Command::Explain(args)) => match &args.index {
             Some(index) => cmd_index::run_explain(args, index, sub("explain")),
-            None => run_explain(args),
+            None => run_explain(args, shared),
         },
         Some(Command::Index(args)) => cmd_index::run_index(args, sub("index")),
         Some(Command::Query(args)) => cmd_index::run_query(args, sub("query")),
-        Some(Command::Sketch(args)) => run_sketch(args),
+        Some(Command::Sketch(args)) => run_sketch(args, shared),
         Some(Command::Join(args)) => run_join(args),
-        Some(Command::Merge(args)) => run_merge(args),
+        Some(Command::Merge(args)) => run_merge(args, shared),
+        Some(Command::Man) => print_man(),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
             Ok(Exit::Success)
@@ -84,7 +86,7 @@ fn clap_error(err: clap::Error) -> ExitCode {
 }
 
 /// The main job: read, cluster, report.
-fn run(args: &RunArgs) -> Result<Exit> {
+fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
     let unique = args
         .write_unique
@@ -92,19 +94,18 @@ fn run(args: &RunArgs) -> Result<Exit> {
         .map(|path| Target::new(path, &args.inputs))
         .transpose()?;
     let progress = Progress::default();
-    let show_bars = !args.quiet && io::stderr().is_terminal();
     let mut read_options = config::read_options(&args.input);
     // Lines from stdin are written as read, so they are kept to read again.
     read_options.spool_stdin = matches!(unique, Some(Target::Jsonl(_)));
-    let (corpus, clustering) = with_bars(&progress, show_bars, || {
+    let (corpus, clustering) = with_bars(&progress, shared, || {
         progress.start("read", 0);
         let mut corpus = read::read_inputs(&args.inputs, &read_options);
         let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
         (corpus, clustering)
     });
     report_problems(&corpus);
-    let report = build_report(&corpus.articles, &clustering, &corpus.errors, &pipeline);
-    print_report(&report, args.format, args.color, args.quiet)?;
+    let report = build_report(&corpus, &clustering, &pipeline);
+    print_report(&report, args.format, shared)?;
     if let Some(target) = unique {
         let kept: HashSet<Id> = report
             .article_lines()
@@ -125,16 +126,14 @@ fn run(args: &RunArgs) -> Result<Exit> {
             })
             .collect();
         let written = target.write(&articles, &corpus.sources, &read_options.fields)?;
-        if !args.quiet {
+        if !shared.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",
                 target.path().display()
             );
         }
     }
-    if args.timings {
-        eprintln!("dedup: timings: {}", format_timings(&progress.timings()));
-    }
+    print_timings(&progress, shared);
     let found = (args.fail_on_duplicates && !clustering.groups.is_empty())
         || (args.fail_on_events && clustering.events.iter().any(|e| e.members.len() > 1));
     Ok(Exit::of(!corpus.errors.is_empty(), found))
@@ -142,52 +141,49 @@ fn run(args: &RunArgs) -> Result<Exit> {
 
 /// The `dedup/1` report of a clustering made with `pipeline`.
 fn build_report(
-    articles: &[dedup::article::Article],
+    corpus: &Corpus,
     clustering: &dedup::Clustering,
-    errors: &[dedup::error::InputError],
     pipeline: &config::Pipeline,
 ) -> report::Report {
     report::build(&report::Inputs {
-        articles,
+        articles: &corpus.articles,
         groups: &clustering.groups,
         events: &clustering.events,
         lengths: &clustering.lengths,
-        errors,
+        errors: &corpus.errors,
         neardup: &pipeline.neardup,
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
-        event_weights: pipeline
-            .events
-            .as_ref()
-            .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors]),
+        event_weights: event_weights(pipeline),
         keep: pipeline.keep,
     })
 }
 
 /// Prints `report` on stdout in `format`, and its summary line on stderr
-/// unless `quiet`.
-fn print_report(
-    report: &report::Report,
-    format: Format,
-    color: ColorWhen,
-    quiet: bool,
-) -> Result<()> {
+/// unless `--quiet`.
+fn print_report(report: &report::Report, format: Format, shared: &SharedArgs) -> Result<()> {
     let mut out = io::stdout().lock();
     match format {
-        Format::Text => report::text::write(report, &mut out, use_color(color))?,
+        Format::Text => report::text::write(report, &mut out, use_color(shared.color))?,
         Format::Json => report::json::write(report, &mut out)?,
         Format::Jsonl => report::jsonl::write(report, &mut out)?,
     }
     out.flush()?;
-    if !quiet {
+    if !shared.quiet {
         eprintln!("dedup: {}", report.summary_line());
     }
     Ok(())
 }
 
 /// `dedup sketch`: one shard's records, written to its sketch file.
-fn run_sketch(args: &SketchArgs) -> Result<Exit> {
+fn run_sketch(args: &SketchArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
-    let corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
+    let progress = Progress::default();
+    let corpus = with_bars(&progress, shared, || {
+        let corpus = read_stage(&args.inputs, &args.input, &progress);
+        progress.finish();
+        corpus
+    });
+    report_problems(&corpus);
     let key = match args.shard_by {
         ShardBy::Source => ShardKey::Source,
         ShardBy::Id => ShardKey::Id,
@@ -199,7 +195,8 @@ fn run_sketch(args: &SketchArgs) -> Result<Exit> {
         .with_context(|| format!("{}: cannot create the directory", args.out.display()))?;
     let path = args.shard.path(&args.out);
     shard::sketch::write(&path, &header, &records)?;
-    if !args.quiet {
+    print_timings(&progress, shared);
+    if !shared.quiet {
         eprintln!(
             "dedup: shard {} holds {} of {} articles: {}",
             args.shard,
@@ -227,7 +224,7 @@ fn run_join(args: &JoinArgs) -> Result<Exit> {
 }
 
 /// `dedup merge`: verify candidate pairs against the sketches and report.
-fn run_merge(args: &MergeArgs) -> Result<Exit> {
+fn run_merge(args: &MergeArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
     let params = SketchParams::new(pipeline.clean, &pipeline.neardup);
     let sketches = Sketches::open(&args.sketches, &params)?;
@@ -237,7 +234,17 @@ fn run_merge(args: &MergeArgs) -> Result<Exit> {
         eprintln!("dedup: {}: {}", error.input, error.message);
     }
     let clustering = &merged.clustering;
-    let mut report = build_report(&merged.articles, clustering, &[], &pipeline);
+    let mut report = report::build(&report::Inputs {
+        articles: &merged.articles,
+        groups: &clustering.groups,
+        events: &clustering.events,
+        lengths: &clustering.lengths,
+        errors: &[],
+        neardup: &pipeline.neardup,
+        event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
+        event_weights: event_weights(&pipeline),
+        keep: pipeline.keep,
+    });
     // The read's errors, as the sketches recorded them.
     report.summary.errors = merged.errors.len();
     report.errors = merged
@@ -248,7 +255,7 @@ fn run_merge(args: &MergeArgs) -> Result<Exit> {
             message: e.message.clone(),
         })
         .collect();
-    print_report(&report, args.format, args.color, args.quiet)?;
+    print_report(&report, args.format, shared)?;
     let found = args.fail_on_duplicates && !clustering.groups.is_empty();
     Ok(Exit::of(!merged.errors.is_empty(), found))
 }
@@ -262,12 +269,35 @@ struct CleanedLine<'a> {
 }
 
 /// `dedup clean`: the cleaner's work, article by article.
-fn run_clean(args: &CleanArgs) -> Result<Exit> {
-    let corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
-    let cleaned = clean::clean_corpus(&corpus.articles);
+fn run_clean(args: &CleanArgs, shared: &SharedArgs) -> Result<Exit> {
+    let progress = Progress::default();
+    let (corpus, cleaned) = with_bars(&progress, shared, || {
+        let corpus = read_stage(&args.inputs, &args.input, &progress);
+        progress.start("clean", corpus.articles.len());
+        let cleaned = clean::clean_corpus(&corpus.articles);
+        progress.finish();
+        (corpus, cleaned)
+    });
+    report_problems(&corpus);
     let mut out = io::stdout().lock();
+    if args.format == CleanFormat::Json {
+        let articles: Vec<CleanedLine> = corpus
+            .articles
+            .iter()
+            .zip(&cleaned)
+            .map(|(article, cleaned)| CleanedLine {
+                id: &article.id,
+                text: &cleaned.text,
+                removed: &cleaned.removed,
+            })
+            .collect();
+        let document = serde_json::json!({"schema": clean::SCHEMA, "articles": articles});
+        serde_json::to_writer_pretty(&mut out, &document)?;
+        writeln!(out)?;
+    }
     for (article, cleaned) in corpus.articles.iter().zip(&cleaned) {
         match args.format {
+            CleanFormat::Json => break,
             CleanFormat::Jsonl => {
                 let line = CleanedLine {
                     id: &article.id,
@@ -304,37 +334,72 @@ fn run_clean(args: &CleanArgs) -> Result<Exit> {
         }
     }
     out.flush()?;
+    print_timings(&progress, shared);
     Ok(Exit::of(!corpus.errors.is_empty(), false))
 }
 
+/// The effective parameters, as the JSON documents echo them.
+fn report_params(pipeline: &config::Pipeline) -> report::Params {
+    report::Params::new(
+        &pipeline.neardup,
+        pipeline.events.as_ref().map(|e| e.threshold),
+        event_weights(pipeline),
+    )
+}
+
+fn event_weights(pipeline: &config::Pipeline) -> Option<[f64; 3]> {
+    pipeline
+        .events
+        .as_ref()
+        .map(|e| [e.weights.terms, e.weights.names, e.weights.anchors])
+}
+
 /// `dedup eval`: cluster, then score against gold labels.
-fn run_eval(args: &EvalArgs) -> Result<Exit> {
+fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
     let gold = eval::Gold::load(&args.gold).with_context(|| args.gold.clone())?;
-    let mut corpus = read_corpus(&args.inputs, &config::read_options(&args.input));
-    let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &Progress::default());
+    let progress = Progress::default();
+    let (corpus, clustering) = with_bars(&progress, shared, || {
+        let mut corpus = read_stage(&args.inputs, &args.input, &progress);
+        let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
+        (corpus, clustering)
+    });
+    report_problems(&corpus);
     let scores = eval::evaluate(&gold, &corpus.articles, &clustering)?;
     let mut out = io::stdout().lock();
     match args.format {
         EvalFormat::Text => eval::write_text(&scores, &mut out)?,
         EvalFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &scores)?;
+            let params = report_params(&pipeline);
+            let document = eval::Document {
+                schema: eval::SCHEMA,
+                params: &params,
+                scores: &scores,
+            };
+            serde_json::to_writer_pretty(&mut out, &document)?;
             writeln!(out)?;
         }
     }
     out.flush()?;
+    print_timings(&progress, shared);
     Ok(Exit::of(!corpus.errors.is_empty(), false))
 }
 
 /// `dedup explain A B`: the evidence for (or against) one pair.
-fn run_explain(args: &ExplainArgs) -> Result<Exit> {
+fn run_explain(args: &ExplainArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = config::pipeline(&args.cluster)?;
     let inputs = if args.inputs.is_empty() {
         vec![args.a.clone(), args.b.clone()]
     } else {
         args.inputs.clone()
     };
-    let corpus = read_corpus(&inputs, &config::read_options(&args.input));
+    let progress = Progress::default();
+    let corpus = with_bars(&progress, shared, || {
+        let corpus = read_stage(&inputs, &args.input, &progress);
+        progress.finish();
+        corpus
+    });
+    report_problems(&corpus);
     let find = |id: &str| {
         corpus
             .articles
@@ -364,6 +429,8 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
     match args.format {
         EvalFormat::Json => {
             let value = serde_json::json!({
+                "schema": explain::SCHEMA,
+                "params": report_params(&pipeline),
                 "a": args.a,
                 "b": args.b,
                 "near_duplicate": near,
@@ -380,6 +447,7 @@ fn run_explain(args: &ExplainArgs) -> Result<Exit> {
         }
     }
     out.flush()?;
+    print_timings(&progress, shared);
     Ok(Exit::of(!corpus.errors.is_empty(), false))
 }
 
@@ -494,33 +562,65 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Runs `work`, drawing a progress bar on stderr meanwhile when `show` is set.
-fn with_bars<T>(progress: &Progress, show: bool, work: impl FnOnce() -> T) -> T {
-    if !show {
+/// Bars appear only once a run has taken this long: a quick run draws none.
+const BARS_AFTER: Duration = Duration::from_millis(500);
+/// How often a bar is redrawn.
+const FRAME: Duration = Duration::from_millis(100);
+
+/// Runs `work`, drawing a progress bar on stderr meanwhile when stderr is a
+/// terminal and `--quiet` is not given.
+fn with_bars<T>(progress: &Progress, shared: &SharedArgs, work: impl FnOnce() -> T) -> T {
+    if shared.quiet || !io::stderr().is_terminal() {
         return work();
     }
     let done = AtomicBool::new(false);
+    let started = Instant::now();
     std::thread::scope(|scope| {
-        scope.spawn(|| {
-            while !done.load(Ordering::Relaxed) {
+        let drawer = scope.spawn(|| {
+            let mut drawn = false;
+            loop {
+                std::thread::park_timeout(FRAME);
+                if done.load(Ordering::Relaxed) {
+                    break;
+                }
+                if started.elapsed() < BARS_AFTER {
+                    continue;
+                }
                 if let Some(snapshot) = progress.snapshot() {
                     eprint!("\r\x1b[2K{}", dedup::progress::bar(&snapshot, 79));
+                    drawn = true;
                 }
-                std::thread::sleep(Duration::from_millis(100));
             }
-            eprint!("\r\x1b[2K");
+            if drawn {
+                eprint!("\r\x1b[2K");
+            }
         });
         let result = work();
         done.store(true, Ordering::Relaxed);
+        drawer.thread().unpark();
         result
     })
 }
 
-/// Reads the inputs and reports every problem on stderr.
-fn read_corpus(inputs: &[String], options: &read::ReadOptions) -> Corpus {
-    let corpus = read::read_inputs(inputs, options);
-    report_problems(&corpus);
-    corpus
+/// The read stage: the inputs as articles (problems are reported later,
+/// once no bar is drawn over them).
+fn read_stage(inputs: &[String], args: &InputArgs, progress: &Progress) -> Corpus {
+    progress.start("read", 0);
+    read::read_inputs(inputs, &config::read_options(args))
+}
+
+fn print_timings(progress: &Progress, shared: &SharedArgs) {
+    if shared.timings {
+        eprintln!("dedup: timings: {}", format_timings(&progress.timings()));
+    }
+}
+
+/// `dedup man`: the manual page, generated from the same definition as `--help`.
+fn print_man() -> Result<Exit> {
+    let mut out = io::stdout().lock();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    out.flush()?;
+    Ok(Exit::Success)
 }
 
 /// Warnings and errors on stderr, in input order, control characters escaped.
@@ -534,7 +634,10 @@ fn use_color(when: ColorWhen) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        // NO_COLOR counts only when set and not empty (https://no-color.org).
+        ColorWhen::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 

@@ -72,9 +72,10 @@ impl Progress {
 }
 
 /// One line of a progress bar, `width` columns at most:
-/// `near-duplicates [#########.........]  45,000/100,000  21,300/s`.
+/// `near-duplicates [#########.........]  45,000/100,000  21,300/s  ETA 3s`.
 pub fn bar(snapshot: &Snapshot, width: usize) -> String {
-    let rate = snapshot.done as f64 / snapshot.elapsed.as_secs_f64().max(1e-3);
+    let seconds = snapshot.elapsed.as_secs_f64().max(1e-3);
+    let rate = snapshot.done as f64 / seconds;
     if snapshot.total == 0 {
         // A stage that cannot know its size up front (reading) shows a count.
         return format!(
@@ -84,8 +85,15 @@ pub fn bar(snapshot: &Snapshot, width: usize) -> String {
             thousands(rate as usize)
         );
     }
+    let eta = match snapshot.done {
+        0 => String::new(),
+        done => {
+            let left = (snapshot.total - done) as f64 / rate;
+            format!("  ETA {}", duration(Duration::from_secs_f64(left.min(1e7))))
+        }
+    };
     let counts = format!(
-        "{}/{}  {}/s",
+        "{}/{}  {}/s{eta}",
         thousands(snapshot.done),
         thousands(snapshot.total),
         thousands(rate as usize)
@@ -102,6 +110,16 @@ pub fn bar(snapshot: &Snapshot, width: usize) -> String {
         "#".repeat(filled),
         ".".repeat(room - filled)
     )
+}
+
+/// A time left for people: `7s`, `3m05s`, `2h10m`.
+fn duration(d: Duration) -> String {
+    let s = d.as_secs_f64().ceil() as u64;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+    }
 }
 
 /// The stage timings for `--timings`: `read 0.52s, clean 0.31s`.
@@ -131,6 +149,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn time_left_reads_in_the_largest_units() {
+        assert_eq!(duration(Duration::from_millis(6_200)), "7s");
+        assert_eq!(duration(Duration::from_secs(185)), "3m05s");
+        assert_eq!(duration(Duration::from_secs(7_800)), "2h10m");
+    }
+
+    #[test]
     fn stages_are_timed_in_order() {
         let progress = Progress::default();
         progress.start("read", 10);
@@ -155,12 +180,20 @@ mod tests {
         };
         let line = bar(&snap, 80);
         assert!(line.starts_with("events ["), "{line}");
-        assert!(line.ends_with("]  50,000/100,000  25,000/s"), "{line}");
+        assert!(
+            line.ends_with("]  50,000/100,000  25,000/s  ETA 2s"),
+            "{line}"
+        );
         assert_eq!(
             line.matches('#').count() * 2,
             line.matches(['#', '.']).count()
         );
         assert!(line.chars().count() <= 80);
+        let start = Snapshot { done: 0, ..snap };
+        assert!(
+            bar(&start, 80).ends_with("0/100,000  0/s"),
+            "no ETA before any progress"
+        );
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000), "1,000");
     }

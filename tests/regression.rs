@@ -242,6 +242,23 @@ fn utf16_files_with_a_bom_are_read_as_text() {
 }
 
 #[test]
+fn a_utf16_jsonl_file_is_refused_with_a_hint() {
+    let dir = Dir::new();
+    let line = "{\"id\":\"a\",\"text\":\"some words\"}\n";
+    let bytes: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(line.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    dir.write("u16.jsonl", bytes);
+    let (code, _, stderr) = run(dir.dedup().args(["-q", "u16.jsonl"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "dedup: u16.jsonl: UTF-16 text (convert it to UTF-8), not JSONL: stopped reading at line 1\n"
+    );
+}
+
+#[test]
 fn empty_or_blank_jsonl_text_is_an_error() {
     let dir = Dir::new();
     let good = serde_json::json!({"id": "g", "text": article("a mountain pass")});

@@ -3,12 +3,15 @@
 
 mod clean;
 mod events;
+mod formats;
 mod index;
 mod inputs;
 mod neardup;
 mod output;
 mod properties;
+mod readme;
 mod regression;
+mod schemas;
 mod shard;
 mod util;
 mod workflows;

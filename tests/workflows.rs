@@ -130,13 +130,10 @@ fn fail_on_events_flags_any_cluster_of_several_articles() {
 
 #[test]
 fn progress_bars_only_on_a_terminal() {
+    // A run this short draws no bar even on a terminal (bars wait half a
+    // second); --quiet and a pipe never draw one.
     let dir = corpus_with_a_copy();
     let bin = assert_cmd::cargo::cargo_bin("dedup");
-    // Under `script` stderr is a pseudo-terminal: the bar is drawn.
-    let (_, pty, _) = run(assert_cmd::Command::new("script")
-        .current_dir(dir.path())
-        .args(["-qec", &format!("{} in", bin.display()), "/dev/null"]));
-    assert!(pty.contains("\r\x1b[2K"), "no bar on a terminal: {pty:?}");
     let (_, quiet, _) = run(assert_cmd::Command::new("script")
         .current_dir(dir.path())
         .args([

@@ -107,6 +107,9 @@ impl<'a> Line<'a> {
     }
 }
 
+/// The name and version of `dedup clean --format json` documents.
+pub const SCHEMA: &str = "dedup-clean/1";
+
 /// The name an article's lines are counted under as corpus evidence: its
 /// site (source, else the host of its URL), else the directory it was read
 /// from. Articles of different

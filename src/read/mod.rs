@@ -1,14 +1,18 @@
 //! Stage 1, read: turn the inputs a user names into [`Article`]s.
 //!
-//! Inputs are text files (one article each), directories (searched
-//! recursively for names matching `--glob`, `*.txt` by default), `.jsonl` /
-//! `.ndjson` corpora (one article per line) and `-` for JSONL on stdin.
+//! Inputs are text files (one article each), HTML pages (one article each,
+//! [`html`]), directories (searched recursively for names matching `--glob`,
+//! `*.txt` by default), `.jsonl` / `.ndjson` corpora (one article per line)
+//! and `-` for JSONL on stdin. Any of them may be gzip or zstd compressed
+//! ([`compressed`]).
 //! Nothing here writes anywhere: inputs are only ever opened for reading.
 //!
 //! A bad input never stops the run: it becomes an [`InputError`] in
 //! [`Corpus::errors`] and the other inputs are still read. Invalid UTF-8 is
 //! decoded lossily and noted in [`Corpus::warnings`].
 
+mod compressed;
+mod html;
 mod jsonl;
 mod text;
 mod walk;
@@ -33,8 +37,9 @@ pub struct ReadOptions {
     pub fields: Fields,
     /// Largest article (a text file, or one JSONL line) read, in bytes.
     pub max_bytes: u64,
-    /// Keep a copy of stdin in an unnamed temporary file, so its lines can
-    /// be read again (`--write-unique FILE.jsonl` writes them as read).
+    /// Keep a copy of stdin (and of a compressed JSONL file's content) in an
+    /// unnamed temporary file, so its lines can be read again
+    /// (`--write-unique FILE.jsonl` writes them as read).
     pub spool_stdin: bool,
 }
 
@@ -166,7 +171,7 @@ pub fn read_inputs(inputs: &[String], options: &ReadOptions) -> Corpus {
 /// tests, fuzzing, or a program that has the bytes already).
 pub fn read_jsonl(reader: impl std::io::BufRead, name: &str, options: &ReadOptions) -> Corpus {
     let mut corpus = Corpus::default();
-    corpus.sources.0.push(Source::Stdin);
+    corpus.sources.0.push(Source::Unkept(name.to_string()));
     jsonl::read(reader, name, 0, options, &mut corpus);
     drop_duplicate_ids(&mut corpus);
     corpus
@@ -185,27 +190,40 @@ pub fn read_text(bytes: Vec<u8>, name: &str) -> Corpus {
 
 /// JSONL on stdin; copied to a spool file as it is read when asked.
 fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
+    match compressed::sniffed(std::io::stdin().lock()) {
+        Ok(stdin) => read_stream(stdin, "stdin", options, corpus),
+        Err(e) => corpus.error("stdin", Problem::Unreadable(e.to_string())),
+    }
+}
+
+/// JSONL from a stream that cannot be read again (stdin, a decompressed
+/// file): copied to a spool file as it is read when asked.
+fn read_stream(
+    stream: impl std::io::BufRead,
+    name: &str,
+    options: &ReadOptions,
+    corpus: &mut Corpus,
+) {
     let input = corpus.sources.0.len();
-    let stdin = std::io::stdin().lock();
     if !options.spool_stdin {
-        corpus.sources.0.push(Source::Stdin);
-        return jsonl::read(stdin, "stdin", input, options, corpus);
+        corpus.sources.0.push(Source::Unkept(name.to_string()));
+        return jsonl::read(stream, name, input, options, corpus);
     }
     let spool = match tempfile::tempfile() {
         Ok(spool) => spool,
         Err(e) => {
             let why = format!("cannot make a temporary copy: {e}");
-            return corpus.error("stdin", Problem::Unreadable(why));
+            return corpus.error(name, Problem::Unreadable(why));
         }
     };
-    corpus.sources.0.push(Source::Stdin);
+    corpus.sources.0.push(Source::Unkept(name.to_string()));
     let mut tee = Tee {
-        from: stdin,
+        from: stream,
         copy: std::io::BufWriter::new(spool),
     };
     jsonl::read(
         std::io::BufReader::new(&mut tee),
-        "stdin",
+        name,
         input,
         options,
         corpus,
@@ -214,7 +232,7 @@ fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
         Ok(spool) => corpus.sources.0[input] = Source::Spool(spool),
         Err(e) => {
             let why = format!("cannot make a temporary copy: {}", e.error());
-            corpus.error("stdin", Problem::Unreadable(why));
+            corpus.error(name, Problem::Unreadable(why));
         }
     }
 }
@@ -246,9 +264,10 @@ enum Source {
         len: u64,
         modified: Option<SystemTime>,
     },
-    /// Standard input, not kept: it cannot be read again.
-    Stdin,
-    /// Standard input, copied as it was read.
+    /// Standard input or a compressed file's content, not kept: it cannot
+    /// be read again.
+    Unkept(String),
+    /// Standard input or a compressed file's content, copied as it was read.
     Spool(File),
 }
 
@@ -303,9 +322,13 @@ impl Sources {
                 file.seek(SeekFrom::Start(location.offset))?;
                 file.read_exact(&mut bytes)?;
             }
-            Some(Source::Stdin) | None => {
-                let why = "stdin was not kept, so its lines cannot be read again";
+            Some(Source::Unkept(name)) => {
+                let why = format!("{name} was not kept, so its lines cannot be read again");
                 return Err(Error::new(ErrorKind::Unsupported, why));
+            }
+            None => {
+                let why = "no such input";
+                return Err(Error::new(ErrorKind::NotFound, why));
             }
         }
         Ok(bytes)
@@ -351,10 +374,18 @@ fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
         Ok(opened) => opened,
         Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
     };
+    let mut file = std::io::BufReader::new(file);
+    match std::io::BufRead::fill_buf(&mut file).map(compressed::Codec::sniff) {
+        Ok(Some(codec)) => return compressed::read(path, file, &meta, codec, options, corpus),
+        Ok(None) => {}
+        Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
+    }
     let jsonl = is_jsonl(path);
     let input = corpus.sources.push_file(path, jsonl, &meta);
     if jsonl {
-        jsonl::read(std::io::BufReader::new(file), &name, input, options, corpus);
+        jsonl::read(file, &name, input, options, corpus);
+    } else if html::is_html(path) {
+        html::read(file, &meta, &name, input, options, corpus);
     } else {
         text::read(file, &meta, &name, input, options, corpus);
     }

@@ -1,6 +1,5 @@
 //! Plain-text files: one article per file, the path as its id.
 
-use std::fs::File;
 use std::io::Read;
 
 use super::{Corpus, ReadOptions};
@@ -9,7 +8,7 @@ use crate::error::Problem;
 use crate::id::Id;
 
 pub(super) fn read(
-    file: File,
+    file: impl Read,
     meta: &std::fs::Metadata,
     name: &str,
     input: usize,
@@ -46,7 +45,7 @@ pub(super) fn article(name: &str, text: String, location: Location) -> Article {
 }
 
 /// Reads at most `limit` bytes; a larger file is refused before it is loaded.
-fn load(file: File, size: u64, limit: u64) -> Result<Vec<u8>, Problem> {
+pub(super) fn load(file: impl Read, size: u64, limit: u64) -> Result<Vec<u8>, Problem> {
     let unreadable = |e: std::io::Error| Problem::Unreadable(e.to_string());
     if size > limit {
         return Err(Problem::TooLarge { size, limit });

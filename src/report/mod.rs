@@ -59,6 +59,26 @@ pub struct Params {
     pub seed: u64,
 }
 
+impl Params {
+    pub fn new(
+        p: &NearDupParams,
+        event_threshold: Option<f64>,
+        event_weights: Option<[f64; 3]>,
+    ) -> Params {
+        Params {
+            ngram: p.ngram,
+            num_perm: p.num_perm,
+            bands: p.bands,
+            rows: p.rows,
+            threshold: p.threshold,
+            containment: p.containment,
+            event_threshold,
+            event_weights,
+            seed: p.seed,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
@@ -290,24 +310,13 @@ pub fn build(inputs: &Inputs) -> Report {
         });
     }
 
-    let p = inputs.neardup;
     Report {
         schema: SCHEMA.into(),
         tool: Tool {
             name: "dedup".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        params: Params {
-            ngram: p.ngram,
-            num_perm: p.num_perm,
-            bands: p.bands,
-            rows: p.rows,
-            threshold: p.threshold,
-            containment: p.containment,
-            event_threshold: inputs.event_threshold,
-            event_weights: inputs.event_weights,
-            seed: p.seed,
-        },
+        params: Params::new(inputs.neardup, inputs.event_threshold, inputs.event_weights),
         summary: Summary {
             articles: articles.len(),
             clusters: clusters.len(),
@@ -377,6 +386,6 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 }
 
 /// Scores are printed to 4 decimals: enough to compare, stable to read.
-fn round4(x: f64) -> f64 {
+pub(crate) fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
 }

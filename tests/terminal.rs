@@ -1,0 +1,102 @@
+//! What a person at a terminal sees: progress bars that move. The binary
+//! runs with its stderr on a real pseudo-terminal, and the test reads every
+//! frame drawn there.
+
+use std::fs::File;
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+
+use crate::util::Dir;
+
+/// Runs dedup with `args` in `dir`, stderr on a pseudo-terminal and stdout
+/// on a pipe; returns what the terminal received and the exit code.
+fn run_on_terminal(dir: &Dir, args: &[&str]) -> (String, i32) {
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let terminal = File::options()
+        .read(true)
+        .write(true)
+        .open(name.to_str().unwrap())
+        .unwrap();
+    let child = Command::new(assert_cmd::cargo::cargo_bin("dedup"))
+        .current_dir(dir.path())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(terminal)
+        .spawn()
+        .expect("dedup starts");
+    // The child holds the only other end: reading stops when it exits.
+    let mut master = File::from(master);
+    let mut screen = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match master.read(&mut buf) {
+            Ok(0) | Err(_) => break, // EIO once the terminal is closed
+            Ok(n) => screen.extend_from_slice(&buf[..n]),
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        String::from_utf8_lossy(&screen).into_owned(),
+        out.status.code().unwrap(),
+    )
+}
+
+/// (stage, done, total) of every bar frame drawn.
+fn frames(screen: &str) -> Vec<(String, usize, usize)> {
+    let number = |s: &str| s.replace(',', "").parse::<usize>().ok();
+    screen
+        .split('\r')
+        .filter_map(|frame| {
+            let frame = frame.trim_start_matches("\x1b[2K");
+            let (stage, rest) = frame.split_once(" [")?;
+            let (_, counts) = rest.split_once("]  ")?;
+            let (done, rest) = counts.split_once('/')?;
+            let total = rest.split_whitespace().next()?;
+            Some((stage.to_string(), number(done)?, number(total)?))
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_run_on_a_terminal_draws_bars_that_move() {
+    // Enough articles that a debug build spends well over the half second
+    // before the first bar in its stages.
+    let dir = Dir::new();
+    let mut corpus = String::new();
+    for a in dedup::synth::news_corpus(3000, 7) {
+        let line = serde_json::json!({"id": a.id, "text": a.text, "date": a.date});
+        corpus.push_str(&format!("{line}\n"));
+    }
+    dir.write("corpus.jsonl", corpus);
+    let (screen, code) = run_on_terminal(&dir, &["--format", "jsonl", "corpus.jsonl"]);
+    assert_eq!(code, 0, "{screen}");
+    let frames = frames(&screen);
+    let moving: Vec<_> = frames
+        .iter()
+        .filter(|(_, done, total)| 0 < *done && done < total)
+        .collect();
+    assert!(
+        !moving.is_empty(),
+        "no frame between 0 and the total among {frames:?}\n{screen:?}"
+    );
+    assert!(screen.contains("/s  ETA "), "no rate and ETA: {screen:?}");
+    // The last bar is cleared before the summary line.
+    assert!(screen.contains("\r\x1b[2Kdedup: 3000 articles"), "{screen:?}");
+}
+
+#[test]
+fn no_bar_is_drawn_when_stderr_is_not_a_terminal_or_with_quiet() {
+    let dir = Dir::new();
+    dir.write("a.txt", crate::util::article("the harbour"));
+    let (code, _, stderr) = crate::util::run(dir.dedup().arg("a.txt"));
+    assert_eq!(code, 0);
+    assert!(!stderr.contains('\r'), "{stderr:?}");
+    let (screen, code) = run_on_terminal(&dir, &["--quiet", "a.txt"]);
+    assert_eq!((code, screen.as_str()), (0, ""));
+}
