@@ -9,6 +9,8 @@
 //! down the fast path when it is ASCII and through `unicode-segmentation`
 //! otherwise.
 
+use std::borrow::Cow;
+
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Which words this module yields. A persistent index stores it and refuses
@@ -49,6 +51,95 @@ pub fn push_lowercase(out: &mut String, word: &str) {
     } else {
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
+}
+
+/// Whether `c` belongs to a script written without spaces between words:
+/// Han, Hiragana, Katakana (Chinese, Japanese), Thai, Lao, Khmer, Myanmar.
+/// UAX#29 cuts these into single characters (Katakana into runs), which as
+/// terms say almost nothing.
+pub fn is_unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x31F0..=0x31FF // Katakana phonetic extensions
+        | 0x3400..=0x4DBF // Han extension A
+        | 0x4E00..=0x9FFF // Han
+        | 0xF900..=0xFAFF // Han compatibility
+        | 0xFF66..=0xFF9F // half-width Katakana
+        | 0x20000..=0x2FA1F) // Han extensions B–F, compatibility supplement
+}
+
+/// The words the event stage counts as terms, with their byte offsets:
+/// UAX#29 words, except that a run of characters of an unspaced script
+/// ([`is_unspaced`]) becomes its overlapping character bigrams ("東京都庁" →
+/// 東京, 京都, 都庁; a run of one character stays one). Bigrams are the
+/// standard dictionary-free indexing of Chinese and Japanese (Kwok 1997;
+/// Lucene's CJKAnalyzer): a two-character word is one bigram, a longer word
+/// shares its bigrams, and for Thai, Lao, Khmer and Burmese, which UAX#29
+/// also leaves unsegmented without a dictionary, they are the same
+/// principled fallback.
+pub fn term_words(text: &str) -> Vec<(usize, Cow<'_, str>)> {
+    let mut out: Vec<(usize, Cow<str>)> = Vec::new();
+    // The current run: its characters with their offsets, and where it ends.
+    let mut run: Vec<(usize, char)> = Vec::new();
+    let mut run_end = 0;
+    let flush = |run: &mut Vec<(usize, char)>, out: &mut Vec<(usize, Cow<str>)>| {
+        if run.len() == 1 {
+            out.push((run[0].0, Cow::Owned(run[0].1.to_string())));
+        }
+        for pair in run.windows(2) {
+            out.push((
+                pair[0].0,
+                Cow::Owned([pair[0].1, pair[1].1].iter().collect()),
+            ));
+        }
+        run.clear();
+    };
+    for (at, word) in text.unicode_word_indices() {
+        if word.chars().all(is_unspaced) {
+            if at != run_end {
+                flush(&mut run, &mut out);
+            }
+            run.extend(word.char_indices().map(|(i, c)| (at + i, c)));
+            run_end = at + word.len();
+        } else {
+            flush(&mut run, &mut out);
+            out.push((at, Cow::Borrowed(word)));
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// `text` with Arabic-script letter variants and marks folded, so that two
+/// outlets' spellings of one word count as one term: short vowels, other
+/// diacritics and the tatweel dropped; alef with hamza or madda → alef;
+/// alef maqsura and Farsi/Urdu yeh → yeh; keheh → kaf; Urdu heh goal and
+/// ae → heh; teh marbuta → heh; Arabic-Indic digits → ASCII digits (so that
+/// numbers are anchors). Borrowed when there is nothing to fold (all of
+/// ASCII text, at the cost of one scan).
+pub fn fold_arabic(text: &str) -> Cow<'_, str> {
+    let folds = |c: char| matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F);
+    if text.is_ascii() || !text.chars().any(folds) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let folded = match c {
+            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0640}' => None,
+            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+            'ى' | 'ی' => Some('ي'),
+            'ک' => Some('ك'),
+            'ہ' | 'ە' | 'ة' | 'ۃ' => Some('ه'),
+            '\u{0660}'..='\u{0669}' => char::from_u32(c as u32 - 0x0660 + '0' as u32),
+            '\u{06F0}'..='\u{06F9}' => char::from_u32(c as u32 - 0x06F0 + '0' as u32),
+            c => Some(c),
+        };
+        out.extend(folded);
+    }
+    Cow::Owned(out)
 }
 
 /// UAX#29 word classes of the ASCII characters that can be inside a word.
@@ -172,6 +263,53 @@ mod tests {
                 "quoted"
             ]
         );
+    }
+
+    #[test]
+    fn unspaced_scripts_become_character_bigrams() {
+        let got: Vec<(usize, String)> = term_words("東京都庁で、会議 on Monday")
+            .into_iter()
+            .map(|(at, w)| (at, w.into_owned()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, "東京".to_string()),
+                (3, "京都".into()),
+                (6, "都庁".into()),
+                (9, "庁で".into()),
+                (18, "会議".into()),
+                (25, "on".into()),
+                (28, "Monday".into()),
+            ]
+        );
+        // A lone character stays; Katakana runs and Han join into one run.
+        let words: Vec<String> = term_words("米 テレビ局")
+            .into_iter()
+            .map(|(_, w)| w.into_owned())
+            .collect();
+        assert_eq!(words, ["米", "テレ", "レビ", "ビ局"]);
+        let thai: Vec<String> = term_words("แผ่นดินไหว")
+            .into_iter()
+            .map(|(_, w)| w.into_owned())
+            .collect();
+        assert!(
+            thai.len() >= 2 && thai.iter().all(|w| w.chars().count() == 2),
+            "{thai:?}"
+        );
+    }
+
+    #[test]
+    fn arabic_script_variants_fold_to_one_spelling() {
+        // Urdu spellings with Farsi yeh, keheh and heh goal meet the Arabic ones.
+        assert_eq!(fold_arabic("پاکستانی"), fold_arabic("پاكستاني"));
+        assert_eq!(fold_arabic("کہا"), "كها");
+        // Diacritics and tatweel go; hamza on alef folds.
+        assert_eq!(fold_arabic("مُحَمَّد"), "محمد");
+        assert_eq!(fold_arabic("أحمد إلى"), "احمد الي");
+        assert_eq!(fold_arabic("الـــعالم"), "العالم");
+        assert_eq!(fold_arabic("٢٠٢٤ و ۱۵"), "2024 و 15");
+        assert!(matches!(fold_arabic("plain text"), Cow::Borrowed(_)));
     }
 
     fn reference(text: &str) -> Vec<&str> {

@@ -130,8 +130,7 @@ pub fn write_atomically(
     write: impl FnOnce(&mut BufWriter<&fs::File>) -> Result<()>,
 ) -> Result<()> {
     let parent = parent_of(path);
-    let temp = beside(path, 0o644, |b| b.tempfile_in(parent))?;
-    let _registered = Registered::new(temp.path());
+    let (temp, _registered) = beside(path, 0o644, |b| b.tempfile_in(parent))?;
     let mut out = BufWriter::new(temp.as_file());
     write(&mut out)?;
     out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
@@ -183,8 +182,7 @@ fn write_lines(
 
 fn write_dir(path: &Path, articles: &[Kept]) -> Result<()> {
     let parent = parent_of(path);
-    let temp = beside(path, 0o755, |b| b.tempdir_in(parent))?;
-    let _registered = Registered::new(temp.path());
+    let (temp, _registered) = beside(path, 0o755, |b| b.tempdir_in(parent))?;
     let mut names = Names::default();
     let mut index = BufWriter::new(new_file(&temp.path().join("index.jsonl"))?);
     let mut dirs = vec![temp.path().to_path_buf()];
@@ -225,12 +223,14 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 /// A temporary beside `path`: a hidden sibling `.<name>.tmp-<random>`,
-/// created new (`O_EXCL`, or `mkdir`) with permissions `mode`.
-fn beside<T>(
+/// created new (`O_EXCL`, or `mkdir`) with permissions `mode`, and
+/// registered for removal on a signal. The registry is locked while it is
+/// created, so a signal cannot come between its creation and its record.
+fn beside<T: AsRef<Path>>(
     path: &Path,
     mode: u32,
     create: impl FnOnce(&tempfile::Builder) -> std::io::Result<T>,
-) -> Result<T> {
+) -> Result<(T, Registered)> {
     watch_signals();
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let prefix = format!(".{name}.tmp-");
@@ -239,7 +239,11 @@ fn beside<T>(
         .prefix(&prefix)
         .rand_bytes(12)
         .permissions(readable(mode));
-    create(&builder).context("cannot create a temporary beside it")
+    let mut registry = lock();
+    let temp = create(&builder).context("cannot create a temporary beside it")?;
+    let registered = temp.as_ref().to_path_buf();
+    registry.push(registered.clone());
+    Ok((temp, Registered(registered)))
 }
 
 #[cfg(unix)]
@@ -285,13 +289,6 @@ static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// A temporary's place in [`TEMPORARIES`] while it exists.
 struct Registered(PathBuf);
 
-impl Registered {
-    fn new(path: &Path) -> Registered {
-        lock().push(path.to_path_buf());
-        Registered(path.to_path_buf())
-    }
-}
-
 impl Drop for Registered {
     fn drop(&mut self) {
         lock().retain(|p| *p != self.0);
@@ -314,7 +311,15 @@ fn watch_signals() {
         std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 for path in lock().iter() {
-                    let _ = fs::remove_dir_all(path).or_else(|_| fs::remove_file(path));
+                    // The writer goes on until the exit: a file it adds while
+                    // the directory is removed makes the removal fail, so try
+                    // again a few times.
+                    for _ in 0..10 {
+                        let _ = fs::remove_dir_all(path).or_else(|_| fs::remove_file(path));
+                        if fs::symlink_metadata(path).is_err() {
+                            break;
+                        }
+                    }
                 }
                 std::process::exit(128 + signal);
             }

@@ -97,3 +97,41 @@ fn no_events_reports_near_duplicate_groups_only() {
     assert!(sizes.values().all(|&s| s <= 2), "{cluster:?}");
     assert_ne!(cluster[SEEDS[0]], cluster[SEEDS[1]]);
 }
+
+#[test]
+fn every_script_scores_perfectly_alongside_the_english_fixtures() {
+    // Chinese, Japanese, Urdu (one outlet in Arabic code points), Russian,
+    // German and French: two outlets on one event and one other event each,
+    // clustered together with the English fixtures.
+    let root: &std::path::Path = env!("CARGO_MANIFEST_DIR").as_ref();
+    let mut gold = std::fs::read_to_string(root.join("fixtures/gold.jsonl")).unwrap();
+    gold += &std::fs::read_to_string(root.join("fixtures/languages/gold.jsonl")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let gold_path = dir.path().join("gold.jsonl");
+    std::fs::write(&gold_path, gold).unwrap();
+    let mut languages: Vec<String> = std::fs::read_dir(root.join("fixtures/languages"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| {
+            format!(
+                "fixtures/languages/{}",
+                p.file_name().unwrap().to_string_lossy()
+            )
+        })
+        .collect();
+    languages.sort();
+    assert_eq!(languages.len(), 15);
+    let (code, stdout, stderr) = run(dedup(root)
+        .args(["eval", "--format", "json", "--gold"])
+        .arg(&gold_path)
+        .args(fixture_paths())
+        .args(&languages));
+    assert_eq!(code, 0, "{stderr}");
+    let scores: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(scores["articles"], 31, "{stdout}");
+    for level in ["events", "near_duplicates"] {
+        assert_eq!(scores[level]["bcubed"]["f1"], 1.0, "{level}: {stdout}");
+    }
+    assert_eq!(scores["events"]["predicted_clusters"], 16, "{stdout}");
+}

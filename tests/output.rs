@@ -62,6 +62,10 @@ struct Cluster {
     representative: String,
     members: Vec<Member>,
     near_duplicate_groups: Vec<Group>,
+    cohesion: Option<f64>,
+    dates: Option<[String; 2]>,
+    shared_terms: Vec<String>,
+    shared_names: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +139,31 @@ fn json_of_the_fixtures_follows_the_schema_with_every_article_once() {
     assert_eq!(report.params.seed, 42);
     assert_eq!(report.params.event_threshold, Some(0.065));
     // The default 0.5,0.3,0.3, echoed on the scale scores use: summing to 1.
+    // Every cluster of several stories carries its evidence, on the [0, 1] scale.
+    for c in report.clusters.iter().filter(|c| c.size > 1) {
+        if c.near_duplicate_groups.len() == 1 && c.near_duplicate_groups[0].members.len() == c.size
+        {
+            continue; // copies only: one story told once
+        }
+        let cohesion = c.cohesion.unwrap_or_else(|| panic!("{c:?}"));
+        assert!(cohesion > 0.0 && cohesion <= 1.0, "{c:?}");
+        assert!(
+            c.members.iter().all(|m| m.score.is_some_and(|s| s <= 1.0)),
+            "{c:?}"
+        );
+        assert!(
+            !c.shared_terms.is_empty() && c.shared_terms.len() <= 5,
+            "{c:?}"
+        );
+        assert!(c.shared_names.len() <= 5, "{c:?}");
+    }
+    let seeds = report
+        .clusters
+        .iter()
+        .find(|c| c.members.iter().any(|m| m.id.contains("wire-putin")))
+        .unwrap();
+    assert!(seeds.shared_names.iter().any(|n| n == "putin"), "{seeds:?}");
+    assert!(seeds.dates.is_some(), "the seeds have datelines: {seeds:?}");
     let weights = report.params.event_weights.expect("events on");
     for (got, want) in weights.iter().zip([5.0 / 11.0, 3.0 / 11.0, 3.0 / 11.0]) {
         assert!((got - want).abs() < 1e-12, "{weights:?}");

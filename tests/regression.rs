@@ -573,17 +573,14 @@ fn an_interrupted_write_leaves_no_temporary_behind() {
     assert!(kill.unwrap().success());
     let status = child.wait().unwrap();
     assert!(!temporary(), "the temporary was removed");
+    let complete = || std::fs::read_dir(dir.path().join("u")).unwrap().count() == 3001;
     match status.code() {
-        Some(143) => assert!(
-            !dir.path().join("u").exists(),
-            "nothing half-written in place"
-        ),
+        // Interrupted: nothing in place, or (renamed just before the signal)
+        // the whole of it; never half.
+        Some(143) => assert!(!dir.path().join("u").exists() || complete()),
         // On a loaded machine the write may end between the look and the
         // signal: then the target is complete.
-        Some(0) => assert_eq!(
-            std::fs::read_dir(dir.path().join("u")).unwrap().count(),
-            3001
-        ),
+        Some(0) => assert!(complete()),
         other => panic!("exits as SIGTERM would (143), or had finished (0): {other:?}"),
     }
 }

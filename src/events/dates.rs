@@ -285,6 +285,10 @@ const MONTH_KEYS: [&str; 12] = [
 /// How many non-blank lines from the top may hold a dateline.
 const DATELINE_LINES: usize = 8;
 
+/// How a sentence (no dateline) ends, in Latin, CJK, Arabic and Urdu
+/// punctuation.
+const SENTENCE_ENDS: &[char] = &['.', '!', '?', ';', ',', '。', '！', '？', '؟', '۔', '،'];
+
 /// A dateline has at most this many words besides its date.
 const DATELINE_WORDS: usize = 14;
 
@@ -303,6 +307,7 @@ struct DatePatterns {
     month_day: Regex,
     iso: Regex,
     numeric: Regex,
+    cjk: Regex,
 }
 
 fn date_patterns() -> &'static DatePatterns {
@@ -322,6 +327,9 @@ fn date_patterns() -> &'static DatePatterns {
             )),
             iso: re(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"),
             numeric: re(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"),
+            // Chinese and Japanese "2024年3月14日" (year optional), Korean
+            // "2024년 3월 14일".
+            cjk: re(r"(?:(\d{4})\s*[年년]\s*)?(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"),
         }
     })
 }
@@ -379,6 +387,17 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             month,
             &caps[3],
             Some(&caps[1]),
+        );
+    }
+    for caps in p.cjk.captures_iter(text) {
+        let month = caps[2].parse().ok().filter(|m| (1..=12).contains(m));
+        let year = caps.get(1).map(|m| m.as_str());
+        add(
+            &mut found,
+            caps.get(0).expect("whole match"),
+            month,
+            &caps[3],
+            year,
         );
     }
     for caps in p.numeric.captures_iter(text) {
@@ -490,7 +509,7 @@ pub fn dateline_line(text: &str) -> Option<(Day, std::ops::Range<usize>)> {
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .take(DATELINE_LINES)
-        .filter(|line| !line.trim().ends_with(['.', '!', '?', ';', ',']))
+        .filter(|line| !line.trim().ends_with(SENTENCE_ENDS))
         .filter(|line| line.split_whitespace().count() <= DATELINE_WORDS)
         .find_map(|line| {
             let start = line.as_ptr() as usize - base;
@@ -711,6 +730,8 @@ mod tests {
         assert_eq!(parse("30 de diciembre de 2021"), dec30);
         assert_eq!(parse("30 декабря 2021 г."), dec30);
         assert_eq!(parse("30.12.2021"), dec30);
+        assert_eq!(parse("2021年12月30日"), dec30);
+        assert_eq!(parse("2021년 12월 30일"), dec30);
         assert_eq!(parse("yesterday"), None);
         assert_eq!(parse("2021-02-30"), None);
     }

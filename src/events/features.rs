@@ -34,6 +34,16 @@ pub struct Features {
 
 /// Reads the event features of `doc`.
 pub fn extract(doc: &EventDoc) -> Features {
+    // Arabic-script spellings folded once, before anything is counted.
+    let (text, title) = (
+        tokenize::fold_arabic(doc.text),
+        doc.title.map(tokenize::fold_arabic),
+    );
+    let doc = &EventDoc {
+        text: &text,
+        title: title.as_deref(),
+        ..*doc
+    };
     let stop: &Stopwords = {
         let words: Vec<String> = tokenize::normalised_words(doc.text).take(2000).collect();
         stopwords::detect(words.iter().map(String::as_str))

@@ -31,6 +31,7 @@ pub mod anchors;
 pub mod background;
 pub mod candidates;
 pub mod dates;
+pub mod evidence;
 pub mod explain;
 pub mod features;
 pub mod linkage;
@@ -109,12 +110,14 @@ pub struct EventDoc<'a> {
     pub date: Option<&'a str>,
 }
 
-/// One event: corpus indices (sorted) and, for each member, its mean
-/// similarity to the other members (`None` for a lone article).
+/// One event: corpus indices (sorted), for each member its mean
+/// similarity to the other members (`None` for a lone article), and the
+/// cluster's [`evidence::Evidence`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub members: Vec<usize>,
     pub scores: Vec<Option<f64>>,
+    pub evidence: evidence::Evidence,
 }
 
 /// The units clustered: near-duplicate groups (counted once) and lone articles.
@@ -270,9 +273,17 @@ pub fn cluster_with(
                 })
                 .collect();
             members.sort_unstable_by_key(|&(m, _)| m);
+            // The mean pair score: each node's mean over the others, averaged.
+            // Summed in rank order: never dependent on node numbering.
+            let mut ranked = event_nodes.clone();
+            ranked.sort_unstable_by_key(|&n| rank[n]);
+            let k = ranked.len();
+            let cohesion = (k > 1)
+                .then(|| ranked.iter().map(|&n| sums[n]).sum::<f64>() / (k * (k - 1)) as f64);
             Event {
                 members: members.iter().map(|&(m, _)| m).collect(),
                 scores: members.iter().map(|&(_, s)| s).collect(),
+                evidence: evidence::of(&ranked, &features, &vectors, cohesion),
             }
         })
         .collect();
@@ -290,12 +301,14 @@ pub fn groups_only(n: usize, groups: &[Group]) -> Vec<Event> {
             Event {
                 members: g.members.clone(),
                 scores: vec![None; g.members.len()],
+                evidence: evidence::Evidence::default(),
             }
         })
         .collect();
     events.extend((0..n).filter(|&i| !grouped[i]).map(|i| Event {
         members: vec![i],
         scores: vec![None],
+        evidence: evidence::Evidence::default(),
     }));
     events
 }

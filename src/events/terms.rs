@@ -5,8 +5,12 @@
 //! the body, [`LEAD_WEIGHT`] in the lead (the first [`LEAD_WORDS`] words
 //! after the title) and [`TITLE_WEIGHT`] in the title.
 //!
-//! Invariants: a term is lowercase, at least three characters, holds a
-//! letter, is not a stopword, has no possessive `'s` and no dots (`U.S.` →
+//! Words come from [`tokenize::term_words`]: Chinese, Japanese, Thai, Lao,
+//! Khmer and Burmese as character bigrams. Arabic-script text arrives with
+//! its letter variants folded ([`tokenize::fold_arabic`], in `features.rs`).
+//!
+//! Invariants: a term is lowercase, at least three characters (a bigram of
+//! an unspaced script: two), holds a letter, is not a stopword, has no possessive `'s` and no dots (`U.S.` →
 //! `us`); English terms lose a plural `s` (Harman's S-stemmer), so that
 //! "earthquakes" meets "earthquake". The background table is keyed by these
 //! same terms (see `background.rs`).
@@ -39,8 +43,14 @@ pub fn fold(word: &str) -> String {
 /// too short to mean much.
 pub fn term(word: &str, stop: &Stopwords) -> Option<String> {
     let folded = fold(word);
+    // A character bigram of an unspaced script is a word (see
+    // `tokenize::term_words`); elsewhere two letters say too little.
+    let long_enough = |w: &str| {
+        let n = w.chars().count();
+        n >= 3 || (n >= 1 && w.chars().all(tokenize::is_unspaced))
+    };
     let content =
-        |w: &str| w.chars().count() >= 3 && w.chars().any(char::is_alphabetic) && !stop.contains(w);
+        |w: &str| long_enough(w) && w.chars().any(char::is_alphabetic) && !stop.contains(w);
     if !content(&folded) || stop.contains(&word.to_lowercase()) {
         return None;
     }
@@ -92,20 +102,24 @@ pub fn terms(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, 
         .and_then(|t| head.find(t).map(|at| (at, at + t.len())));
     match (title, title_span) {
         // The title is in the text: its words count once more.
-        (Some(title), Some(_)) => tokenize::words(title).for_each(|w| add(w, TITLE_WEIGHT - 1.0)),
-        (Some(title), None) => tokenize::words(title).for_each(|w| add(w, TITLE_WEIGHT)),
+        (Some(title), Some(_)) => tokenize::term_words(title)
+            .iter()
+            .for_each(|(_, w)| add(w, TITLE_WEIGHT - 1.0)),
+        (Some(title), None) => tokenize::term_words(title)
+            .iter()
+            .for_each(|(_, w)| add(w, TITLE_WEIGHT)),
         _ => {}
     }
     let lead_from = title_span.map_or(0, |(_, end)| end);
     let mut lead_left = LEAD_WORDS;
-    for (at, word) in unicode_segmentation::UnicodeSegmentation::unicode_word_indices(text) {
+    for (at, word) in tokenize::term_words(text) {
         let weight = if at >= lead_from && lead_left > 0 {
             lead_left -= 1;
             LEAD_WEIGHT
         } else {
             1.0
         };
-        add(word, weight);
+        add(&word, weight);
     }
     let mut terms: Vec<(String, f32)> = counts.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -134,6 +148,7 @@ mod tests {
         assert_eq!(term("the", en), None);
         assert_eq!(term("100,000", en), None);
         assert_eq!(term("Casualties", en).as_deref(), Some("casualty"));
+        assert_eq!(term("東京", en).as_deref(), Some("東京"), "a bigram");
         let de = stopwords::for_language("de");
         assert_eq!(
             term("Gespräches", de).as_deref(),

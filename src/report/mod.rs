@@ -99,6 +99,20 @@ pub struct Cluster {
     pub representative: Id,
     pub members: Vec<Member>,
     pub near_duplicate_groups: Vec<GroupEntry>,
+    /// Mean event score of the cluster's pairs, in [0, 1] (copies counted
+    /// once); `null` for one article, a group of copies or `--no-events`.
+    /// A low value marks a weak cluster.
+    #[serde(default)]
+    pub cohesion: Option<f64>,
+    /// Earliest and latest story day of a member (ISO); `null` when none is dated.
+    #[serde(default)]
+    pub dates: Option<[String; 2]>,
+    /// Content terms most members share, most telling first (at most 5).
+    #[serde(default)]
+    pub shared_terms: Vec<String>,
+    /// Names most members share (at most 5).
+    #[serde(default)]
+    pub shared_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -211,10 +225,11 @@ pub fn build(inputs: &Inputs) -> Report {
         .map(|g| inputs.keep.choose(&g.members, articles, inputs.lengths))
         .collect();
 
-    struct Draft {
+    struct Draft<'e> {
         representative: usize,
         members: Vec<(usize, Option<f64>)>,
         groups: Vec<usize>,
+        evidence: &'e crate::events::evidence::Evidence,
     }
     let mut drafts: Vec<Draft> = inputs
         .events
@@ -246,6 +261,7 @@ pub fn build(inputs: &Inputs) -> Report {
                 representative,
                 members,
                 groups,
+                evidence: &event.evidence,
             }
         })
         .collect();
@@ -307,6 +323,10 @@ pub fn build(inputs: &Inputs) -> Report {
             representative: id(draft.representative),
             members,
             near_duplicate_groups: entries,
+            cohesion: draft.evidence.cohesion.map(round4),
+            dates: draft.evidence.dates.map(|(a, b)| [iso_day(a), iso_day(b)]),
+            shared_terms: draft.evidence.terms.clone(),
+            shared_names: draft.evidence.names.clone(),
         });
     }
 
@@ -334,6 +354,12 @@ pub fn build(inputs: &Inputs) -> Report {
             })
             .collect(),
     }
+}
+
+/// `YYYY-MM-DD` of a day.
+fn iso_day(day: crate::events::dates::Day) -> String {
+    let (y, m, d) = crate::events::dates::civil_from_days(day);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 impl Report {

@@ -1,0 +1,153 @@
+//! What an analyst needs to judge one event cluster: how tight it is, when
+//! it happened, and what its members share.
+//!
+//! Input: the nodes of one cluster, every node's [`Features`] and
+//! [`Node`] vector, and the cluster's mean pair score. Output: its
+//! [`Evidence`]. A weak cluster shows a low cohesion, a wide date range or
+//! shared terms that name a topic rather than an event.
+//!
+//! Invariants: depends on the cluster's nodes as a set (ties go to the
+//! smaller string); a cluster of one shares nothing; at most [`SHARED`]
+//! terms and names.
+
+use std::collections::HashMap;
+
+use super::dates::Day;
+use super::features::Features;
+use super::vectors::{key, Node};
+
+/// Shared terms and names listed per cluster.
+pub const SHARED: usize = 5;
+
+/// The evidence of one cluster.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Evidence {
+    /// Mean score of the cluster's node pairs, in [0, 1] (pairs without an
+    /// edge count 0); `None` for a single node.
+    pub cohesion: Option<f64>,
+    /// Earliest and latest story day of a member; `None` when none is dated.
+    pub dates: Option<(Day, Day)>,
+    /// Content terms most members share, the most shared and heaviest first.
+    pub terms: Vec<String>,
+    /// Names most members share, in the same order.
+    pub names: Vec<String>,
+}
+
+/// The evidence of the cluster of `nodes`.
+pub fn of(
+    nodes: &[usize],
+    features: &[Features],
+    vectors: &[Node],
+    cohesion: Option<f64>,
+) -> Evidence {
+    let days = nodes.iter().filter_map(|&n| vectors[n].date);
+    let dates = days.clone().min().zip(days.max());
+    if nodes.len() < 2 {
+        return Evidence {
+            dates,
+            ..Evidence::default()
+        };
+    }
+    let terms = shared(
+        nodes,
+        |n| features[n].terms.iter().map(|(t, _)| t.as_str()),
+        |n, k| weight(&vectors[n].terms, k),
+    );
+    let names = shared(
+        nodes,
+        |n| features[n].names.iter().map(|(t, _)| t.as_str()),
+        |n, k| weight(&vectors[n].names, k),
+    );
+    Evidence {
+        cohesion,
+        dates,
+        terms,
+        names,
+    }
+}
+
+/// The weight of `k` in a sorted sparse vector; 0 when absent.
+fn weight(v: &[(u64, f32)], k: u64) -> f64 {
+    v.binary_search_by_key(&k, |&(key, _)| key)
+        .map_or(0.0, |i| v[i].1 as f64)
+}
+
+/// Strings at least half the nodes (and two) hold, ranked by how many hold
+/// them, then by their summed TF-IDF weight, then alphabetically.
+fn shared<'a, I: Iterator<Item = &'a str>>(
+    nodes: &[usize],
+    strings: impl Fn(usize) -> I,
+    weight: impl Fn(usize, u64) -> f64,
+) -> Vec<String> {
+    let mut seen: HashMap<&str, (usize, f64)> = HashMap::new();
+    for &n in nodes {
+        for s in strings(n) {
+            let entry = seen.entry(s).or_default();
+            entry.0 += 1;
+            entry.1 += weight(n, key(s));
+        }
+    }
+    let least = nodes.len().div_ceil(2).max(2);
+    let mut ranked: Vec<(&str, (usize, f64))> =
+        seen.into_iter().filter(|(_, (c, _))| *c >= least).collect();
+    ranked.sort_by(|a, b| {
+        b.1 .0
+            .cmp(&a.1 .0)
+            .then(b.1 .1.total_cmp(&a.1 .1))
+            .then(a.0.cmp(b.0))
+    });
+    ranked
+        .into_iter()
+        .take(SHARED)
+        .map(|(s, _)| s.to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(terms: &[(&str, f32)], date: Option<Day>) -> (Features, Node) {
+        let mut v: Vec<(u64, f32)> = terms.iter().map(|&(t, w)| (key(t), w)).collect();
+        v.sort_unstable_by_key(|&(k, _)| k);
+        (
+            Features {
+                language: "en",
+                terms: terms.iter().map(|&(t, w)| (t.to_string(), w)).collect(),
+                names: vec![("lindenau".into(), 1)],
+                anchors: Vec::new(),
+                date,
+                years: Vec::new(),
+            },
+            Node {
+                terms: v,
+                names: vec![(key("lindenau"), 1.0)],
+                anchors: Vec::new(),
+                language: "en",
+                date,
+            },
+        )
+    }
+
+    #[test]
+    fn shared_terms_are_held_by_most_members_heaviest_first() {
+        let (f, v): (Vec<Features>, Vec<Node>) = [
+            node(
+                &[("train", 0.5), ("derailed", 0.8), ("said", 0.1)],
+                Some(10),
+            ),
+            node(&[("train", 0.4), ("derailed", 0.7), ("said", 0.1)], None),
+            node(&[("train", 0.6), ("weather", 0.9)], Some(12)),
+        ]
+        .into_iter()
+        .unzip();
+        let e = of(&[0, 1, 2], &f, &v, Some(0.4));
+        assert_eq!(e.terms, ["train", "derailed", "said"]);
+        assert_eq!(e.names, ["lindenau"]);
+        assert_eq!(e.dates, Some((10, 12)));
+        assert_eq!(e.cohesion, Some(0.4));
+        let alone = of(&[2], &f, &v, None);
+        assert!(alone.terms.is_empty() && alone.cohesion.is_none());
+        assert_eq!(alone.dates, Some((12, 12)));
+    }
+}
