@@ -101,6 +101,17 @@ pub enum Command {
     /// Explain why two articles match: similarity, shared passages, event channel scores.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
+    /// Keep articles in a persistent index: add a day's articles, see its counts, expire,
+    /// compact.
+    ///
+    /// Examples: dedup index add --index news.idx today.jsonl
+    ///           dedup index stats --index news.idx
+    Index(IndexArgs),
+    /// Compare articles with a persistent index, adding nothing: what each copies, which
+    /// stored story it joins.
+    ///
+    /// Example: dedup query --index news.idx --format jsonl today.jsonl
+    Query(QueryArgs),
     /// Analyse one shard of a corpus into a sketch file, for a join elsewhere and `dedup merge`.
     ///
     /// Every shard reads all the inputs and keeps the articles whose source (the cleaner's
@@ -527,6 +538,13 @@ pub struct ExplainArgs {
     #[arg(long = "in", value_name = "INPUT")]
     pub inputs: Vec<String>,
 
+    /// Compare A (a new article: a file, or an id in the --in inputs) with B, an article
+    /// stored in this index, with the index's settings.
+    ///
+    /// Example: dedup explain --index news.idx today/a.txt doc-17
+    #[arg(long, value_name = "PATH")]
+    pub index: Option<String>,
+
     #[command(flatten)]
     pub input: InputArgs,
 
@@ -536,6 +554,132 @@ pub struct ExplainArgs {
     /// 'text' for people, 'json' for scripts.
     #[arg(long, value_enum, default_value_t = EvalFormat::Text, help_heading = "Output")]
     pub format: EvalFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    #[command(subcommand)]
+    pub command: IndexCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Add articles (those whose id is stored already are skipped), reporting what each
+    /// copies and which event it joins. Creates the index, with the matching options
+    /// given, when PATH does not exist.
+    ///
+    /// Example: dedup index add --index news.idx --fail-on-duplicates yesterday.jsonl
+    Add(Box<AddArgs>),
+    /// Counts, settings, size (by part) and date range of an index.
+    ///
+    /// Example: dedup index stats --index news.idx
+    Stats(StatsArgs),
+    /// Remove the articles dated before a day (undated articles are kept).
+    ///
+    /// Example: dedup index expire --index news.idx --before 2024-01-01
+    Expire(ExpireArgs),
+    /// Rewrite the postings of the live articles into few segments and shrink the file.
+    ///
+    /// Example: dedup index compact --index news.idx
+    Compact(IndexPath),
+}
+
+/// The index file.
+#[derive(Debug, Args)]
+pub struct IndexPath {
+    /// The index file (one redb database).
+    ///
+    /// Example: --index news.idx
+    #[arg(long, value_name = "PATH")]
+    pub index: String,
+}
+
+/// How an index is compared with: shared by `index add` and `query`.
+#[derive(Debug, Args)]
+pub struct IndexRunArgs {
+    #[command(flatten)]
+    pub path: IndexPath,
+
+    /// Articles to read: files, directories, .jsonl/.ndjson corpora, or '-' for JSONL on stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Settings of a new index; with an existing one, a flag given must equal the index's
+    /// setting (the index answers only for the settings it was built with).
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// Compare only with stored articles dated within DAYS of each article (undated ones
+    /// are always compared).
+    ///
+    /// Example: --window 30
+    #[arg(long, value_name = "DAYS")]
+    pub window: Option<u32>,
+
+    /// 'text' for people, 'json' for one dedup-query/1 document, 'jsonl' for one line per
+    /// article ({"id","near_duplicates","event","event_score"}).
+    ///
+    /// Example: --format jsonl > answers.jsonl
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Exit with code 1 when any article copies a stored one (for CI and cron jobs).
+    ///
+    /// Example: --fail-on-duplicates yesterday.jsonl
+    #[arg(long)]
+    pub fail_on_duplicates: bool,
+
+    /// Print no summary line on stderr.
+    ///
+    /// Example: --quiet --format jsonl today.jsonl
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[command(flatten)]
+    pub run: IndexRunArgs,
+
+    /// Articles committed at a time: an interrupted add keeps every chunk committed before
+    /// it, and running it again adds the rest.
+    ///
+    /// Example: --commit-every 50000
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub commit_every: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub run: IndexRunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub path: IndexPath,
+
+    /// 'text' for people, 'json' for scripts.
+    ///
+    /// Example: --format json
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExpireArgs {
+    #[command(flatten)]
+    pub path: IndexPath,
+
+    /// Remove the articles dated before this day (YYYY-MM-DD).
+    ///
+    /// Example: --before 2024-01-01
+    #[arg(long, value_name = "DATE")]
+    pub before: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

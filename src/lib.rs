@@ -12,6 +12,7 @@ pub mod events;
 pub mod exit;
 pub mod explain;
 pub mod id;
+pub mod index;
 pub mod neardup;
 pub mod progress;
 pub mod read;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use dedup::clean::Removed;
 mod cli;
@@ -30,17 +30,31 @@ use dedup::show::printable;
 use dedup::unique::{Kept, Target};
 use dedup::{clean, eval, explain, read, report};
 
+mod cmd_index;
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // The matches are kept: the index commands need to know which flags
+    // were given, not only their values.
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(err) => return clap_error(err),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };
     let shared = &cli.shared;
+    let sub = |name: &str| matches.subcommand_matches(name).unwrap_or(&matches);
     let result = match &cli.command {
         None => run(&cli.run, shared),
         Some(Command::Clean(args)) => run_clean(args, shared),
         Some(Command::Eval(args)) => run_eval(args, shared),
-        Some(Command::Explain(args)) => run_explain(args, shared),
+        Some(Command::Explain(args)) => match &args.index {
+            Some(index) => cmd_index::run_explain(args, index, sub("explain")),
+            None => run_explain(args, shared),
+        },
+        Some(Command::Index(args)) => cmd_index::run_index(args, sub("index")),
+        Some(Command::Query(args)) => cmd_index::run_query(args, sub("query")),
         Some(Command::Sketch(args)) => run_sketch(args, shared),
         Some(Command::Join(args)) => run_join(args),
         Some(Command::Merge(args)) => run_merge(args, shared),
@@ -445,26 +459,7 @@ fn run_explain(args: &ExplainArgs, shared: &SharedArgs) -> Result<Exit> {
             writeln!(out)?;
         }
         EvalFormat::Text => {
-            let (a, b) = (printable(&args.a), printable(&args.b));
-            writeln!(out, "A  {a}  ({} shingles)", near.shingles_a)?;
-            writeln!(out, "B  {b}  ({} shingles)", near.shingles_b)?;
-            writeln!(
-                out,
-                "near-duplicates: {}  (Jaccard {:.2}, containment {:.2}, {} shingles shared)",
-                if near.is_near_duplicate { "yes" } else { "no" },
-                near.jaccard,
-                near.containment,
-                near.shared
-            )?;
-            if !near.passages.is_empty() {
-                writeln!(out, "shared passages, longest first:")?;
-            }
-            for passage in &near.passages {
-                let text = format!("({} words) {}", passage.words, quote(&passage.text, 300));
-                for line in wrap(&text, 76) {
-                    writeln!(out, "    {line}")?;
-                }
-            }
+            write_near_duplicate(&mut out, &args.a, &args.b, &near)?;
             if let Some((e, threshold)) = &event {
                 write_event_explanation(&mut out, e, *threshold)?;
             }
@@ -473,6 +468,36 @@ fn run_explain(args: &ExplainArgs, shared: &SharedArgs) -> Result<Exit> {
     out.flush()?;
     print_timings(&progress, shared);
     Ok(Exit::of(!corpus.errors.is_empty(), false))
+}
+
+/// The near-duplicate evidence of one pair, for `dedup explain`.
+fn write_near_duplicate(
+    out: &mut dyn Write,
+    a: &str,
+    b: &str,
+    near: &explain::NearDuplicate,
+) -> io::Result<()> {
+    let (a, b) = (printable(a), printable(b));
+    writeln!(out, "A  {a}  ({} shingles)", near.shingles_a)?;
+    writeln!(out, "B  {b}  ({} shingles)", near.shingles_b)?;
+    writeln!(
+        out,
+        "near-duplicates: {}  (Jaccard {:.2}, containment {:.2}, {} shingles shared)",
+        if near.is_near_duplicate { "yes" } else { "no" },
+        near.jaccard,
+        near.containment,
+        near.shared
+    )?;
+    if !near.passages.is_empty() {
+        writeln!(out, "shared passages, longest first:")?;
+    }
+    for passage in &near.passages {
+        let text = format!("({} words) {}", passage.words, quote(&passage.text, 300));
+        for line in wrap(&text, 76) {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
 }
 
 /// The event channels of one pair, for `dedup explain`.

@@ -13,6 +13,10 @@ use std::borrow::Cow;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+/// Which words this module yields. A persistent index stores it and refuses
+/// a tokenizer that differs: bump it whenever a text's words change.
+pub const VERSION: u32 = 1;
+
 /// The words of `text`, in order, as slices of it (case kept).
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split_ascii_whitespace().flat_map(|piece| {

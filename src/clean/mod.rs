@@ -29,6 +29,11 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde::Serialize;
 
+/// Which lines the cleaner keeps. A persistent index stores it and refuses
+/// a cleaner that differs: bump it whenever a rule or threshold changes what
+/// is removed.
+pub const VERSION: u32 = 1;
+
 use crate::article::Article;
 use crate::stopwords::{self, Stopwords};
 

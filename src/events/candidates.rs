@@ -62,7 +62,7 @@ pub fn index_keys(node: &Node) -> Vec<u64> {
 }
 
 /// Top keys a pair must share to be scored.
-const MIN_SHARED_KEYS: usize = 2;
+pub const MIN_SHARED_KEYS: usize = 2;
 
 /// Scored candidate pairs of `nodes`.
 pub fn edges(nodes: &[Node], weights: &Weights) -> Vec<Edge> {

@@ -151,7 +151,7 @@ impl Cluster {
 
 /// The time factor of the gap between two date ranges; neutral
 /// ([`UNDATED_TIME`]) when one is undated.
-fn range_factor(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> f64 {
+pub fn range_factor(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> f64 {
     match (a, b) {
         (Some((a0, a1)), Some((b0, b1))) => gap_factor((a0 - b1).max(b0 - a1).max(0)),
         _ => UNDATED_TIME,

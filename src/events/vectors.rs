@@ -99,6 +99,24 @@ impl Idf<'_> {
     }
 }
 
+impl<'a> Idf<'a> {
+    /// IDF from document frequencies counted elsewhere: the persistent
+    /// index keeps them as articles are added.
+    pub fn from_counts(
+        docs: u32,
+        terms: HashMap<u64, u32>,
+        names: HashMap<u64, u32>,
+        background: &'a Background,
+    ) -> Self {
+        Idf {
+            docs,
+            terms,
+            names,
+            background,
+        }
+    }
+}
+
 /// Weighted, unit-length vectors for every node.
 pub fn build(features: &[Features], background: &Background) -> Vec<Node> {
     let keyed: Vec<Keyed> = features.par_iter().map(keyed).collect();
@@ -106,14 +124,23 @@ pub fn build(features: &[Features], background: &Background) -> Vec<Node> {
     features
         .par_iter()
         .zip(&keyed)
-        .map(|(f, k)| Node {
-            terms: weigh(&k.terms, |key| idf.term(key), MAX_TERMS),
-            names: weigh(&k.names, |key| idf.name(key), usize::MAX),
-            anchors: k.anchors.clone(),
-            language: f.language,
-            date: f.date,
-        })
+        .map(|(f, k)| weighted(f, k, &idf))
         .collect()
+}
+
+/// One node's vector under `idf`, as [`build`] weighs every node.
+pub fn node(features: &Features, idf: &Idf) -> Node {
+    weighted(features, &keyed(features), idf)
+}
+
+fn weighted(f: &Features, k: &Keyed, idf: &Idf) -> Node {
+    Node {
+        terms: weigh(&k.terms, |key| idf.term(key), MAX_TERMS),
+        names: weigh(&k.names, |key| idf.name(key), usize::MAX),
+        anchors: k.anchors.clone(),
+        language: f.language,
+        date: f.date,
+    }
 }
 
 fn corpus_idf<'a>(keyed: &[Keyed], background: &'a Background) -> Idf<'a> {

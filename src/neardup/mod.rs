@@ -95,14 +95,54 @@ pub fn find_groups_in(shingles: Vec<Shingles>, params: &NearDupParams) -> Vec<Gr
 
 fn groups_of(distinct: DistinctSets, params: &NearDupParams) -> Vec<Group> {
     let rule = params.edge_rule();
+    let candidates = candidates(&distinct.sets, &band_keys(&distinct, params), &rule);
+    verified_groups(&distinct, &candidates, &rule)
+}
+
+/// The LSH band keys of each distinct set.
+fn band_keys(distinct: &DistinctSets, params: &NearDupParams) -> Vec<BandKeys> {
     let hasher = MinHasher::new(params.num_perm, params.seed);
-    let keys: Vec<BandKeys> = distinct
+    distinct
         .sets
         .par_iter()
         .map(|set| BandKeys::new(&hasher.signature(set), params.bands, params.rows))
+        .collect()
+}
+
+/// Every pair of texts the stage verifies, sorted by `(a, b)`: texts with
+/// identical shingles, and the verified edges between distinct sets, before
+/// groups are formed (a group split for drift keeps fewer of them). What
+/// the persistent index is checked against.
+pub fn verified_pairs(texts: &[&str], params: &NearDupParams) -> Vec<Pair> {
+    let distinct = DistinctSets::new(texts, params.ngram, params.seed);
+    let rule = params.edge_rule();
+    let candidates = candidates(&distinct.sets, &band_keys(&distinct, params), &rule);
+    let edges = verify::edges(&distinct.sets, &candidates, &rule);
+    let pair = |x: usize, y: usize, jaccard: f64, containment: f64| Pair {
+        a: x.min(y),
+        b: x.max(y),
+        jaccard,
+        containment,
+    };
+    let mut pairs: Vec<Pair> = distinct
+        .texts
+        .iter()
+        .flat_map(|same| {
+            same.iter()
+                .enumerate()
+                .flat_map(move |(i, &a)| same[i + 1..].iter().map(move |&b| pair(a, b, 1.0, 1.0)))
+        })
         .collect();
-    let candidates = candidates(&distinct.sets, &keys, &rule);
-    verified_groups(&distinct, &candidates, &rule)
+    for edge in &edges {
+        let s = edge.similarity;
+        for &a in &distinct.texts[edge.a as usize] {
+            for &b in &distinct.texts[edge.b as usize] {
+                pairs.push(pair(a, b, s.jaccard, s.containment));
+            }
+        }
+    }
+    pairs.sort_unstable_by_key(|p| (p.a, p.b));
+    pairs
 }
 
 /// Candidate pairs of distinct sets (indices, `i < j`, sorted, unique):

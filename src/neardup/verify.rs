@@ -35,9 +35,16 @@ pub struct Similarity {
 
 impl Similarity {
     pub fn between(a: &Shingles, b: &Shingles) -> Self {
-        let shared = overlap(a.as_slice(), b.as_slice());
-        let union = a.len() + b.len() - shared;
-        let smaller = a.len().min(b.len());
+        Similarity::of_counts(overlap(a.as_slice(), b.as_slice()), a.len(), b.len())
+    }
+
+    /// The similarity of sets of `a` and `b` shingles that share `shared`
+    /// (at most the smaller size). The persistent index bounds `shared`
+    /// from its postings before it loads a set, and the rule is monotone in
+    /// it, so a bound that fails the rule rules the pair out.
+    pub fn of_counts(shared: usize, a: usize, b: usize) -> Self {
+        let union = a + b - shared;
+        let smaller = a.min(b);
         Similarity {
             shared,
             smaller,

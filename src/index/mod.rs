@@ -1,0 +1,457 @@
+//! The persistent index: articles added day by day to one file, which new
+//! articles are compared with (what they copy, which stored story they
+//! join) without recomputing the corpus.
+//!
+//! - [`prepare`]: the articles of a batch as the index compares them: the
+//!   batch path's cleaner (its corpus evidence drawn from the batch), title,
+//!   day, shingle set and event features.
+//! - [`Index::add`]: each batch is searched against what is stored and
+//!   within itself, assigned to events, and committed in chunks
+//!   (`write.rs`).
+//! - [`Index::query`]: the same search, nothing written (`search.rs`,
+//!   `events.rs`).
+//! - `store.rs` the file and its tables, `segment.rs` the postings,
+//!   `params.rs` the settings guard, `codec.rs` the byte layouts.
+//!
+//! Invariants: a query's near-duplicates are exactly the stored articles the
+//! batch edge rule accepts (verified on the stored text, never estimated);
+//! the index only ever answers for the settings it was built with; a file
+//! that is not an index, or is damaged, is refused and never changed.
+
+mod codec;
+pub mod events;
+pub mod params;
+pub mod search;
+mod segment;
+mod store;
+mod write;
+
+#[cfg(test)]
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::article::Article;
+use crate::events::dates::{self, Day};
+use crate::events::features::{self, Features};
+use crate::events::EventDoc;
+use crate::id::Id;
+use crate::neardup::shingle::{Shingler, Shingles};
+pub use params::{IndexParams, Mismatch};
+pub use search::{Copy, Window};
+use store::Db;
+pub use write::Added;
+
+/// Why an index cannot be used.
+#[derive(Debug)]
+pub enum IndexError {
+    Missing,
+    NotAnIndex,
+    Damaged(String),
+    NeedsRecovery,
+    ReadOnly,
+    Busy,
+    Mismatch(Mismatch),
+    NoSuchArticle(String),
+    Io(std::io::Error),
+    Store(String),
+}
+
+impl fmt::Display for IndexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IndexError::Missing => write!(
+                f,
+                "no such index (create one with 'dedup index add --index PATH INPUT...')"
+            ),
+            IndexError::NotAnIndex => {
+                write!(f, "not a dedup index; refused, the file was not changed")
+            }
+            IndexError::Damaged(why) => write!(
+                f,
+                "damaged index ({why}); refused, the file was not changed"
+            ),
+            IndexError::NeedsRecovery => write!(
+                f,
+                "an add was interrupted; run 'dedup index add' on it again to recover the \
+                 last committed batch"
+            ),
+            IndexError::ReadOnly => write!(
+                f,
+                "the index is read-only, so nothing can be added to it (check its permissions)"
+            ),
+            IndexError::Busy => write!(
+                f,
+                "another dedup process is writing to this index; try again when it is done"
+            ),
+            IndexError::Mismatch(m) => write!(
+                f,
+                "built with {} {}, this run asks for {}; leave the flag out to use the \
+                 index's setting, or build a new index",
+                m.setting, m.stored, m.asked
+            ),
+            IndexError::NoSuchArticle(id) => write!(f, "{id}: no such article in the index"),
+            IndexError::Io(e) => write!(f, "{e}"),
+            IndexError::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for IndexError {}
+
+/// One article of a batch, ready to compare and store.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub id: Id,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub day: Option<Day>,
+    /// The compared (cleaned) text.
+    pub text: String,
+    pub shingles: Shingles,
+    /// `None` for an index built with `--no-events`.
+    pub features: Option<Features>,
+}
+
+/// The articles of a batch as the index compares them. With cleaning on,
+/// the cleaner's corpus evidence (lines recurring across one source's
+/// articles) comes from this batch, not from the stored articles.
+pub fn prepare(articles: &[Article], params: &IndexParams) -> Vec<Prepared> {
+    let cleaned = params.clean.then(|| crate::clean::clean_corpus(articles));
+    let texts: Vec<&str> = match &cleaned {
+        Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
+        None => articles.iter().map(|a| a.text.as_str()).collect(),
+    };
+    let titles = crate::titles(articles, &texts, cleaned.as_deref());
+    let events = params.events.is_some();
+    articles
+        .par_iter()
+        .zip(texts.par_iter())
+        .zip(titles.par_iter())
+        .map_init(
+            || Shingler::new(params.ngram, params.seed),
+            |shingler, ((article, &text), title)| {
+                let features = events.then(|| {
+                    features::extract(&EventDoc {
+                        id: &article.id,
+                        title: title.as_deref(),
+                        text,
+                        raw: &article.text,
+                        date: article.date.as_deref(),
+                    })
+                });
+                Prepared {
+                    id: article.id.clone(),
+                    title: title.clone(),
+                    source: article.source.clone(),
+                    day: dates::published(article.date.as_deref(), &article.text),
+                    text: text.to_string(),
+                    shingles: shingler.shingles(text),
+                    features,
+                }
+            },
+        )
+        .collect()
+}
+
+/// What the index says about one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// As the input gave it (a JSON number stays a number).
+    pub id: Id,
+    /// Stored articles it copies or that copy it, most similar first.
+    pub near_duplicates: Vec<Copy>,
+    /// The stored event it joins (`add`: the one it was put in).
+    pub event: Option<u32>,
+    /// Its score to that event; `None` when it starts one or joins through a copy.
+    pub event_score: Option<f64>,
+}
+
+/// Counts, settings, size and dates of an index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub articles: u64,
+    pub segments: u64,
+    pub events: u64,
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    pub file_bytes: u64,
+    /// Bytes of each part of the file, by what it holds.
+    pub parts: Vec<(String, u64)>,
+    pub params: IndexParams,
+}
+
+/// An index file, open for reading or for writing.
+pub struct Index {
+    db: Db,
+    params: IndexParams,
+    path: PathBuf,
+}
+
+impl Index {
+    /// Opens an existing index to query it, never changing the file.
+    pub fn open(path: &Path) -> Result<Index, IndexError> {
+        let (db, params) = store::open_reader(path)?;
+        Ok(Index {
+            db,
+            params,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens an index to change it, creating it with `asked` if the file
+    /// does not exist. An existing index must agree with `asked` on every
+    /// flag `given` names; the others take the index's settings.
+    pub fn open_for_writing(
+        path: &Path,
+        asked: &IndexParams,
+        given: &dyn Fn(&str) -> bool,
+    ) -> Result<Index, IndexError> {
+        let (db, params) = store::open_writer(path, asked, given)?;
+        Ok(Index {
+            db,
+            params,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn params(&self) -> &IndexParams {
+        &self.params
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What the index says about each article of `batch`, in order: its
+    /// stored near-duplicates (within `window`), and the stored event it
+    /// would join. Nothing is written.
+    pub fn query(
+        &self,
+        batch: &[Prepared],
+        window: Option<Window>,
+    ) -> Result<Vec<Answer>, IndexError> {
+        let txn = self.db.begin_read()?;
+        let searcher = search::Searcher::new(&txn, self.params.neardup())?;
+        let copies: Vec<Vec<Copy>> = batch
+            .par_iter()
+            .map_init(
+                || (search::Scratch::default(), searcher.shingler()),
+                |(scratch, shingler), p| {
+                    let mut found =
+                        searcher.near_duplicates(&p.shingles, p.day, window, scratch, shingler)?;
+                    // An article asked about again is not a copy of itself.
+                    found.retain(|c| c.id.as_str() != p.id.as_str());
+                    Ok(found)
+                },
+            )
+            .collect::<Result<_, IndexError>>()?;
+        let assigned = match self.params.events() {
+            Some(event_params) => {
+                let events = events::Events::new(&txn, &event_params)?;
+                events.assign_all(batch, &copies, &searcher, window)?
+            }
+            None => vec![events::Assignment::default(); batch.len()],
+        };
+        Ok(batch
+            .iter()
+            .zip(copies)
+            .zip(assigned)
+            .map(|((p, near_duplicates), a)| Answer {
+                id: p.id.clone(),
+                near_duplicates,
+                event: a.event,
+                event_score: a.score,
+            })
+            .collect())
+    }
+
+    /// Adds the articles of `batch` not stored yet (by id), committing every
+    /// `chunk` articles; `committed` is told the running count after each
+    /// commit. Returns each added article's answer, in batch order.
+    pub fn add(
+        &mut self,
+        batch: &[Prepared],
+        window: Option<Window>,
+        chunk: usize,
+        committed: &mut dyn FnMut(usize),
+    ) -> Result<Added, IndexError> {
+        write::add(&self.db, &self.params, batch, window, chunk, committed)
+    }
+
+    /// Removes the articles dated before `day`: whole segments when all of
+    /// theirs are, else article by article (their postings go at the next
+    /// [`Index::compact`]). Undated articles are kept. Returns how many
+    /// were removed.
+    pub fn expire(&mut self, day: Day) -> Result<u64, IndexError> {
+        write::expire(&self.db, day)
+    }
+
+    /// Rewrites the postings of the live articles into as few segments as
+    /// possible and returns the file's unused space to the system.
+    pub fn compact(&mut self) -> Result<(), IndexError> {
+        write::compact(&self.db, &self.params)?;
+        self.db.compact()
+    }
+
+    pub fn stats(&self) -> Result<Stats, IndexError> {
+        write::stats(&self.db, &self.params, &self.path)
+    }
+
+    /// A stored article's record and compared text, by id.
+    pub fn stored(&self, id: &str) -> Result<(store::StoredDoc, String), IndexError> {
+        let txn = self.db.begin_read()?;
+        let searcher = search::Searcher::new(&txn, self.params.neardup())?;
+        let doc = write::doc_number(&txn, id)?.ok_or(IndexError::NoSuchArticle(id.into()))?;
+        let stored = searcher
+            .doc(doc)?
+            .ok_or(IndexError::NoSuchArticle(id.into()))?;
+        Ok((stored, searcher.text(doc)?))
+    }
+}
+
+pub use store::StoredDoc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Pipeline;
+    use crate::events::EventParams;
+    use crate::neardup::{lsh, NearDupParams};
+    use crate::report::Keep;
+    use crate::synth::news_corpus;
+
+    fn pipeline(clean: bool, events: bool) -> Pipeline {
+        let (bands, rows) = lsh::optimal_params(0.5, 128);
+        Pipeline {
+            clean,
+            neardup: NearDupParams {
+                ngram: 5,
+                num_perm: 128,
+                seed: 42,
+                threshold: 0.5,
+                containment: 0.8,
+                bands,
+                rows,
+            },
+            events: events.then(EventParams::default),
+            keep: Keep::Longest,
+        }
+    }
+
+    fn articles(n: usize, seed: u64) -> Vec<Article> {
+        news_corpus(n, seed)
+            .into_iter()
+            .map(|a| Article {
+                origin: a.id.clone(),
+                id: a.id.into(),
+                source: Some(a.source),
+                title: None,
+                date: Some(a.date),
+                text: a.text,
+                location: Default::default(),
+                url: None,
+            })
+            .collect()
+    }
+
+    /// `add A; add B; query C` finds exactly the pairs (c, x), x in A ∪ B,
+    /// that meet the batch edge rule: every pair the batch path verifies
+    /// over A ∪ B ∪ C, and the few its LSH candidates miss.
+    #[test]
+    fn a_query_finds_every_pair_a_batch_run_over_the_union_verifies() {
+        let generated = articles(600, 7);
+        let part =
+            |k: usize| -> Vec<Article> { generated.iter().skip(k).step_by(3).cloned().collect() };
+        let (a, b, c) = (part(0), part(1), part(2));
+        let all: Vec<Article> = [a.clone(), b.clone(), c.clone()].concat();
+        let params = IndexParams::from_pipeline(&pipeline(false, false));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.idx");
+        let mut index = Index::open_for_writing(&path, &params, &|_| false).unwrap();
+        for part in [&a, &b] {
+            // Small commits: the stored side spans several segments.
+            index
+                .add(&prepare(part, &params), None, 128, &mut |_| {})
+                .unwrap();
+        }
+        drop(index);
+        let index = Index::open(&path).unwrap();
+        let answers = index.query(&prepare(&c, &params), None).unwrap();
+        let mut found: Vec<(String, String)> = answers
+            .iter()
+            .flat_map(|a| {
+                a.near_duplicates
+                    .iter()
+                    .map(move |x| (a.id.to_string(), x.id.to_string()))
+            })
+            .collect();
+        found.sort();
+
+        let texts: Vec<&str> = all.iter().map(|a| a.text.as_str()).collect();
+        let stored = a.len() + b.len();
+        let mut batch: Vec<(String, String)> =
+            crate::neardup::verified_pairs(&texts, &params.neardup())
+                .into_iter()
+                .filter(|p| p.a < stored && p.b >= stored)
+                .map(|p| (all[p.b].id.to_string(), all[p.a].id.to_string()))
+                .collect();
+        batch.sort();
+        // Every pair, the exhaustive way.
+        let mut shingler = Shingler::new(params.ngram, params.seed);
+        let sets: Vec<Shingles> = texts.iter().map(|t| shingler.shingles(t)).collect();
+        let rule = params.neardup().edge_rule();
+        let mut exact: Vec<(String, String)> = Vec::new();
+        for q in stored..all.len() {
+            for x in 0..stored {
+                let s = crate::neardup::verify::Similarity::between(&sets[q], &sets[x]);
+                if !sets[q].is_empty() && rule.is_edge(&s) {
+                    exact.push((all[q].id.to_string(), all[x].id.to_string()));
+                }
+            }
+        }
+        exact.sort();
+        assert!(batch.len() >= 30, "only {} pairs to find", batch.len());
+        assert_eq!(found, exact);
+        let missed: Vec<&(String, String)> = found.iter().filter(|p| !batch.contains(p)).collect();
+        assert!(
+            batch.iter().all(|p| found.contains(p)) && missed.len() <= found.len() / 20,
+            "the batch verifies {} pairs, the query finds {}: {missed:?}",
+            batch.len(),
+            found.len()
+        );
+    }
+
+    #[test]
+    fn an_add_finds_copies_within_its_batch_and_skips_stored_ids_when_rerun() {
+        let all = articles(200, 3);
+        let params = IndexParams::from_pipeline(&pipeline(false, true));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.idx");
+        let mut index = Index::open_for_writing(&path, &params, &|_| false).unwrap();
+        let prepared = prepare(&all, &params);
+        let first = index.add(&prepared[..120], None, 50, &mut |_| {}).unwrap();
+        let again = index.add(&prepared, None, 50, &mut |_| {}).unwrap();
+        assert_eq!((again.skipped, again.answers.len()), (120, 80));
+        let texts: Vec<&str> = all.iter().map(|a| a.text.as_str()).collect();
+        let pairs = crate::neardup::verified_pairs(&texts, &params.neardup());
+        let answers: Vec<&Answer> = first.answers.iter().chain(&again.answers).collect();
+        let found: usize = answers.iter().map(|a| a.near_duplicates.len()).sum();
+        // Every verified pair is reported once, by its later article.
+        assert_eq!(found, pairs.len());
+        // Copies share their original's event.
+        let event: HashMap<&str, Option<u32>> =
+            answers.iter().map(|a| (a.id.as_str(), a.event)).collect();
+        for a in &answers {
+            assert!(a.event.is_some());
+            for x in &a.near_duplicates {
+                assert_eq!(event[x.id.as_str()], a.event, "{} copies {}", a.id, x.id);
+            }
+        }
+        let stats = index.stats().unwrap();
+        assert_eq!(stats.articles, 200);
+    }
+}

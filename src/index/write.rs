@@ -1,0 +1,403 @@
+//! Changing an index: adding a batch (searched against the store and within
+//! itself, then committed chunk by chunk), expiring old articles,
+//! compacting; and the statistics of a file.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata};
+
+use super::params::IndexParams;
+use super::search::{sort_copies, Copy, Scratch, Searcher, Window};
+use super::segment::{self, blocks, SegmentInfo};
+use super::store::{
+    self, counter, deflate, set_counter, store_error, Db, StoredDoc, DOCS, FEATURES, IDS, META,
+    POSTINGS, SEGMENTS, TEXTS,
+};
+use super::{events, Answer, IndexError, Prepared, Stats};
+use crate::events::dates::{self, Day};
+use crate::neardup::shingle::Shingles;
+use crate::neardup::verify::Similarity;
+
+/// What an add did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Added {
+    /// Each added article's answer, in batch order.
+    pub answers: Vec<Answer>,
+    /// Articles whose id was stored already, left as they were.
+    pub skipped: usize,
+}
+
+pub fn doc_number(txn: &ReadTransaction, id: &str) -> Result<Option<u32>, IndexError> {
+    let ids = txn.open_table(IDS).map_err(store_error)?;
+    let doc = ids.get(id).map_err(store_error)?;
+    Ok(doc.map(|d| d.value()))
+}
+
+pub fn add(
+    db: &Db,
+    params: &IndexParams,
+    batch: &[Prepared],
+    window: Option<Window>,
+    chunk: usize,
+    committed: &mut dyn FnMut(usize),
+) -> Result<Added, IndexError> {
+    let todo: Vec<&Prepared> = {
+        let txn = db.begin_read()?;
+        let ids = txn.open_table(IDS).map_err(store_error)?;
+        let mut todo = Vec::with_capacity(batch.len());
+        for p in batch {
+            if ids.get(p.id.as_str()).map_err(store_error)?.is_none() {
+                todo.push(p);
+            }
+        }
+        todo
+    };
+    let skipped = batch.len() - todo.len();
+    let mut answers = Vec::with_capacity(todo.len());
+    for part in todo.chunks(chunk.max(1)) {
+        answers.extend(add_chunk(db, params, part, window)?);
+        committed(answers.len());
+    }
+    Ok(Added { answers, skipped })
+}
+
+/// Searches one chunk against the store and within itself, assigns its
+/// events, and commits it as one segment.
+fn add_chunk(
+    db: &Db,
+    params: &IndexParams,
+    part: &[&Prepared],
+    window: Option<Window>,
+) -> Result<Vec<Answer>, IndexError> {
+    let txn = db.begin_write()?;
+    let first_doc = counter(&txn, "next_doc")?;
+    let segment_id = counter(&txn, "next_segment")?;
+    let docs: Vec<u32> = (first_doc..).take(part.len()).collect();
+    let mut copies = {
+        let read = db.begin_read()?;
+        let searcher = Searcher::new(&read, params.neardup())?;
+        let mut stored: Vec<Vec<Copy>> = part
+            .par_iter()
+            .map_init(
+                || (Scratch::default(), searcher.shingler()),
+                |(scratch, shingler), p| {
+                    searcher.near_duplicates(&p.shingles, p.day, window, scratch, shingler)
+                },
+            )
+            .collect::<Result<_, _>>()?;
+        let sets: Vec<&Shingles> = part.iter().map(|p| &p.shingles).collect();
+        let sizes: Vec<u32> = sets.iter().map(|s| s.len() as u32).collect();
+        let days: Vec<Option<Day>> = part.iter().map(|p| p.day).collect();
+        let info = SegmentInfo::new(docs.clone(), sizes, days);
+        let postings = segment::postings(&sets, info.block_bits);
+        let within = within_chunk(part, &postings, &info, params, window);
+        for (mine, more) in stored.iter_mut().zip(within) {
+            mine.extend(more);
+            sort_copies(mine);
+        }
+        write_segment(&txn, segment_id, &info, &postings)?;
+        stored
+    };
+    let assigned = match params.events() {
+        Some(event_params) => events::assign_and_store(&txn, &event_params, part, &docs, &copies)?,
+        None => vec![events::Assignment::default(); part.len()],
+    };
+    {
+        let mut docs_table = txn.open_table(DOCS).map_err(store_error)?;
+        let mut texts = txn.open_table(TEXTS).map_err(store_error)?;
+        let mut ids = txn.open_table(IDS).map_err(store_error)?;
+        let compressed: Vec<Vec<u8>> = part.par_iter().map(|p| deflate(&p.text)).collect();
+        for (((p, &doc), text), a) in part.iter().zip(&docs).zip(&compressed).zip(&assigned) {
+            let stored = StoredDoc {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                source: p.source.clone(),
+                day: p.day,
+                shingles: p.shingles.len() as u32,
+                event: a.event,
+            };
+            docs_table
+                .insert(doc, stored.encode().as_slice())
+                .map_err(store_error)?;
+            texts.insert(doc, text.as_slice()).map_err(store_error)?;
+            ids.insert(p.id.as_str(), doc).map_err(store_error)?;
+        }
+    }
+    set_counter(&txn, "next_doc", first_doc + part.len() as u32)?;
+    set_counter(&txn, "next_segment", segment_id + 1)?;
+    txn.commit().map_err(store_error)?;
+    Ok(part
+        .iter()
+        .zip(copies.iter_mut())
+        .zip(assigned)
+        .map(|((p, copies), a)| Answer {
+            id: p.id.clone(),
+            near_duplicates: std::mem::take(copies),
+            event: a.event,
+            event_score: a.score,
+        })
+        .collect())
+}
+
+/// For each article of a chunk, the earlier articles of the chunk it meets
+/// the rule with, found through the chunk's own postings.
+fn within_chunk(
+    part: &[&Prepared],
+    postings: &[(u32, Vec<u8>)],
+    info: &SegmentInfo,
+    params: &IndexParams,
+    window: Option<Window>,
+) -> Vec<Vec<Copy>> {
+    let rule = params.neardup().edge_rule();
+    (0..part.len())
+        .into_par_iter()
+        .map_init(Scratch::default, |scratch, i| {
+            let set = &part[i].shingles;
+            if set.is_empty() {
+                return Vec::new();
+            }
+            scratch.reset(part.len());
+            for (block, n) in blocks(set, info.block_bits) {
+                if let Ok(at) = postings.binary_search_by_key(&block, |(b, _)| *b) {
+                    scratch
+                        .tally(&postings[at].1, n)
+                        .expect("postings built in this process decode");
+                }
+            }
+            let mut found: Vec<Copy> = scratch
+                .touched()
+                .iter()
+                .map(|&local| local as usize)
+                .filter(|&j| j < i && in_window(window, part[i].day, part[j].day))
+                .filter_map(|j| {
+                    let s = Similarity::between(set, &part[j].shingles);
+                    rule.is_edge(&s).then(|| Copy {
+                        doc: info.docs[j],
+                        id: part[j].id.clone(),
+                        jaccard: s.jaccard,
+                        containment: s.containment,
+                    })
+                })
+                .collect();
+            sort_copies(&mut found);
+            found
+        })
+        .collect()
+}
+
+fn in_window(window: Option<Window>, a: Option<Day>, b: Option<Day>) -> bool {
+    match (window, a, b) {
+        (Some(w), Some(a), Some(b)) => (a - b).unsigned_abs() <= w.days,
+        _ => true,
+    }
+}
+
+fn write_segment(
+    txn: &redb::WriteTransaction,
+    id: u32,
+    info: &SegmentInfo,
+    postings: &[(u32, Vec<u8>)],
+) -> Result<(), IndexError> {
+    let mut segments = txn.open_table(SEGMENTS).map_err(store_error)?;
+    segments
+        .insert(id, info.encode().as_slice())
+        .map_err(store_error)?;
+    let mut table = txn.open_table(POSTINGS).map_err(store_error)?;
+    for (block, value) in postings {
+        table
+            .insert((id, *block), value.as_slice())
+            .map_err(store_error)?;
+    }
+    Ok(())
+}
+
+/// Removes the articles dated before `day`; see [`super::Index::expire`].
+pub fn expire(db: &Db, day: Day) -> Result<u64, IndexError> {
+    let txn = db.begin_write()?;
+    let mut removed = 0u64;
+    {
+        let mut segments = txn.open_table(SEGMENTS).map_err(store_error)?;
+        let mut postings = txn.open_table(POSTINGS).map_err(store_error)?;
+        let mut docs = txn.open_table(DOCS).map_err(store_error)?;
+        let mut texts = txn.open_table(TEXTS).map_err(store_error)?;
+        let mut ids = txn.open_table(IDS).map_err(store_error)?;
+        let all: Vec<(u32, SegmentInfo)> = segments
+            .iter()
+            .map_err(store_error)?
+            .map(|entry| {
+                let (id, value) = entry.map_err(store_error)?;
+                let info = SegmentInfo::decode(value.value())
+                    .map_err(|_| store::damaged("segments", id.value()))?;
+                Ok((id.value(), info))
+            })
+            .collect::<Result<_, IndexError>>()?;
+        for (id, info) in all {
+            let old = |d: &Option<Day>| d.is_some_and(|d| d < day);
+            let mut live = 0;
+            for (&doc, d) in info.docs.iter().zip(&info.days) {
+                if !old(d) {
+                    live += docs.get(doc).map_err(store_error)?.is_some() as usize;
+                    continue;
+                }
+                let Some(value) = docs.remove(doc).map_err(store_error)? else {
+                    continue;
+                };
+                let stored =
+                    StoredDoc::decode(value.value()).map_err(|_| store::damaged("docs", doc))?;
+                drop(value);
+                ids.remove(stored.id.as_str()).map_err(store_error)?;
+                texts.remove(doc).map_err(store_error)?;
+                events::forget(&txn, doc)?;
+                removed += 1;
+            }
+            if live == 0 {
+                // Every article of the segment is gone: drop it whole.
+                segments.remove(id).map_err(store_error)?;
+                postings
+                    .retain_in((id, 0)..=(id, u32::MAX), |_, _| false)
+                    .map_err(store_error)?;
+            }
+        }
+    }
+    txn.commit().map_err(store_error)?;
+    Ok(removed)
+}
+
+/// Articles written to one segment by [`compact`]: large enough that a
+/// query looks up few segments, small enough to build in memory.
+const COMPACT_SEGMENT: usize = 1 << 20;
+
+/// Rewrites the postings of the live articles, oldest segments first, into
+/// segments of up to [`COMPACT_SEGMENT`] articles.
+pub fn compact(db: &Db, params: &IndexParams) -> Result<(), IndexError> {
+    let txn = db.begin_write()?;
+    {
+        let mut segments = txn.open_table(SEGMENTS).map_err(store_error)?;
+        let docs = txn.open_table(DOCS).map_err(store_error)?;
+        let texts = txn.open_table(TEXTS).map_err(store_error)?;
+        let mut live: Vec<(u32, Option<Day>, Vec<u8>)> = Vec::new();
+        for entry in docs.iter().map_err(store_error)? {
+            let (doc, value) = entry.map_err(store_error)?;
+            let doc = doc.value();
+            let stored =
+                StoredDoc::decode(value.value()).map_err(|_| store::damaged("docs", doc))?;
+            let text = texts
+                .get(doc)
+                .map_err(store_error)?
+                .ok_or_else(|| store::damaged("texts", doc))?;
+            live.push((doc, stored.day, text.value().to_vec()));
+        }
+        segments.retain(|_, _| false).map_err(store_error)?;
+        drop(segments);
+        txn.delete_table(POSTINGS).map_err(store_error)?;
+        let mut next = 0u32;
+        for part in live.chunks(COMPACT_SEGMENT) {
+            let sets: Vec<Shingles> = part
+                .par_iter()
+                .map_init(
+                    || crate::neardup::shingle::Shingler::new(params.ngram, params.seed),
+                    |shingler, (doc, _, text)| {
+                        store::inflate(text)
+                            .map(|t| shingler.shingles(&t))
+                            .map_err(|_| store::damaged("texts", doc))
+                    },
+                )
+                .collect::<Result<_, _>>()?;
+            let refs: Vec<&Shingles> = sets.iter().collect();
+            let info = SegmentInfo::new(
+                part.iter().map(|p| p.0).collect(),
+                sets.iter().map(|s| s.len() as u32).collect(),
+                part.iter().map(|p| p.1).collect(),
+            );
+            let postings = segment::postings(&refs, info.block_bits);
+            write_segment(&txn, next, &info, &postings)?;
+            next += 1;
+        }
+        set_counter(&txn, "next_segment", next)?;
+    }
+    txn.commit().map_err(store_error)?;
+    Ok(())
+}
+
+pub fn stats(db: &Db, params: &IndexParams, path: &Path) -> Result<Stats, IndexError> {
+    let txn = db.begin_read()?;
+    let docs = txn.open_table(DOCS).map_err(store_error)?;
+    let segments = txn.open_table(SEGMENTS).map_err(store_error)?;
+    let mut first: Option<Day> = None;
+    let mut last: Option<Day> = None;
+    for entry in docs.iter().map_err(store_error)? {
+        let (doc, value) = entry.map_err(store_error)?;
+        let stored =
+            StoredDoc::decode(value.value()).map_err(|_| store::damaged("docs", doc.value()))?;
+        if let Some(d) = stored.day {
+            first = Some(first.map_or(d, |f| f.min(d)));
+            last = Some(last.map_or(d, |l| l.max(d)));
+        }
+    }
+    let bytes = |stats: redb::TableStats| {
+        stats.stored_bytes() + stats.metadata_bytes() + stats.fragmented_bytes()
+    };
+    let table_bytes = |name: &str| -> Result<u64, IndexError> {
+        Ok(match name {
+            "postings" => bytes(
+                txn.open_table(POSTINGS)
+                    .map_err(store_error)?
+                    .stats()
+                    .map_err(store_error)?,
+            ),
+            "segments" => bytes(segments.stats().map_err(store_error)?),
+            "texts" => bytes(
+                txn.open_table(TEXTS)
+                    .map_err(store_error)?
+                    .stats()
+                    .map_err(store_error)?,
+            ),
+            "features" => bytes(
+                txn.open_table(FEATURES)
+                    .map_err(store_error)?
+                    .stats()
+                    .map_err(store_error)?,
+            ),
+            "docs" => bytes(docs.stats().map_err(store_error)?),
+            "ids" => bytes(
+                txn.open_table(IDS)
+                    .map_err(store_error)?
+                    .stats()
+                    .map_err(store_error)?,
+            ),
+            _ => bytes(
+                txn.open_table(META)
+                    .map_err(store_error)?
+                    .stats()
+                    .map_err(store_error)?,
+            ),
+        })
+    };
+    let postings = table_bytes("postings")? + table_bytes("segments")?;
+    let verification = table_bytes("texts")?;
+    let event_bytes = table_bytes("features")? + events::bytes(&txn)?;
+    let records = table_bytes("docs")? + table_bytes("ids")? + table_bytes("meta")?;
+    let day = |d: Option<Day>| {
+        d.map(|d| {
+            let (y, m, dd) = dates::civil_from_days(d);
+            format!("{y:04}-{m:02}-{dd:02}")
+        })
+    };
+    Ok(Stats {
+        articles: docs.len().map_err(store_error)?,
+        segments: segments.len().map_err(store_error)?,
+        events: events::count(&txn)?,
+        first_day: day(first),
+        last_day: day(last),
+        file_bytes: std::fs::metadata(path).map_err(IndexError::Io)?.len(),
+        parts: vec![
+            ("postings".into(), postings),
+            ("signatures".into(), 0),
+            ("verification".into(), verification),
+            ("event features".into(), event_bytes),
+            ("records".into(), records),
+        ],
+        params: params.clone(),
+    })
+}

@@ -1,0 +1,309 @@
+//! The persistent index from the command line: add, query, stats, expire,
+//! compact, and the files it refuses.
+
+use std::os::unix::fs::PermissionsExt;
+
+use serde_json::Value;
+
+use crate::util::{article, fixture_paths, run, Dir};
+
+/// A directory holding the fixtures (copied) and an index built from them.
+fn indexed(extra: &[&str]) -> Dir {
+    let dir = Dir::new();
+    for path in fixture_paths() {
+        let from = crate::util::fixtures().join(path.trim_start_matches("fixtures/"));
+        dir.write(&path, std::fs::read(from).unwrap());
+    }
+    let (code, _, err) = run(dir
+        .dedup()
+        .args(["index", "add", "--index", "news.idx", "-q"])
+        .args(extra)
+        .args(fixture_paths()));
+    assert_eq!(code, 0, "{err}");
+    dir
+}
+
+fn jsonl(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_query_reports_the_stored_copy_and_event_of_a_new_article() {
+    let dir = indexed(&[]);
+    let copy = std::fs::read_to_string(dir.path().join("fixtures/quake-globalwire.txt")).unwrap();
+    dir.write(
+        "today/repost.txt",
+        format!("Reposted from the wire\n\n{copy}"),
+    );
+    dir.write("today/other.txt", article("A village fete"));
+    let (code, out, err) = run(dir.dedup().args([
+        "query",
+        "--index",
+        "news.idx",
+        "--format",
+        "jsonl",
+        "today/repost.txt",
+        "today/other.txt",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let lines = jsonl(&out);
+    assert_eq!(lines.len(), 2);
+    let repost = &lines[0];
+    assert_eq!(repost["id"], "today/repost.txt");
+    let copies = repost["near_duplicates"].as_array().unwrap();
+    assert_eq!(copies[0]["id"], "fixtures/quake-globalwire.txt");
+    assert!(copies[0]["jaccard"].as_f64().unwrap() > 0.9);
+    assert!(copies[0]["containment"].as_f64().unwrap() > 0.9);
+    assert!(repost["event"].is_u64());
+    assert!(repost["event_score"].is_null(), "joined through its copy");
+    let other = &lines[1];
+    assert_eq!(other["near_duplicates"], Value::Array(vec![]));
+    assert!(other["event"].is_null() && other["event_score"].is_null());
+    // The keys of a line, in order: the dedup-query/1 contract.
+    let line = out.lines().next().unwrap();
+    let at: Vec<usize> = [
+        "\"id\"",
+        "\"near_duplicates\"",
+        "\"event\"",
+        "\"event_score\"",
+    ]
+    .iter()
+    .map(|k| line.find(k).unwrap())
+    .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{line}");
+    let keys = repost.as_object().unwrap().keys().count();
+    assert_eq!(keys, 4, "{line}");
+    // A check for CI: exit 1 when a copy exists.
+    let (code, _, _) = run(dir.dedup().args([
+        "query",
+        "--index",
+        "news.idx",
+        "--fail-on-duplicates",
+        "-q",
+        "today/repost.txt",
+    ]));
+    assert_eq!(code, 1);
+    let (code, out, _) = run(dir.dedup().args([
+        "query",
+        "--index",
+        "news.idx",
+        "--format",
+        "json",
+        "today/other.txt",
+    ]));
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["schema"], "dedup-query/1");
+    assert_eq!(doc["articles"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_stored_story_keeps_its_event_id_when_articles_join_it() {
+    let dir = indexed(&[]);
+    let (_, before, _) = run(dir.dedup().args([
+        "query",
+        "--index",
+        "news.idx",
+        "--format",
+        "jsonl",
+        "fixtures/quake-northernpost.txt",
+    ]));
+    let event = jsonl(&before)[0]["event"].clone();
+    let quake = std::fs::read_to_string(dir.path().join("fixtures/quake-coastalherald.txt"))
+        .unwrap()
+        .replace("magnitude", "magnitude-scale");
+    dir.write("today/quake.txt", quake);
+    let (code, out, err) = run(dir.dedup().args([
+        "index",
+        "add",
+        "--index",
+        "news.idx",
+        "--format",
+        "jsonl",
+        "today/quake.txt",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jsonl(&out)[0]["event"], event);
+    assert!(err.contains("added 1 articles"), "{err}");
+    // Adding the same articles again adds nothing.
+    let (code, _, err) = run(dir
+        .dedup()
+        .args(["index", "add", "--index", "news.idx", "today"]));
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("added 0 articles") && err.contains("1 already stored"),
+        "{err}"
+    );
+}
+
+#[test]
+fn stats_expire_and_compact_keep_the_index_consistent() {
+    let dir = indexed(&[]);
+    let (code, out, _) = run(dir
+        .dedup()
+        .args(["index", "stats", "--index", "news.idx", "--format", "json"]));
+    assert_eq!(code, 0);
+    let stats: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(stats["articles"], 16);
+    assert_eq!(stats["params"]["ngram"], 5);
+    let first = stats["first_day"].as_str().unwrap().to_string();
+    let (code, _, err) = run(dir.dedup().args([
+        "index",
+        "expire",
+        "--index",
+        "news.idx",
+        "--before",
+        "2100-01-01",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run(dir
+        .dedup()
+        .args(["index", "stats", "--index", "news.idx", "--format", "json"]));
+    let after: Value = serde_json::from_str(&out).unwrap();
+    let dated_gone = 16 - after["articles"].as_u64().unwrap();
+    assert!(dated_gone > 0, "{first}: nothing expired");
+    assert!(
+        err.contains(&format!("removed {dated_gone} articles")),
+        "{err}"
+    );
+    let (code, _, err) = run(dir
+        .dedup()
+        .args(["index", "compact", "--index", "news.idx"]));
+    assert_eq!(code, 0, "{err}");
+    // Expired articles are no longer found.
+    let (code, out, _) = run(dir.dedup().args([
+        "query",
+        "--index",
+        "news.idx",
+        "--format",
+        "jsonl",
+        "fixtures/quake-globalwire.txt",
+    ]));
+    assert_eq!(code, 0);
+    let line = &jsonl(&out)[0];
+    assert_eq!(line["near_duplicates"], Value::Array(vec![]));
+    let (code, text, _) = run(dir.dedup().args(["index", "stats", "--index", "news.idx"]));
+    assert_eq!(code, 0);
+    assert!(text.contains("signatures"), "{text}");
+}
+
+#[test]
+fn explain_compares_a_new_article_with_a_stored_one() {
+    let dir = indexed(&[]);
+    let copy = std::fs::read_to_string(dir.path().join("fixtures/tram-metroweekly.txt")).unwrap();
+    dir.write("new.txt", copy);
+    let (code, out, err) = run(dir.dedup().args([
+        "explain",
+        "--index",
+        "news.idx",
+        "new.txt",
+        "fixtures/tram-metroweekly.txt",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("near-duplicates: yes"), "{out}");
+    assert!(out.contains("shared passages"), "{out}");
+    let (code, _, err) = run(dir
+        .dedup()
+        .args(["explain", "--index", "news.idx", "new.txt", "nope"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("nope: no such article in the index"), "{err}");
+}
+
+/// Runs `args` and expects exit 2 with a message naming the index, and the
+/// file unchanged.
+fn refused(dir: &Dir, file: &str, args: &[&str], problem: &str) {
+    let path = dir.path().join(file);
+    let before = std::fs::read(&path).ok();
+    let (code, _, err) = run(dir.dedup().args(args));
+    assert_eq!(code, 2, "{args:?}: {err}");
+    assert!(
+        err.starts_with(&format!("dedup: {file}: ")) && err.contains(problem),
+        "{args:?}: {err}"
+    );
+    assert_eq!(std::fs::read(&path).ok(), before, "{file} was changed");
+}
+
+#[test]
+fn files_that_are_not_a_usable_index_are_refused_and_left_alone() {
+    let dir = indexed(&["--no-events"]);
+    dir.write("notes.txt", "not an index at all\n".repeat(100));
+    for command in [&["query"][..], &["index", "add"], &["index", "stats"][..]] {
+        let mut args: Vec<&str> = command.to_vec();
+        args.extend(["--index", "notes.txt"]);
+        if command != ["index", "stats"] {
+            args.push("fixtures");
+        }
+        refused(&dir, "notes.txt", &args, "not a dedup index");
+    }
+    let whole = std::fs::read(dir.path().join("news.idx")).unwrap();
+    dir.write("cut.idx", &whole[..whole.len() / 2]);
+    refused(
+        &dir,
+        "cut.idx",
+        &["query", "--index", "cut.idx", "fixtures"],
+        "truncated",
+    );
+    refused(
+        &dir,
+        "cut.idx",
+        &["index", "add", "--index", "cut.idx", "fixtures"],
+        "truncated",
+    );
+    refused(
+        &dir,
+        "news.idx",
+        &[
+            "index", "add", "--index", "news.idx", "--ngram", "3", "fixtures",
+        ],
+        "built with --ngram 5, this run asks for 3",
+    );
+    refused(
+        &dir,
+        "news.idx",
+        &[
+            "query",
+            "--index",
+            "news.idx",
+            "--threshold",
+            "0.8",
+            "fixtures",
+        ],
+        "built with --threshold 0.5",
+    );
+    refused(
+        &dir,
+        "news.idx",
+        &[
+            "index",
+            "add",
+            "--index",
+            "news.idx",
+            "--event-threshold",
+            "0.2",
+            "fixtures",
+        ][..],
+        "off (--no-events)",
+    );
+    refused(
+        &dir,
+        "missing.idx",
+        &["query", "--index", "missing.idx", "fixtures"],
+        "no such index",
+    );
+    let path = dir.path().join("news.idx");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    refused(
+        &dir,
+        "news.idx",
+        &["index", "add", "--index", "news.idx", "fixtures"],
+        "read-only",
+    );
+    // A read-only index can still be queried.
+    let (code, _, err) = run(dir
+        .dedup()
+        .args(["query", "--index", "news.idx", "-q", "fixtures"]));
+    assert_eq!(code, 0, "{err}");
+}
