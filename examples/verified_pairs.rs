@@ -16,8 +16,12 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use clap::Parser;
 
-use dedup::cli::Cli;
-use dedup::config;
+// The command line of `dedup` itself, so that every flag means the same here.
+#[allow(dead_code)]
+#[path = "../src/cli.rs"]
+mod cli;
+
+use cli::Cli;
 use dedup::neardup::verified_pairs;
 use dedup::read::read_inputs;
 
@@ -37,8 +41,8 @@ fn run() -> Result<()> {
     if cli.command.is_some() {
         bail!("give inputs and flags of the main `dedup` command, not a subcommand");
     }
-    let params = config::pipeline(&cli.run.cluster)?.neardup;
-    let corpus = read_inputs(&cli.run.inputs, &config::read_options(&cli.run.input));
+    let params = cli.run.cluster.config().validate()?.neardup;
+    let corpus = read_inputs(&cli.run.inputs, &cli.run.input.read_options());
     for error in &corpus.errors {
         eprintln!("verified_pairs: {}: {}", error.input, error.problem);
     }

@@ -10,14 +10,14 @@ use clap::parser::ValueSource;
 use clap::ArgMatches;
 use serde::Serialize;
 
-use dedup::cli::{
+use crate::cli::{
     AddArgs, EvalFormat, ExpireArgs, ExplainArgs, Format, IndexArgs, IndexCommand, IndexPath,
     IndexRunArgs, QueryArgs, StatsArgs,
 };
 use dedup::events::dates;
 use dedup::exit::Exit;
 use dedup::index::{self, Answer, Index, IndexError, IndexParams, Stats, Window};
-use dedup::{config, explain};
+use dedup::explain;
 
 /// The schema tag of `query` and `index add` JSON output.
 pub const SCHEMA: &str = "dedup-query/1";
@@ -51,11 +51,11 @@ fn window(run: &IndexRunArgs) -> Option<Window> {
 }
 
 fn asked(run: &IndexRunArgs) -> Result<IndexParams> {
-    Ok(IndexParams::from_pipeline(&config::pipeline(&run.cluster)?))
+    Ok(IndexParams::from_pipeline(&run.cluster.config().validate()?))
 }
 
-fn read(run: &IndexRunArgs) -> dedup::read::Corpus {
-    let corpus = dedup::read::read_inputs(&run.inputs, &config::read_options(&run.input));
+fn read(run: &IndexRunArgs) -> dedup::read::Corpus<'static> {
+    let corpus = dedup::read::read_inputs(&run.inputs, &run.input.read_options());
     for problem in corpus.warnings.iter().chain(&corpus.errors) {
         eprintln!("dedup: {problem}");
     }
@@ -299,7 +299,7 @@ fn open_existing_for_writing(path: &str) -> Result<Index> {
 /// `dedup explain --index PATH NEW STORED`: a new article against a stored one.
 pub fn run_explain(args: &ExplainArgs, path: &str, matches: &ArgMatches) -> Result<Exit> {
     let index = Index::open(Path::new(path)).map_err(|e| index_error(path, e))?;
-    let asked = IndexParams::from_pipeline(&config::pipeline(&args.cluster)?);
+    let asked = IndexParams::from_pipeline(&args.cluster.config().validate()?);
     if let Some(m) = index.params().mismatch(&asked, &given(matches)) {
         return Err(index_error(path, IndexError::Mismatch(m)));
     }
@@ -308,7 +308,7 @@ pub fn run_explain(args: &ExplainArgs, path: &str, matches: &ArgMatches) -> Resu
     } else {
         args.inputs.clone()
     };
-    let corpus = dedup::read::read_inputs(&inputs, &config::read_options(&args.input));
+    let corpus = dedup::read::read_inputs(&inputs, &args.input.read_options());
     for problem in corpus.warnings.iter().chain(&corpus.errors) {
         eprintln!("dedup: {problem}");
     }

@@ -338,6 +338,7 @@ mod tests {
                 rows,
             },
             events: events.then(EventParams::default),
+            threads: None,
             keep: Keep::Longest,
         }
     }
