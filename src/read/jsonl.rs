@@ -201,7 +201,8 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::i
     }
     if buf.last() == Some(&b'\n') {
         buf.pop();
-        if buf.last() == Some(&b'\r') {
+        // Only this line's CR: an empty line must not eat the one before's.
+        if buf.len() > start && buf.last() == Some(&b'\r') {
             buf.pop();
         }
         return Ok(Line::Read(n as u64));
@@ -586,6 +587,15 @@ mod tests {
             "c.jsonl:4: malformed JSON: expected an object, found an array"
         );
         assert_eq!(errors[3], "c.jsonl:5: no \"text\" field, skipped");
+    }
+
+    #[test]
+    fn an_empty_line_after_a_cr_keeps_the_line_before_whole() {
+        // Found by the jsonl_reader fuzz target: the empty line's newline
+        // was dropped, then the CR that ended the line before it.
+        let corpus = read_str("{\"text\":\"a b\"}\r\r\n\n{\"text\":\"c d\"}\n", 1 << 20);
+        let texts: Vec<&str> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["a b", "c d"]);
     }
 
     #[test]
