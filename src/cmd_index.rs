@@ -16,8 +16,8 @@ use crate::cli::{
 };
 use dedup::events::dates;
 use dedup::exit::Exit;
-use dedup::index::{self, Answer, Index, IndexError, IndexParams, Stats, Window};
 use dedup::explain;
+use dedup::index::{self, Answer, Index, IndexError, IndexParams, Stats, Window};
 
 /// The schema tag of `query` and `index add` JSON output.
 pub const SCHEMA: &str = "dedup-query/1";
@@ -51,7 +51,9 @@ fn window(run: &IndexRunArgs) -> Option<Window> {
 }
 
 fn asked(run: &IndexRunArgs) -> Result<IndexParams> {
-    Ok(IndexParams::from_pipeline(&run.cluster.config().validate()?))
+    Ok(IndexParams::from_pipeline(
+        &run.cluster.config().validate()?,
+    ))
 }
 
 fn read(run: &IndexRunArgs) -> dedup::read::Corpus<'static> {
