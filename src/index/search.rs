@@ -67,6 +67,10 @@ impl Scratch {
         })
     }
 
+    pub(super) fn count(&self, local: usize) -> u32 {
+        self.counts[local]
+    }
+
     pub(super) fn touched(&self) -> &[u32] {
         &self.touched
     }

@@ -170,6 +170,13 @@ fn within_chunk(
                 .iter()
                 .map(|&local| local as usize)
                 .filter(|&j| j < i && in_window(window, part[i].day, part[j].day))
+                .filter(|&j| {
+                    // The block count bounds the shared shingles: skip the
+                    // exact check when even the bound fails the rule.
+                    let size = part[j].shingles.len();
+                    let bound = (scratch.count(j) as usize).min(size).min(set.len());
+                    rule.is_edge(&Similarity::of_counts(bound, set.len(), size))
+                })
                 .filter_map(|j| {
                     let s = Similarity::between(set, &part[j].shingles);
                     rule.is_edge(&s).then(|| Copy {
