@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::events::{EventParams, Weights};
+use crate::events::{EventParams, Weights, DEFAULT_WEIGHTS};
 use crate::neardup::{lsh, NearDupParams};
 use crate::report::Keep;
 
@@ -51,10 +51,11 @@ impl Default for Config {
             bands_rows: None,
             events: true,
             event_threshold: events.threshold,
+            // Relative, as the command line gives them: validation normalises.
             event_weights: [
-                events.weights.terms,
-                events.weights.names,
-                events.weights.anchors,
+                DEFAULT_WEIGHTS.terms,
+                DEFAULT_WEIGHTS.names,
+                DEFAULT_WEIGHTS.anchors,
             ],
             keep: Keep::default(),
             threads: None,
