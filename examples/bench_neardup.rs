@@ -35,7 +35,7 @@ fn main() -> ExitCode {
 
     let cpu_start = cpu_seconds();
     let start = Instant::now();
-    let groups = find_groups(&texts, &params);
+    let groups = find_groups(&texts, &params).expect("temporary files");
     let seconds = start.elapsed().as_secs_f64();
     let cpu = cpu_start.zip(cpu_seconds()).map(|(start, end)| end - start);
 

@@ -48,7 +48,7 @@ fn run() -> Result<()> {
     }
     let texts: Vec<&str> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
     let mut out = BufWriter::new(io::stdout().lock());
-    for p in verified_pairs(&texts, &params) {
+    for p in verified_pairs(&texts, &params)? {
         let (a, b) = (&corpus.articles[p.a].id, &corpus.articles[p.b].id);
         writeln!(out, "{a}\t{b}\t{}\t{}", p.jaccard, p.containment)?;
     }

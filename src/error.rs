@@ -96,6 +96,34 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// The temporary files a run keeps its bulky working data in could not be
+/// written or read back (a full disk, say): the run cannot finish.
+#[derive(Debug)]
+pub struct SpillError(pub std::io::Error);
+
+impl fmt::Display for SpillError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot use temporary files in {} ({}); set TMPDIR to a disk with room",
+            std::env::temp_dir().display(),
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for SpillError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+impl From<std::io::Error> for SpillError {
+    fn from(e: std::io::Error) -> Self {
+        SpillError(e)
+    }
+}
+
 /// A size for people: `512 B`, `3.2 MiB`.
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];

@@ -29,8 +29,9 @@ use rayon::prelude::*;
 
 use article::Article;
 use config::Pipeline;
+use error::SpillError;
 use events::{Event, EventDoc};
-use neardup::shingle::{Shingler, Shingles};
+use neardup::engine::{Collector, Sketch, Sketcher};
 use neardup::Group;
 use progress::Progress;
 use record::Record;
@@ -48,14 +49,18 @@ pub struct Clustering {
 
 /// Runs the stages after reading on a corpus held in memory: clean,
 /// near-duplicates, events. The same as [`run`] on the same articles.
-pub fn cluster(articles: &[Article], pipeline: &Pipeline, progress: &Progress) -> Clustering {
+pub fn cluster(
+    articles: &[Article],
+    pipeline: &Pipeline,
+    progress: &Progress,
+) -> Result<Clustering, SpillError> {
     let mut gatherer = clean::Gatherer::default();
     if pipeline.clean {
         progress.start("clean", articles.len());
         gatherer.add(articles);
     }
     let cleaner = pipeline.clean.then(|| gatherer.finish());
-    let mut analysis = Analysis::new(pipeline, cleaner.as_ref());
+    let mut analysis = Analysis::new(pipeline, cleaner.as_ref())?;
     analysis.add(articles.to_vec());
     analysis.finish(progress)
 }
@@ -64,7 +69,8 @@ pub fn cluster(articles: &[Article], pipeline: &Pipeline, progress: &Progress) -
 pub struct Outcome {
     /// The problems the inputs had, and the inputs themselves (no articles).
     pub problems: read::Corpus<'static>,
-    pub clustering: Clustering,
+    /// The clustering, unless the run could not finish.
+    pub clustering: Result<Clustering, SpillError>,
     /// The cleaner with the corpus evidence, to clean an article again as
     /// it was compared (`None` without cleaning).
     pub cleaner: Option<clean::Cleaner>,
@@ -90,12 +96,17 @@ pub fn run(
         gatherer.finish()
     });
     progress.start("clean", 0);
-    let mut analysis = Analysis::new(pipeline, cleaner.as_ref());
-    let second = read::read_batches(inputs, options, &mut |batch| analysis.add(batch));
+    let (second, clustering) = match Analysis::new(pipeline, cleaner.as_ref()) {
+        Ok(mut analysis) => {
+            let second = read::read_batches(inputs, options, &mut |batch| analysis.add(batch));
+            (second, analysis.finish(progress))
+        }
+        Err(e) => (read::Corpus::default(), Err(e)),
+    };
     Outcome {
         // Both passes read the same inputs: the first pass's problems stand.
         problems: first.unwrap_or(second),
-        clustering: analysis.finish(progress),
+        clustering,
         cleaner,
     }
 }
@@ -103,39 +114,49 @@ pub fn run(
 /// An article and its compared text, kept for the event stage.
 type Texts = (Article, String);
 
-/// Pass 2, article by article: the record and shingles of each, and the
-/// texts only when the event stage will read them.
+/// Pass 2, article by article: the record and near-duplicate sketch of
+/// each, and the texts only when the event stage will read them.
 struct Analysis<'p> {
     pipeline: &'p Pipeline,
     cleaner: Option<&'p clean::Cleaner>,
     records: Vec<Record>,
-    shingles: Vec<Shingles>,
+    neardup: Collector,
+    /// The first error the near-duplicate stage met: the rest of the
+    /// corpus is read, not analysed.
+    failed: Option<SpillError>,
     /// The articles and their compared texts, for the event stage.
     texts: Vec<Texts>,
 }
 
 impl<'p> Analysis<'p> {
-    fn new(pipeline: &'p Pipeline, cleaner: Option<&'p clean::Cleaner>) -> Self {
-        Analysis {
+    fn new(
+        pipeline: &'p Pipeline,
+        cleaner: Option<&'p clean::Cleaner>,
+    ) -> Result<Self, SpillError> {
+        Ok(Analysis {
             pipeline,
             cleaner,
             records: Vec::new(),
-            shingles: Vec::new(),
+            neardup: Collector::new(&pipeline.neardup)?,
+            failed: None,
             texts: Vec::new(),
-        }
+        })
     }
 
     /// Analyses the next articles, in corpus order, in parallel.
     fn add(&mut self, batch: Vec<Article>) {
+        if self.failed.is_some() {
+            return;
+        }
         let (cleaner, params) = (self.cleaner, &self.pipeline.neardup);
         let keep_texts = self.pipeline.events.is_some();
         let first = self.records.len();
-        let analysed: Vec<(Record, Shingles, Option<Texts>)> = batch
+        let analysed: Vec<(Record, Sketch, Option<Texts>)> = batch
             .into_par_iter()
             .enumerate()
             .map_init(
-                || Shingler::new(params.ngram, params.seed),
-                |shingler, (i, article)| {
+                || Sketcher::new(params),
+                |sketcher, (i, article)| {
                     let (text, body, headline) = match cleaner {
                         Some(cleaner) => {
                             let cleaned = cleaner.clean(first + i, &article);
@@ -146,22 +167,31 @@ impl<'p> Analysis<'p> {
                     let title = title(&article, headline, &text);
                     let record = Record::new(&article, &text, title);
                     // Compared without the site's furniture (`Cleaned::compared`).
-                    let shingles = shingler.shingles(body.as_deref().unwrap_or(&text));
-                    (record, shingles, keep_texts.then_some((article, text)))
+                    let sketch = sketcher.sketch(body.as_deref().unwrap_or(&text));
+                    (record, sketch, keep_texts.then_some((article, text)))
                 },
             )
             .collect();
-        for (record, shingles, texts) in analysed {
+        for (record, sketch, texts) in analysed {
             self.records.push(record);
-            self.shingles.push(shingles);
+            if let Err(e) = self.neardup.add(sketch) {
+                self.failed = Some(e.into());
+                return;
+            }
             self.texts.extend(texts);
         }
     }
 
-    fn finish(self, progress: &Progress) -> Clustering {
+    fn finish(self, progress: &Progress) -> Result<Clustering, SpillError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
         let n = self.records.len();
         progress.start("near-duplicates", n);
-        let groups = neardup::find_groups_in(self.shingles, &self.pipeline.neardup);
+        let (keep, records) = (self.pipeline.keep, &self.records);
+        let groups = self
+            .neardup
+            .finish(&|members: &[usize]| keep.choose(members, records))?;
         let events = match &self.pipeline.events {
             Some(params) => {
                 progress.start("events", n);
@@ -174,11 +204,11 @@ impl<'p> Analysis<'p> {
             None => events::groups_only(n, &groups),
         };
         progress.finish();
-        Clustering {
+        Ok(Clustering {
             groups,
             events,
             records: self.records,
-        }
+        })
     }
 }
 

@@ -104,8 +104,12 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     let outcome = with_bars(&progress, shared, || {
         dedup::run(&inputs, &read_options, &pipeline, &progress)
     });
-    let (corpus, clustering) = (&outcome.problems, &outcome.clustering);
+    let corpus = &outcome.problems;
     report_problems(corpus);
+    let clustering = match &outcome.clustering {
+        Ok(clustering) => clustering,
+        Err(e) => anyhow::bail!("{e}"),
+    };
     let report = build_report(corpus, clustering, &pipeline);
     print_report(&report, args.format, shared)?;
     if let Some(target) = unique {
@@ -384,7 +388,7 @@ fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
         (corpus, clustering)
     });
     report_problems(&corpus);
-    let scores = eval::evaluate(&gold, &clustering)?;
+    let scores = eval::evaluate(&gold, &clustering?)?;
     let mut out = io::stdout().lock();
     match args.format {
         EvalFormat::Text => eval::write_text(&scores, &mut out)?,

@@ -55,7 +55,7 @@ proptest! {
         let input = lines.join("\n");
         let corpus = read_jsonl(input.as_bytes(), "p.jsonl", &options());
         let pipeline = dedup::config::Config::default().validate().unwrap();
-        let clustering = dedup::cluster(&corpus.articles, &pipeline, &Default::default());
+        let clustering = dedup::cluster(&corpus.articles, &pipeline, &Default::default()).unwrap();
         let report = dedup::report::build(&dedup::report::Inputs {
             records: &clustering.records,
             groups: &clustering.groups,

@@ -396,6 +396,7 @@ mod tests {
         let stored = a.len() + b.len();
         let mut batch: Vec<(String, String)> =
             crate::neardup::verified_pairs(&texts, &params.neardup())
+                .unwrap()
                 .into_iter()
                 .filter(|p| p.a < stored && p.b >= stored)
                 .map(|p| (all[p.b].id.to_string(), all[p.a].id.to_string()))
@@ -438,7 +439,7 @@ mod tests {
         let again = index.add(&prepared, None, 50, &mut |_| {}).unwrap();
         assert_eq!((again.skipped, again.answers.len()), (120, 80));
         let texts: Vec<&str> = all.iter().map(|a| a.text.as_str()).collect();
-        let pairs = crate::neardup::verified_pairs(&texts, &params.neardup());
+        let pairs = crate::neardup::verified_pairs(&texts, &params.neardup()).unwrap();
         let answers: Vec<&Answer> = first.answers.iter().chain(&again.answers).collect();
         let found: usize = answers.iter().map(|a| a.near_duplicates.len()).sum();
         // Every verified pair is reported once, by its later article.

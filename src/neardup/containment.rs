@@ -15,9 +15,9 @@
 //! makes a candidate with it. At containment 0.8 a prefix is a fifth of its
 //! set.
 //!
-//! The order is by document frequency, then by hash ([`Postings`] counts it
-//! exactly). Shingles in one set only come first and can match nothing, so
-//! most articles, whose prefix holds only such shingles, cannot be contained
+//! The order is by document frequency (counted exactly), then by hash.
+//! Shingles in one set only come first and can match nothing, so most
+//! articles, whose prefix holds only such shingles, cannot be contained
 //! in anything and cost nothing more. Boilerplate comes last: it enters only
 //! the prefixes of texts made of little else, so no shingle has to be
 //! dropped to keep candidates few.
@@ -27,89 +27,292 @@
 //! from unrelated pairs. Why not skip shingles in more than 50 texts: a wire
 //! story carried by 60 outlets is made of nothing else.
 
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+
 use rayon::prelude::*;
 
-use super::postings::Postings;
-use super::shingle::Shingles;
+use super::distinct::SetStore;
+use super::spill::u32s;
 use super::verify::EdgeRule;
 
-/// A shingle a set shares, as the index of its run in the postings: 4
-/// bytes a slot, where its frequency and hash would take 16 (there is a
-/// slot for every shared shingle of every set that may be contained).
-type Shared = u32;
+/// Hash ranges swept one after another (the top bits of a shingle): one
+/// range's entries, 16 bytes a shingle, are what memory holds at a time,
+/// 70 MB at 1M articles.
+pub(crate) const RANGE_BITS: u32 = 7;
+const RANGES: u64 = 1 << RANGE_BITS;
+/// Entries swept at a time when ranges are small (a small corpus): fewer
+/// sweeps, each touching every set once. 4M entries, 64 MiB.
+const SWEPT_ENTRIES: usize = 1 << 22;
 
-/// Pairs where the smaller set may be contained in the larger (indices into
-/// `sets`).
-pub fn candidate_pairs(sets: &[Shingles], rule: &EdgeRule) -> Vec<(u32, u32)> {
-    let postings = Postings::build(sets);
-    let wanted: Vec<usize> = (0..sets.len())
-        .map(|set| shared_prefix_len(sets[set].len(), postings.shared(set), rule))
-        .collect();
-    // Each wanted set's shared shingles as run indices, one
-    // slice per set, scattered in one pass over the runs; each set then
-    // picks its prefix on its own instead of the corpus sorting every
-    // (set, shingle) entry.
-    let mut start = vec![0usize; sets.len() + 1];
-    for set in 0..sets.len() {
-        let shared = if wanted[set] > 0 {
-            postings.shared(set)
-        } else {
-            0
-        };
-        start[set + 1] = start[set] + shared;
-    }
-    let mut slots: Vec<Shared> = vec![0; start[sets.len()]];
-    let mut fill = start.clone();
-    let runs = postings.runs();
-    for (r, run) in runs.iter().enumerate() {
-        let r = u32::try_from(r).expect("fewer than 2^32 shared shingles");
-        for &set in postings.sets(run) {
-            let set = set as usize;
-            if wanted[set] > 0 {
-                slots[fill[set]] = r;
-                fill[set] += 1;
-            }
-        }
-    }
-    let mut prefixes: Vec<(usize, &mut [Shared])> = Vec::new();
-    let mut rest = slots.as_mut_slice();
-    for set in 0..sets.len() {
-        let (mine, tail) = std::mem::take(&mut rest).split_at_mut(start[set + 1] - start[set]);
-        rest = tail;
-        if !mine.is_empty() {
-            prefixes.push((set, mine));
-        }
-    }
-    let mut pairs: Vec<(u32, u32)> = prefixes
+/// Pairs where the smaller set may be contained in the larger (indices of
+/// `store`'s sets).
+///
+/// Three steps, in bounded memory. 1: each hash range's `(shingle, set)`
+/// entries are sorted, and the runs of a shingle in two or more sets are
+/// written to a temporary postings file in shingle order; each set counts
+/// its shared shingles by document frequency. 2: each set's prefix is then
+/// known as a frequency and a count: all its shared shingles rarer than
+/// some frequency, and the first so many, in shingle order, of that
+/// frequency. 3: one read of the postings file pairs each set with the
+/// others that have a shingle of its prefix.
+pub fn candidate_pairs(store: &impl SetStore, rule: &EdgeRule) -> io::Result<Vec<(u32, u32)>> {
+    let sets = store.count();
+    let size: Vec<u32> = (0..sets).map(|set| store.size(set) as u32).collect();
+    let (postings, tally) = postings(store, &size, rule)?;
+    let prefixes: Vec<Prefix> = (0..sets)
         .into_par_iter()
-        .flat_map_iter(|(set, shared)| {
-            // The prefix: the set's `wanted` rarest shared shingles, ties by
-            // hash (a set holds a hash once, so the choice is unique).
-            let k = wanted[set].min(shared.len());
-            if k < shared.len() {
-                shared.select_nth_unstable_by_key(k, |&r| {
-                    let run = &runs[r as usize];
-                    (run.frequency(), run.shingle)
-                });
-            }
-            let size = sets[set].len();
-            let mut found: Vec<u32> = shared[..k]
-                .iter()
-                .flat_map(|&r| postings.sets(&runs[r as usize]))
-                .copied()
-                .filter(|&other| other as usize != set && sets[other as usize].len() >= size)
-                .collect();
-            found.sort_unstable();
-            found.dedup();
-            let set = set as u32;
-            found
-                .into_iter()
-                .map(move |other| (other.min(set), other.max(set)))
-        })
+        .map(|set| tally.prefix(set, size[set] as usize, rule))
         .collect();
+    drop(tally);
+    let mut pairs = prefix_pairs(postings, &prefixes, &size)?;
     pairs.par_sort_unstable();
     pairs.dedup();
-    pairs
+    Ok(pairs)
+}
+
+/// Frequencies a set's counts hold in place; a set with more spills them
+/// to a table. A set keeps only the rarest frequencies that can still hold
+/// its prefix, a few, so the table stays small; in place, the counts are
+/// read and written in set order, one range after another, not at random.
+const SLOTS: usize = 4;
+/// The first slot of a set whose counts are in [`Tally::more`], at the
+/// place its second slot's first number says.
+const MORE: (u32, u32) = (u32::MAX, u32::MAX);
+
+/// What step 1 counts of each set: its shingles, and its shared ones by
+/// frequency.
+struct Tally {
+    /// Shingles seen so far, shared or not.
+    seen: Vec<u32>,
+    /// Shared shingles (in two or more sets).
+    shared: Vec<u32>,
+    /// Per set, `(frequency, shingles)` of its rarest shared shingles,
+    /// sorted by frequency, `(0, 0)` where unused; [`MORE`] first when they
+    /// are in `more`.
+    counts: Vec<[(u32, u32); SLOTS]>,
+    /// The counts of sets with more than [`SLOTS`] frequencies, and the
+    /// places in it that are free.
+    more: Vec<Vec<(u32, u32)>>,
+    free: Vec<u32>,
+}
+
+impl Tally {
+    fn new(sets: usize) -> Tally {
+        Tally {
+            seen: vec![0; sets],
+            shared: vec![0; sets],
+            counts: vec![[(0, 0); SLOTS]; sets],
+            more: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    /// `set`'s counts, sorted by frequency.
+    fn counts_of(&self, set: usize, into: &mut Vec<(u32, u32)>) {
+        into.clear();
+        match self.counts[set] {
+            [MORE, (at, _), ..] => into.extend_from_slice(&self.more[at as usize]),
+            slots => into.extend(slots.iter().filter(|c| c.1 > 0)),
+        }
+    }
+
+    /// Adds one range's shingles of `set` (of `size` shingles in all),
+    /// given by their frequencies, and keeps the counts that can still hold
+    /// its prefix (`scratch`: a buffer, for its allocation).
+    fn add(
+        &mut self,
+        set: usize,
+        shingles: &mut [u32],
+        size: usize,
+        rule: &EdgeRule,
+        scratch: &mut Vec<(u32, u32)>,
+    ) {
+        shingles.sort_unstable();
+        let unique = shingles.partition_point(|&f| f == 1);
+        self.seen[set] += shingles.len() as u32;
+        self.shared[set] += (shingles.len() - unique) as u32;
+        // Shared shingles the prefix can still need: its length, less the
+        // shingles in one set only seen so far. Later ranges only lower it.
+        let own = (self.seen[set] - self.shared[set]) as usize;
+        let bound = prefix_len(size, rule).saturating_sub(own);
+        self.counts_of(set, scratch);
+        for same in shingles[unique..].chunk_by(|x, y| x == y) {
+            let frequency = same[0];
+            match scratch.binary_search_by_key(&frequency, |&(f, _)| f) {
+                Ok(i) => scratch[i].1 += same.len() as u32,
+                Err(i) => scratch.insert(i, (frequency, same.len() as u32)),
+            }
+        }
+        // The counts past the bound can never be needed: later ranges add
+        // shingles before them or to them, and lower the bound.
+        let mut below = 0;
+        let kept = scratch
+            .iter()
+            .take_while(|&&(_, count)| {
+                let needed = below < bound;
+                below += count as usize;
+                needed
+            })
+            .count();
+        scratch.truncate(kept);
+        let slots = &mut self.counts[set];
+        if slots[0] == MORE {
+            let at = slots[1].0;
+            if scratch.len() > SLOTS {
+                self.more[at as usize].clone_from(scratch);
+                return;
+            }
+            self.more[at as usize] = Vec::new();
+            self.free.push(at);
+        }
+        if scratch.len() > SLOTS {
+            let at = self.free.pop().unwrap_or(self.more.len() as u32);
+            if at as usize == self.more.len() {
+                self.more.push(Vec::new());
+            }
+            self.more[at as usize].clone_from(scratch);
+            slots[0] = MORE;
+            slots[1] = (at, 0);
+        } else {
+            *slots = [(0, 0); SLOTS];
+            slots[..scratch.len()].copy_from_slice(scratch);
+        }
+    }
+
+    /// The prefix of `set`, of `size` shingles, once every range is counted.
+    fn prefix(&self, set: usize, size: usize, rule: &EdgeRule) -> Prefix {
+        let wanted = shared_prefix_len(size, self.shared[set] as usize, rule);
+        if wanted == 0 {
+            return Prefix::NONE;
+        }
+        let mut counts = Vec::new();
+        self.counts_of(set, &mut counts);
+        let mut below = 0;
+        for (frequency, count) in counts {
+            let count = count as usize;
+            if below + count >= wanted {
+                return Prefix {
+                    frequency,
+                    count: (wanted - below) as u32,
+                };
+            }
+            below += count;
+        }
+        unreachable!("a set's counts hold its prefix")
+    }
+}
+
+/// A set's prefix among its shared shingles, in the order (frequency,
+/// shingle): every one rarer than `frequency`, and the first `count` of
+/// that frequency.
+#[derive(Debug, Clone, Copy)]
+struct Prefix {
+    frequency: u32,
+    count: u32,
+}
+
+impl Prefix {
+    /// Can be contained in nothing.
+    const NONE: Prefix = Prefix {
+        frequency: 0,
+        count: 0,
+    };
+}
+
+/// Step 1: the postings of every shared shingle, written in shingle order
+/// as `frequency, sets…` (`u32`s) to a temporary file, and the [`Tally`].
+fn postings(store: &impl SetStore, size: &[u32], rule: &EdgeRule) -> io::Result<(File, Tally)> {
+    let mut tally = Tally::new(size.len());
+    let mut out = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+    let (mut entries, mut set_at, mut frequency) = (Vec::new(), Vec::new(), Vec::new());
+    let mut scratch = Vec::new();
+    let mut start = 0;
+    while start < RANGES {
+        // As many ranges at a time as fit the budget, at least one.
+        let mut end = start + 1;
+        let mut weight = store.range_weight(start, RANGE_BITS);
+        while end < RANGES && weight + store.range_weight(end, RANGE_BITS) <= SWEPT_ENTRIES {
+            weight += store.range_weight(end, RANGE_BITS);
+            end += 1;
+        }
+        entries.clear();
+        store.range_entries(start..end, RANGE_BITS, &mut entries)?;
+        start = end;
+        // Entries come set by set. Each is numbered in that order before
+        // the sort by shingle, so that its frequency can be put back in
+        // place: each set's counts are then updated once a range, in set
+        // order, not once a shingle at a random place in memory.
+        set_at.clear();
+        set_at.extend(entries.iter().map(|&e| e as u32));
+        for (i, entry) in entries.iter_mut().enumerate() {
+            *entry = (*entry >> 64 << 64) | (u128::from(*entry as u32) << 32) | i as u128;
+        }
+        entries.par_sort_unstable();
+        frequency.clear();
+        frequency.resize(entries.len(), 0u32);
+        let same_shingle = |x: &u128, y: &u128| x >> 64 == y >> 64;
+        for run in entries.chunk_by(same_shingle) {
+            let f = run.len() as u32;
+            run.iter().for_each(|&e| frequency[e as u32 as usize] = f);
+            if f < 2 {
+                continue;
+            }
+            out.write_all(&f.to_le_bytes())?;
+            for &entry in run {
+                out.write_all(&((entry >> 32) as u32).to_le_bytes())?;
+            }
+        }
+        let mut at = 0;
+        for same in set_at.chunk_by(|x, y| x == y) {
+            let set = same[0] as usize;
+            let frequencies = &mut frequency[at..at + same.len()];
+            at += same.len();
+            tally.add(set, frequencies, size[set] as usize, rule, &mut scratch);
+        }
+    }
+    let mut file = out.into_inner().map_err(|e| e.into_error())?;
+    file.rewind()?;
+    Ok((file, tally))
+}
+
+/// Step 3: one read of the postings; each set in a run whose shingle is in
+/// its prefix pairs with the run's other sets that are no smaller.
+fn prefix_pairs(postings: File, prefixes: &[Prefix], size: &[u32]) -> io::Result<Vec<(u32, u32)>> {
+    let mut taken = vec![0u32; prefixes.len()];
+    let mut pairs = Vec::new();
+    let mut reader = BufReader::with_capacity(1 << 16, postings);
+    let mut word = [0u8; 4];
+    let mut members: Vec<u8> = Vec::new();
+    loop {
+        match reader.read_exact(&mut word) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(e),
+        }
+        let frequency = u32::from_le_bytes(word);
+        members.resize(4 * frequency as usize, 0);
+        reader.read_exact(&mut members)?;
+        let run: Vec<u32> = u32s(&members).collect();
+        for &set in &run {
+            let prefix = prefixes[set as usize];
+            let in_prefix = frequency < prefix.frequency
+                || (frequency == prefix.frequency && taken[set as usize] < prefix.count);
+            if !in_prefix {
+                continue;
+            }
+            if frequency == prefix.frequency {
+                taken[set as usize] += 1;
+            }
+            let own = size[set as usize];
+            pairs.extend(
+                run.iter()
+                    .filter(|&&other| other != set && size[other as usize] >= own)
+                    .map(|&other| (other.min(set), other.max(set))),
+            );
+        }
+    }
+    Ok(pairs)
 }
 
 /// How many of a set's shared shingles are in its prefix: the prefix's
@@ -130,6 +333,8 @@ pub fn prefix_len(len: usize, rule: &EdgeRule) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::neardup::distinct::DistinctSets;
+    use crate::neardup::shingle::Shingles;
     use crate::neardup::verify::Similarity;
     use crate::synth::SplitMix64;
 
@@ -172,7 +377,11 @@ mod tests {
                 sets.push(set);
             }
         }
-        let candidates = candidate_pairs(&sets, &RULE);
+        let distinct = DistinctSets {
+            texts: (0..sets.len()).map(|i| vec![i]).collect(),
+            sets: sets.clone(),
+        };
+        let candidates = candidate_pairs(&distinct, &RULE).unwrap();
         let mut contained = 0;
         for i in 0..sets.len() {
             for j in i + 1..sets.len() {

@@ -8,9 +8,81 @@
 //! each set once: a thousand identical texts cost one signature and never a
 //! quadratic bucket.
 
+use std::borrow::Cow;
+use std::io;
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use super::shingle::{Shingler, Shingles};
+
+/// The distinct sets as the steps after sketching read them: held in
+/// memory ([`DistinctSets`]) or spilled to disk ([`super::engine`]).
+pub trait SetStore: Sync {
+    /// How many distinct sets there are.
+    fn count(&self) -> usize;
+    /// Shingles in set `set`.
+    fn size(&self, set: usize) -> usize;
+    fn load(&self, set: usize) -> io::Result<Cow<'_, Shingles>>;
+    /// Set `set`'s shingles, sorted, in `into` (a buffer reused from set to
+    /// set: what verification reads, without an allocation a set).
+    fn load_into(&self, set: usize, into: &mut Vec<u64>) -> io::Result<()> {
+        into.clear();
+        into.extend_from_slice(self.load(set)?.as_slice());
+        Ok(())
+    }
+    /// The corpus indices whose shingles are set `set`, sorted.
+    fn texts(&self, set: usize) -> &[usize];
+    /// Appends `shingle << 64 | set` for every shingle of every set whose
+    /// top `bits` bits are in `ranges`, set by set: one slice of the hash
+    /// space, what the containment filter sorts at a time.
+    fn range_entries(&self, ranges: Range<u64>, bits: u32, out: &mut Vec<u128>) -> io::Result<()>;
+    /// About how many entries [`SetStore::range_entries`] gives for one
+    /// range, to plan how many to take at a time.
+    fn range_weight(&self, range: u64, bits: u32) -> usize;
+}
+
+/// The top `bits` bits of a shingle: its hash range.
+pub(crate) fn range_of(shingle: u64, bits: u32) -> u64 {
+    shingle >> (64 - bits)
+}
+
+impl SetStore for DistinctSets {
+    fn count(&self) -> usize {
+        self.sets.len()
+    }
+
+    fn size(&self, set: usize) -> usize {
+        self.sets[set].len()
+    }
+
+    fn load(&self, set: usize) -> io::Result<Cow<'_, Shingles>> {
+        Ok(Cow::Borrowed(&self.sets[set]))
+    }
+
+    fn texts(&self, set: usize) -> &[usize] {
+        &self.texts[set]
+    }
+
+    fn range_entries(&self, ranges: Range<u64>, bits: u32, out: &mut Vec<u128>) -> io::Result<()> {
+        for (i, set) in self.sets.iter().enumerate() {
+            let set = set.as_slice();
+            let start = set.partition_point(|&s| range_of(s, bits) < ranges.start);
+            let end = set.partition_point(|&s| range_of(s, bits) < ranges.end);
+            out.extend(
+                set[start..end]
+                    .iter()
+                    .map(|&s| (u128::from(s) << 64) | i as u128),
+            );
+        }
+        Ok(())
+    }
+
+    fn range_weight(&self, _: u64, bits: u32) -> usize {
+        let shingles: usize = self.sets.iter().map(Shingles::len).sum();
+        shingles >> bits
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct DistinctSets {

@@ -1,9 +1,11 @@
 //! Groups: verified edges joined into near-duplicate groups, guarded against
 //! chains of edits that drift apart.
 //!
-//! Input: the [`DistinctSets`] and the verified [`Edge`]s between them.
-//! Output: [`Group`]s of corpus indices with every verified pair inside
-//! them. Invariants: members are sorted and groups ordered by first member;
+//! Input: the distinct sets ([`SetStore`]) and the verified [`Edge`]s
+//! between them. Output: [`Group`]s of corpus indices, each member paired
+//! with the group's representative: linear in the group's size, where every
+//! verified pair would be quadratic (1,500 copies of one text would list
+//! over a million pairs). Invariants: members are sorted and groups ordered by first member;
 //! texts with identical shingles are always in one group; every choice is
 //! made on the sets' contents, never on their indices, so the groups do not
 //! depend on input order.
@@ -15,9 +17,11 @@
 //! under the same guard. Without it, union-find joins A ~ B ~ C ~ … into one
 //! group even when small edits have left its ends with nothing in common.
 
+use std::io;
+
 use rayon::prelude::*;
 
-use super::distinct::DistinctSets;
+use super::distinct::SetStore;
 use super::union_find::UnionFind;
 use super::verify::{Edge, Similarity};
 use super::{Group, Pair};
@@ -25,54 +29,87 @@ use super::{Group, Pair};
 /// Containment in the anchor below which a set is split off its group.
 pub const DRIFT_FLOOR: f64 = 0.3;
 
-pub fn groups(distinct: &DistinctSets, edges: &[Edge]) -> Vec<Group> {
-    let sets = distinct.sets.len();
+/// Picks the representative of a group from its members (sorted corpus
+/// indices): the copy that is kept.
+pub type Choose<'c> = dyn Fn(&[usize]) -> usize + Sync + 'c;
+
+/// The groups of the verified `edges` between `store`'s sets, each with its
+/// representative picked by `choose` and paired with every other member.
+pub fn groups(store: &impl SetStore, edges: &[Edge], choose: &Choose) -> io::Result<Vec<Group>> {
+    let sets = store.count();
     let mut union_find = UnionFind::new(sets);
     for edge in edges {
         union_find.union(edge.a as usize, edge.b as usize);
     }
-    let components = union_find.components();
-    let mut component_of = vec![0; sets];
+    // Only sets with an edge or with two texts can be in a group.
+    let mut grouped: Vec<usize> = edges
+        .iter()
+        .flat_map(|e| [e.a as usize, e.b as usize])
+        .chain((0..sets).filter(|&set| store.texts(set).len() > 1))
+        .collect();
+    grouped.sort_unstable();
+    grouped.dedup();
+    let components = union_find.components_of(&grouped);
+    let mut component_of = vec![u32::MAX; sets];
     for (c, members) in components.iter().enumerate() {
-        members.iter().for_each(|&set| component_of[set] = c);
+        members.iter().for_each(|&set| component_of[set] = c as u32);
     }
     let mut edges_of: Vec<Vec<Edge>> = vec![Vec::new(); components.len()];
     for edge in edges {
-        edges_of[component_of[edge.a as usize]].push(*edge);
+        edges_of[component_of[edge.a as usize] as usize].push(*edge);
     }
-    let mut groups: Vec<Group> = components
+    let parts: Vec<Vec<Vec<usize>>> = components
         .into_par_iter()
         .zip(edges_of)
-        .flat_map_iter(|(members, edges)| {
-            without_drift(members, &edges, distinct)
-                .into_iter()
-                .map(move |part| assemble(&part, &edges, distinct))
-        })
-        .filter(|group| group.members.len() > 1)
-        .collect();
+        .map(|(members, edges)| without_drift(members, &edges, store))
+        .collect::<io::Result<_>>()?;
+    let mut groups: Vec<Group> = parts
+        .into_par_iter()
+        .flatten()
+        .map(|part| assemble(&part, store, choose))
+        .filter(|group| !matches!(group, Ok(group) if group.members.len() < 2))
+        .collect::<io::Result<_>>()?;
     groups.sort_unstable_by_key(|group| group.members[0]);
-    groups
+    Ok(groups)
 }
 
 /// `members` (sorted sets of one component) split until every part passes
 /// the guard.
-fn without_drift(members: Vec<usize>, edges: &[Edge], distinct: &DistinctSets) -> Vec<Vec<usize>> {
-    let sets = &distinct.sets;
+fn without_drift(
+    members: Vec<usize>,
+    edges: &[Edge],
+    store: &impl SetStore,
+) -> io::Result<Vec<Vec<usize>>> {
     let mut parts = Vec::new();
     let mut pending = vec![members];
     while let Some(members) = pending.pop() {
-        let anchor = *members
+        // The anchor: the most shingles, ties to the greatest content.
+        let largest = members.iter().map(|&set| store.size(set)).max();
+        let mut anchor = None;
+        for &set in members
             .iter()
-            .max_by(|&&x, &&y| (sets[x].len(), &sets[x]).cmp(&(sets[y].len(), &sets[y])))
-            .expect("a component has members");
-        let (kept, drifted): (Vec<usize>, Vec<usize>) = members.iter().partition(|&&set| {
-            set == anchor
-                || Similarity::between(&sets[set], &sets[anchor]).containment >= DRIFT_FLOOR
-        });
+            .filter(|&&set| Some(store.size(set)) == largest)
+        {
+            let loaded = store.load(set)?;
+            if anchor.as_ref().is_none_or(|(_, best)| loaded > *best) {
+                anchor = Some((set, loaded));
+            }
+        }
+        let (anchor, anchored) = anchor.expect("a component has members");
+        let (mut kept, mut drifted) = (Vec::new(), Vec::new());
+        for &set in &members {
+            let stays = set == anchor
+                || Similarity::between(&*store.load(set)?, &anchored).containment >= DRIFT_FLOOR;
+            if stays {
+                kept.push(set);
+            } else {
+                drifted.push(set);
+            }
+        }
         parts.push(kept);
         pending.extend(connected(&drifted, edges));
     }
-    parts
+    Ok(parts)
 }
 
 /// The components of the sorted sets `subset` under the edges among them.
@@ -91,45 +128,43 @@ fn connected(subset: &[usize], edges: &[Edge]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// The group of the texts of `part` (sorted sets), with a pair for every two
-/// texts of one set and for every edge inside the part.
-fn assemble(part: &[usize], edges: &[Edge], distinct: &DistinctSets) -> Group {
-    let texts = |set: usize| distinct.texts[set].iter().copied();
-    let mut members: Vec<usize> = part.iter().flat_map(|&set| texts(set)).collect();
-    members.sort_unstable();
-    let identical = part.iter().flat_map(|&set| {
-        let same = &distinct.texts[set];
-        same.iter()
-            .enumerate()
-            .flat_map(move |(i, &a)| same[i + 1..].iter().map(move |&b| pair(a, b, 1.0, 1.0)))
-    });
-    let inside = |set: u32| part.binary_search(&(set as usize)).is_ok();
-    let similar = edges
+/// The group of the texts of `part` (sorted sets): its members, and each
+/// member but the representative paired with it, with their similarity.
+fn assemble(part: &[usize], store: &impl SetStore, choose: &Choose) -> io::Result<Group> {
+    let mut members: Vec<(usize, usize)> = part
         .iter()
-        .filter(|edge| inside(edge.a) && inside(edge.b))
-        .flat_map(|edge| {
-            let s = edge.similarity;
-            texts(edge.a as usize).flat_map(move |a| {
-                texts(edge.b as usize).map(move |b| pair(a, b, s.jaccard, s.containment))
-            })
+        .flat_map(|&set| store.texts(set).iter().map(move |&text| (text, set)))
+        .collect();
+    members.sort_unstable();
+    let texts: Vec<usize> = members.iter().map(|&(text, _)| text).collect();
+    let representative = choose(&texts);
+    let home = members[texts.binary_search(&representative).expect("a member")].1;
+    let kept = store.load(home)?;
+    let mut pairs = Vec::with_capacity(members.len().saturating_sub(1));
+    for &(text, set) in members.iter().filter(|&&(text, _)| text != representative) {
+        let (jaccard, containment) = if set == home {
+            (1.0, 1.0)
+        } else {
+            let s = Similarity::between(&*store.load(set)?, &kept);
+            (s.jaccard, s.containment)
+        };
+        pairs.push(Pair {
+            a: text.min(representative),
+            b: text.max(representative),
+            jaccard,
+            containment,
         });
-    let mut pairs: Vec<Pair> = identical.chain(similar).collect();
-    pairs.sort_unstable_by_key(|p| (p.a, p.b));
-    Group { members, pairs }
-}
-
-fn pair(x: usize, y: usize, jaccard: f64, containment: f64) -> Pair {
-    Pair {
-        a: x.min(y),
-        b: x.max(y),
-        jaccard,
-        containment,
     }
+    Ok(Group {
+        members: texts,
+        pairs,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::neardup::distinct::DistinctSets;
     use crate::neardup::shingle::Shingles;
     use crate::neardup::verify::{self, EdgeRule};
 
@@ -156,27 +191,45 @@ mod tests {
             .map(|i| (30 * i..30 * i + 100).collect())
             .collect();
         let d = distinct(sets, (0..5).map(|i| vec![i]).collect());
-        let edges = verify::edges(&d.sets, &all_pairs(5), &RULE);
+        let edges = verify::edges(&d, &all_pairs(5), &RULE).unwrap();
         assert_eq!(edges.len(), 4);
-        let members: Vec<Vec<usize>> = groups(&d, &edges).into_iter().map(|g| g.members).collect();
+        let members: Vec<Vec<usize>> = groups(&d, &edges, &FIRST)
+            .unwrap()
+            .into_iter()
+            .map(|g| g.members)
+            .collect();
         // All five sets are equally long; the anchor is the greatest by
         // content, window 4, which windows 0 and 1 overlap by 0 and 10%.
         assert_eq!(members, vec![vec![0, 1], vec![2, 3, 4]]);
     }
 
+    const FIRST: &Choose = &|members: &[usize]| members[0];
+
     #[test]
-    fn identical_texts_are_paired_with_each_other_and_with_their_neighbours() {
+    fn each_member_is_paired_with_the_representative_only() {
         let sets: Vec<Shingles> = vec![(0..100).collect(), (10..100).collect()];
         let d = distinct(sets, vec![vec![0, 3], vec![1]]);
-        let edges = verify::edges(&d.sets, &all_pairs(2), &RULE);
-        let groups = groups(&d, &edges);
-        assert_eq!(groups.len(), 1);
-        assert_eq!(groups[0].members, vec![0, 1, 3]);
-        let pairs: Vec<(usize, usize, f64)> = groups[0]
-            .pairs
-            .iter()
-            .map(|p| (p.a, p.b, p.jaccard))
-            .collect();
-        assert_eq!(pairs, vec![(0, 1, 0.9), (0, 3, 1.0), (1, 3, 0.9)]);
+        let edges = verify::edges(&d, &all_pairs(2), &RULE).unwrap();
+        let pairs_with = |representative: usize| {
+            let groups = groups(&d, &edges, &|_: &[usize]| representative).unwrap();
+            assert_eq!(groups.len(), 1);
+            assert_eq!(groups[0].members, vec![0, 1, 3]);
+            groups[0]
+                .pairs
+                .iter()
+                .map(|p| (p.a, p.b, p.jaccard))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pairs_with(0), vec![(0, 1, 0.9), (0, 3, 1.0)]);
+        assert_eq!(pairs_with(1), vec![(0, 1, 0.9), (1, 3, 0.9)]);
+    }
+
+    #[test]
+    fn a_thousand_copies_make_a_linear_group() {
+        let d = distinct(vec![(0..100).collect()], vec![(0..1000).collect()]);
+        let groups = groups(&d, &[], FIRST).unwrap();
+        assert_eq!(groups[0].members.len(), 1000);
+        assert_eq!(groups[0].pairs.len(), 999);
+        assert!(groups[0].pairs.iter().all(|p| p.a == 0 && p.jaccard == 1.0));
     }
 }

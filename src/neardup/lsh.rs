@@ -6,6 +6,8 @@
 //! candidate with probability [`candidate_probability`]`(s, bands, rows)`;
 //! the output depends only on the keys, never on thread scheduling.
 
+use std::io;
+
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -41,25 +43,60 @@ impl BandKeys {
     }
 }
 
-/// Pairs of sets (indices into `keys`) equal in at least one band. Two bands
-/// are never compared with each other: each is bucketed on its own.
-pub fn candidate_pairs(keys: &[BandKeys]) -> Vec<(u32, u32)> {
-    let bands = keys.first().map_or(0, |k| k.0.len());
-    let mut pairs: Vec<(u32, u32)> = (0..bands)
+/// Pairs of sets equal in at least one band, from each band's keys of
+/// every set in set order as `column(band)` gives them: one band in memory
+/// per thread at a time. Two bands are never compared with each other:
+/// each is bucketed on its own.
+pub(crate) fn candidate_pairs_by_band(
+    bands: usize,
+    column: impl Fn(usize) -> io::Result<Vec<u64>> + Sync,
+) -> io::Result<Vec<(u32, u32)>> {
+    // Each band's pairs sorted, then merged as they come: a pair that
+    // agrees in many bands (a close copy) is held once, not once a band.
+    (0..bands)
         .into_par_iter()
-        .flat_map_iter(|band| {
-            let mut buckets: Vec<(u64, u32)> = keys
-                .iter()
+        .map(|band| {
+            let mut buckets: Vec<(u64, u32)> = column(band)?
+                .into_iter()
                 .enumerate()
-                .map(|(set, k)| (k.0[band], set as u32))
+                .map(|(set, key)| (key, set as u32))
                 .collect();
             buckets.sort_unstable();
-            pairs_within_runs(&buckets)
+            let mut pairs = pairs_within_runs(&buckets);
+            pairs.sort_unstable();
+            pairs.dedup();
+            Ok(pairs)
         })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+        .try_reduce(Vec::new, |x, y| Ok(merged(x, y)))
+}
+
+/// The union of two sorted lists without repeats, sorted.
+fn merged(x: Vec<(u32, u32)>, y: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    if x.is_empty() || y.is_empty() {
+        return if x.is_empty() { y } else { x };
+    }
+    let mut out = Vec::with_capacity(x.len().max(y.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(x[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(y[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(x[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&x[i..]);
+    out.extend_from_slice(&y[j..]);
+    out
 }
 
 /// Every pair of sets inside each run of equal keys of a sorted bucket list.
@@ -123,6 +160,11 @@ mod tests {
     use crate::neardup::shingle::Shingles;
     use crate::synth::SplitMix64;
 
+    fn pairs_of(keys: &[BandKeys]) -> Vec<(u32, u32)> {
+        let column = |band: usize| Ok(keys.iter().map(|k| k.0[band]).collect());
+        candidate_pairs_by_band(keys[0].0.len(), column).unwrap()
+    }
+
     #[test]
     fn default_threshold_gives_the_recall_weighted_bands() {
         assert_eq!(optimal_params(0.5, 128), (30, 4));
@@ -154,7 +196,7 @@ mod tests {
                 let b: Shingles = common.iter().chain(only_b).copied().collect();
                 let hasher = MinHasher::new(bands * rows, seed);
                 let keys = [&a, &b].map(|set| BandKeys::new(&hasher.signature(set), bands, rows));
-                !candidate_pairs(&keys).is_empty()
+                !pairs_of(&keys).is_empty()
             })
             .count();
         hits as f64 / trials as f64
@@ -187,6 +229,6 @@ mod tests {
             BandKeys(vec![6, 4]),
             BandKeys(vec![2, 1]),
         ];
-        assert_eq!(candidate_pairs(&keys), vec![(0, 2), (1, 3)]);
+        assert_eq!(pairs_of(&keys), vec![(0, 2), (1, 3)]);
     }
 }

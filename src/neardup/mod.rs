@@ -3,13 +3,14 @@
 //! longer one), found without comparing all pairs.
 //!
 //! Input: the texts and [`NearDupParams`]. Output: [`Group`]s, see
-//! [`find_groups`]. The stages, one file each:
+//! [`find_groups`]. [`engine`] runs the stages on a corpus fed one article
+//! at a time, in bounded memory ([`spill`]). The stages, one file each:
 //! 1. [`shingle`]: each text's set of hashed word shingles; [`distinct`]
 //!    gathers texts with identical sets.
 //! 2. [`minhash`] and [`lsh`]: signatures cut into bands; sets equal in a
 //!    band are candidates (pairs near the Jaccard threshold).
 //! 3. [`containment`]: candidates whose smaller set may lie inside the
-//!    larger one, found exactly by prefix filtering over [`postings`].
+//!    larger one, found exactly by prefix filtering.
 //! 4. [`verify`]: the exact similarity of every candidate, and the edge rule.
 //! 5. [`group`]: edges joined by [`union_find`] into groups, split where a
 //!    chain of edits drifts apart.
@@ -20,21 +21,25 @@
 
 pub mod containment;
 pub mod distinct;
+pub mod engine;
 pub mod group;
 pub mod lsh;
 pub mod minhash;
-pub mod postings;
 pub mod reference;
 pub mod shingle;
+pub(crate) mod spill;
 pub mod union_find;
 pub mod verify;
 
+use std::io;
+
 use rayon::prelude::*;
 
-use distinct::DistinctSets;
+use crate::error::SpillError;
+use distinct::{DistinctSets, SetStore};
+use group::Choose;
 use lsh::BandKeys;
 use minhash::MinHasher;
-use shingle::Shingles;
 use verify::EdgeRule;
 
 /// Parameters of the near-duplicate stage.
@@ -72,31 +77,32 @@ pub struct Pair {
     pub containment: f64,
 }
 
-/// Articles that are copies of each other, with the verified pairs that join them.
+/// Articles that are copies of each other.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     /// Sorted corpus indices, at least two.
     pub members: Vec<usize>,
-    /// Every verified pair of members, sorted by `(a, b)`.
+    /// Each member but the representative (the copy kept) paired with the
+    /// representative, with their exact similarity; sorted by `(a, b)`.
     pub pairs: Vec<Pair>,
 }
 
 /// Groups of near-duplicates among `texts`, each group's members sorted, the
-/// groups ordered by their first member. Texts without words are in none.
-pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Vec<Group> {
-    groups_of(DistinctSets::new(texts, params.ngram, params.seed), params)
-}
-
-/// [`find_groups`] from each text's shingles (made with `params`' ngram and
-/// seed), in corpus order, instead of the texts.
-pub fn find_groups_in(shingles: Vec<Shingles>, params: &NearDupParams) -> Vec<Group> {
-    groups_of(DistinctSets::from_sets(shingles), params)
-}
-
-fn groups_of(distinct: DistinctSets, params: &NearDupParams) -> Vec<Group> {
-    let rule = params.edge_rule();
-    let candidates = candidates(&distinct.sets, &band_keys(&distinct, params), &rule);
-    verified_groups(&distinct, &candidates, &rule)
+/// groups ordered by their first member, each represented by its first
+/// member. Texts without words are in none.
+pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Result<Vec<Group>, SpillError> {
+    let mut collector = engine::Collector::new(params)?;
+    let sketches: Vec<engine::Sketch> = texts
+        .par_iter()
+        .map_init(
+            || engine::Sketcher::new(params),
+            |sketcher, text| sketcher.sketch(text),
+        )
+        .collect();
+    for sketch in sketches {
+        collector.add(sketch)?;
+    }
+    Ok(collector.finish(&|members: &[usize]| members[0])?)
 }
 
 /// The LSH band keys of each distinct set.
@@ -113,11 +119,19 @@ fn band_keys(distinct: &DistinctSets, params: &NearDupParams) -> Vec<BandKeys> {
 /// identical shingles, and the verified edges between distinct sets, before
 /// groups are formed (a group split for drift keeps fewer of them). What
 /// the persistent index is checked against.
-pub fn verified_pairs(texts: &[&str], params: &NearDupParams) -> Vec<Pair> {
+pub fn verified_pairs(texts: &[&str], params: &NearDupParams) -> io::Result<Vec<Pair>> {
     let distinct = DistinctSets::new(texts, params.ngram, params.seed);
     let rule = params.edge_rule();
-    let candidates = candidates(&distinct.sets, &band_keys(&distinct, params), &rule);
-    let edges = verify::edges(&distinct.sets, &candidates, &rule);
+    let candidates = candidates(&distinct, &band_keys(&distinct, params), &rule)?;
+    Ok(text_pairs(
+        &distinct,
+        &verify::edges(&distinct, &candidates, &rule)?,
+    ))
+}
+
+/// The pairs of texts that `edges` between distinct sets make, and those of
+/// texts with one set, sorted by `(a, b)`.
+fn text_pairs(distinct: &DistinctSets, edges: &[verify::Edge]) -> Vec<Pair> {
     let pair = |x: usize, y: usize, jaccard: f64, containment: f64| Pair {
         a: x.min(y),
         b: x.max(y),
@@ -133,7 +147,7 @@ pub fn verified_pairs(texts: &[&str], params: &NearDupParams) -> Vec<Pair> {
                 .flat_map(move |(i, &a)| same[i + 1..].iter().map(move |&b| pair(a, b, 1.0, 1.0)))
         })
         .collect();
-    for edge in &edges {
+    for edge in edges {
         let s = edge.similarity;
         for &a in &distinct.texts[edge.a as usize] {
             for &b in &distinct.texts[edge.b as usize] {
@@ -147,20 +161,39 @@ pub fn verified_pairs(texts: &[&str], params: &NearDupParams) -> Vec<Pair> {
 
 /// Candidate pairs of distinct sets (indices, `i < j`, sorted, unique):
 /// those equal in an LSH band, and those where one may contain the other.
-pub fn candidates(sets: &[Shingles], keys: &[BandKeys], rule: &EdgeRule) -> Vec<(u32, u32)> {
-    let mut candidates = lsh::candidate_pairs(keys);
-    candidates.extend(containment::candidate_pairs(sets, rule));
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    candidates
+pub fn candidates(
+    sets: &impl SetStore,
+    keys: &[BandKeys],
+    rule: &EdgeRule,
+) -> io::Result<Vec<(u32, u32)>> {
+    let bands = keys.first().map_or(0, |k| k.as_slice().len());
+    let column = |band: usize| Ok(keys.iter().map(|k| k.as_slice()[band]).collect());
+    candidates_by_band(sets, bands, column, rule)
 }
 
-/// The groups of the candidates that verify as edges.
+/// [`candidates`], with each band's keys in set order as `column(band)`
+/// gives them.
+fn candidates_by_band(
+    sets: &impl SetStore,
+    bands: usize,
+    column: impl Fn(usize) -> io::Result<Vec<u64>> + Sync,
+    rule: &EdgeRule,
+) -> io::Result<Vec<(u32, u32)>> {
+    let mut candidates = lsh::candidate_pairs_by_band(bands, column)?;
+    candidates.extend(containment::candidate_pairs(sets, rule)?);
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    Ok(candidates)
+}
+
+/// The groups of the candidates that verify as edges, each represented by
+/// the member `choose` picks.
 pub fn verified_groups(
     distinct: &DistinctSets,
     candidates: &[(u32, u32)],
     rule: &EdgeRule,
-) -> Vec<Group> {
-    let edges = verify::edges(&distinct.sets, candidates, rule);
-    group::groups(distinct, &edges)
+    choose: &Choose,
+) -> io::Result<Vec<Group>> {
+    let edges = verify::edges(distinct, candidates, rule)?;
+    group::groups(distinct, &edges, choose)
 }

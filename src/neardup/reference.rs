@@ -8,19 +8,36 @@
 //! checking on corpora of a few thousand texts.
 
 use std::collections::BTreeSet;
+use std::io;
 
 use super::distinct::DistinctSets;
-use super::{group, verify, Group, NearDupParams};
+use super::verify::{self, Edge};
+use super::{group, Group, NearDupParams, Pair};
 
 /// The groups [`super::find_groups`] would give if every pair were a candidate.
-pub fn find_groups_exhaustively(texts: &[&str], params: &NearDupParams) -> Vec<Group> {
+pub fn find_groups_exhaustively(texts: &[&str], params: &NearDupParams) -> io::Result<Vec<Group>> {
+    let (distinct, edges) = every_edge(texts, params)?;
+    group::groups(&distinct, &edges, &|members: &[usize]| members[0])
+}
+
+/// The pairs [`super::verified_pairs`] would give if every pair were a
+/// candidate.
+pub fn verified_pairs_exhaustively(
+    texts: &[&str],
+    params: &NearDupParams,
+) -> io::Result<Vec<Pair>> {
+    let (distinct, edges) = every_edge(texts, params)?;
+    Ok(super::text_pairs(&distinct, &edges))
+}
+
+fn every_edge(texts: &[&str], params: &NearDupParams) -> io::Result<(DistinctSets, Vec<Edge>)> {
     let distinct = DistinctSets::new(texts, params.ngram, params.seed);
     let n = distinct.sets.len() as u32;
     let every_pair: Vec<(u32, u32)> = (0..n)
         .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
         .collect();
-    let edges = verify::edges(&distinct.sets, &every_pair, &params.edge_rule());
-    group::groups(&distinct, &edges)
+    let edges = verify::edges(&distinct, &every_pair, &params.edge_rule())?;
+    Ok((distinct, edges))
 }
 
 /// How many pairs of articles a result and the reference have in common.
@@ -32,13 +49,11 @@ pub struct Agreement {
 }
 
 impl Agreement {
-    /// Verified pairs (the edges of the groups).
-    pub fn edges(found: &[Group], reference: &[Group]) -> Self {
-        let pairs = |groups: &[Group]| -> BTreeSet<(usize, usize)> {
-            groups
-                .iter()
-                .flat_map(|g| g.pairs.iter().map(|p| (p.a, p.b)))
-                .collect()
+    /// Verified pairs ([`super::verified_pairs`] and
+    /// [`verified_pairs_exhaustively`]).
+    pub fn edges(found: &[Pair], reference: &[Pair]) -> Self {
+        let pairs = |pairs: &[Pair]| -> BTreeSet<(usize, usize)> {
+            pairs.iter().map(|p| (p.a, p.b)).collect()
         };
         Self::of(&pairs(found), &pairs(reference))
     }

@@ -29,6 +29,13 @@ impl Shingles {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// A set from hashes already sorted ascending without repeats (as
+    /// stored by [`super::spill`]).
+    pub(crate) fn from_sorted(hashes: Vec<u64>) -> Self {
+        debug_assert!(hashes.windows(2).all(|w| w[0] < w[1]));
+        Shingles(hashes)
+    }
 }
 
 impl FromIterator<u64> for Shingles {

@@ -42,20 +42,27 @@ impl UnionFind {
         self.size[big] += self.size[small];
     }
 
-    /// Every component, singletons included.
-    pub fn components(mut self) -> Vec<Vec<usize>> {
-        let n = self.parent.len();
-        let mut slot_of_root = vec![usize::MAX; n];
+    /// The components of the sorted, unique `elements`, restricted to them
+    /// (every element of a component must be among them), in the order of
+    /// their first element.
+    pub fn components_of(&mut self, elements: &[usize]) -> Vec<Vec<usize>> {
+        let mut slot_of_root = std::collections::HashMap::new();
         let mut components: Vec<Vec<usize>> = Vec::new();
-        for x in 0..n {
+        for &x in elements {
             let root = self.find(x);
-            if slot_of_root[root] == usize::MAX {
-                slot_of_root[root] = components.len();
+            let slot = *slot_of_root.entry(root).or_insert_with(|| {
                 components.push(Vec::new());
-            }
-            components[slot_of_root[root]].push(x);
+                components.len() - 1
+            });
+            components[slot].push(x);
         }
         components
+    }
+
+    /// Every component, singletons included.
+    pub fn components(mut self) -> Vec<Vec<usize>> {
+        let all: Vec<usize> = (0..self.parent.len()).collect();
+        self.components_of(&all)
     }
 }
 

@@ -13,8 +13,11 @@
 //! and never below [`MIN_CONTAINED`] shingles: so short a text is a quote or
 //! a headline, not an article.
 
+use std::io;
+
 use rayon::prelude::*;
 
+use super::distinct::SetStore;
 use super::shingle::Shingles;
 
 /// Shared shingles a containment edge needs.
@@ -132,16 +135,35 @@ pub struct Edge {
     pub similarity: Similarity,
 }
 
-/// The candidates that are edges, in candidate order.
-pub fn edges(sets: &[Shingles], candidates: &[(u32, u32)], rule: &EdgeRule) -> Vec<Edge> {
-    candidates
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let similarity = Similarity::between(&sets[a as usize], &sets[b as usize]);
-            rule.is_edge(&similarity)
-                .then_some(Edge { a, b, similarity })
+/// The candidates that are edges, in candidate order. Candidates sorted by
+/// their first set load that set once for all its pairs.
+pub fn edges(
+    store: &impl SetStore,
+    candidates: &[(u32, u32)],
+    rule: &EdgeRule,
+) -> io::Result<Vec<Edge>> {
+    let chunks: Vec<Vec<Edge>> = candidates
+        .par_chunks(1024)
+        .map(|chunk| {
+            let (mut edges, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+            for run in chunk.chunk_by(|x, y| x.0 == y.0) {
+                store.load_into(run[0].0 as usize, &mut a)?;
+                for &(_, other) in run {
+                    store.load_into(other as usize, &mut b)?;
+                    let similarity = Similarity::of_counts(overlap(&a, &b), a.len(), b.len());
+                    if rule.is_edge(&similarity) {
+                        edges.push(Edge {
+                            a: run[0].0,
+                            b: other,
+                            similarity,
+                        });
+                    }
+                }
+            }
+            Ok(edges)
         })
-        .collect()
+        .collect::<io::Result<_>>()?;
+    Ok(chunks.into_iter().flatten().collect())
 }
 
 #[cfg(test)]

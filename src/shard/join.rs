@@ -49,7 +49,7 @@ pub fn candidates(sketches: &Sketches, params: &NearDupParams) -> Result<Vec<(us
         })
         .collect();
     let rule = params.edge_rule();
-    let mut pairs: Vec<(usize, usize)> = neardup::candidates(&distinct.sets, &keys, &rule)
+    let mut pairs: Vec<(usize, usize)> = neardup::candidates(&distinct, &keys, &rule)?
         .into_iter()
         .map(|(x, y)| {
             let (a, b) = (first(x as usize), first(y as usize));

@@ -90,7 +90,25 @@ pub fn merge(
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
-    let groups = neardup::verified_groups(&distinct, &pairs, &pipeline.neardup.edge_rule());
+    let records: Vec<Record> = articles
+        .iter()
+        .zip(&lengths)
+        .map(|(a, &length)| Record {
+            id: a.id.clone(),
+            location: a.location,
+            source: a.source.clone(),
+            date: a.date.clone(),
+            title: a.title.clone(),
+            length,
+        })
+        .collect();
+    let keep = pipeline.keep;
+    let groups = neardup::verified_groups(
+        &distinct,
+        &pairs,
+        &pipeline.neardup.edge_rule(),
+        &|members: &[usize]| keep.choose(members, &records),
+    )?;
 
     let events = match &pipeline.events {
         Some(params) => {
@@ -109,18 +127,6 @@ pub fn merge(
         }
         None => events::groups_only(n, &groups),
     };
-    let records = articles
-        .iter()
-        .zip(lengths)
-        .map(|(a, length)| Record {
-            id: a.id.clone(),
-            location: a.location,
-            source: a.source.clone(),
-            date: a.date.clone(),
-            title: a.title.clone(),
-            length,
-        })
-        .collect();
     Ok(Merged {
         articles,
         clustering: Clustering {

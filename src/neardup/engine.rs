@@ -1,0 +1,292 @@
+//! The streaming engine: the near-duplicate stage fed one article at a time,
+//! in corpus order, holding a few numbers per article in memory and the
+//! rest in temporary files ([`super::spill`]).
+//!
+//! Per article, in parallel: its [`Sketch`] (shingles, a fingerprint of the
+//! set, the LSH band keys). Then, in corpus order, [`Collector::add`]: a
+//! set seen before (same fingerprint) is that set again, the commonest copy
+//! found for the price of a table entry; a new set is written whole (for
+//! verification), by hash range (for the containment filter) and by band
+//! (for LSH). [`Collector::finish`] runs the stages of [`super`] on what
+//! was spilled: LSH and containment candidates, exact verification,
+//! groups.
+//!
+//! Memory per article: its set number (4 bytes), and per distinct set a
+//! fingerprint entry and a file offset (about 40 bytes); the sweeps hold one
+//! band or one hash range at a time. The fingerprint is xxh3-128 of the
+//! sorted hashes: two different sets share one with probability 2⁻¹²⁸ a
+//! pair, far below any other error of the stage.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io;
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use xxhash_rust::xxh3::Xxh3;
+
+use super::containment::RANGE_BITS;
+use super::distinct::{range_of, SetStore};
+use super::group::{self, Choose};
+use super::lsh::BandKeys;
+use super::minhash::MinHasher;
+use super::shingle::{Shingler, Shingles};
+use super::spill::{u64s, Buckets, SealedSets, SetFile};
+use super::{verify, Group, NearDupParams};
+
+/// What the engine needs of one text, computed on any thread.
+pub struct Sketch {
+    shingles: Shingles,
+    fingerprint: u128,
+    keys: BandKeys,
+}
+
+/// Makes [`Sketch`]es (keep one per thread: it reuses its buffers).
+#[derive(Debug, Clone)]
+pub struct Sketcher {
+    shingler: Shingler,
+    hasher: MinHasher,
+    bands: usize,
+    rows: usize,
+}
+
+impl Sketcher {
+    pub fn new(params: &NearDupParams) -> Sketcher {
+        Sketcher {
+            shingler: Shingler::new(params.ngram, params.seed),
+            hasher: MinHasher::new(params.num_perm, params.seed),
+            bands: params.bands,
+            rows: params.rows,
+        }
+    }
+
+    pub fn sketch(&mut self, text: &str) -> Sketch {
+        let shingles = self.shingler.shingles(text);
+        let mut fingerprint = Xxh3::new();
+        for &shingle in shingles.as_slice() {
+            fingerprint.update(&shingle.to_le_bytes());
+        }
+        let keys = if shingles.is_empty() {
+            BandKeys::from_keys(Vec::new())
+        } else {
+            BandKeys::new(&self.hasher.signature(&shingles), self.bands, self.rows)
+        };
+        Sketch {
+            fingerprint: fingerprint.digest128(),
+            shingles,
+            keys,
+        }
+    }
+}
+
+/// No set: a text without words, in no group.
+const NO_SET: u32 = u32::MAX;
+
+/// The near-duplicate stage, fed in corpus order.
+pub struct Collector {
+    params: NearDupParams,
+    /// Each distinct set's fingerprint, and its number.
+    fingerprints: HashMap<u128, u32>,
+    /// Each text's set, or [`NO_SET`].
+    set_of: Vec<u32>,
+    sets: SetFile,
+    /// Per hash range, blocks `set, count, shingles…` of each set.
+    ranges: Buckets,
+    /// Per band, each set's key.
+    bands: Buckets,
+    /// One block being assembled, kept to reuse its allocation.
+    block: Vec<u8>,
+}
+
+impl Collector {
+    pub fn new(params: &NearDupParams) -> io::Result<Collector> {
+        Ok(Collector {
+            params: params.clone(),
+            fingerprints: HashMap::new(),
+            set_of: Vec::new(),
+            sets: SetFile::new()?,
+            ranges: Buckets::new(1 << RANGE_BITS)?,
+            bands: Buckets::new(params.bands)?,
+            block: Vec::new(),
+        })
+    }
+
+    /// Adds the next text's sketch.
+    pub fn add(&mut self, sketch: Sketch) -> io::Result<()> {
+        if sketch.shingles.is_empty() {
+            self.set_of.push(NO_SET);
+            return Ok(());
+        }
+        let next = self.fingerprints.len() as u32;
+        let set = *self.fingerprints.entry(sketch.fingerprint).or_insert(next);
+        self.set_of.push(set);
+        if set != next {
+            return Ok(());
+        }
+        self.sets.push(&sketch.shingles)?;
+        let mut rest = sketch.shingles.as_slice();
+        while let Some(&first) = rest.first() {
+            let range = range_of(first, RANGE_BITS);
+            let len = rest.partition_point(|&s| range_of(s, RANGE_BITS) == range);
+            self.block.clear();
+            self.block.extend_from_slice(&set.to_le_bytes());
+            self.block.extend_from_slice(&(len as u32).to_le_bytes());
+            for &shingle in &rest[..len] {
+                self.block.extend_from_slice(&shingle.to_le_bytes());
+            }
+            self.ranges.push(range as usize, &self.block)?;
+            rest = &rest[len..];
+        }
+        for (band, key) in sketch.keys.as_slice().iter().enumerate() {
+            self.bands.push(band, &key.to_le_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The groups of every text added, each represented by the member
+    /// `choose` picks.
+    pub fn finish(mut self, choose: &Choose) -> io::Result<Vec<Group>> {
+        self.ranges.seal()?;
+        self.bands.seal()?;
+        drop(self.fingerprints);
+        let store = Spilled::new(self.sets.seal()?, self.ranges, &self.set_of);
+        drop(self.set_of);
+        let bands = &self.bands;
+        let column = |band: usize| Ok(u64s(&bands.read(band)?).collect());
+        let rule = self.params.edge_rule();
+        let candidates = super::candidates_by_band(&store, self.params.bands, column, &rule)?;
+        let edges = verify::edges(&store, &candidates, &rule)?;
+        drop(candidates);
+        group::groups(&store, &edges, choose)
+    }
+}
+
+/// The distinct sets as spilled, for the stages after sketching.
+struct Spilled {
+    sets: SealedSets,
+    ranges: Buckets,
+    /// The texts of set `s` are `texts[starts[s]..starts[s + 1]]`.
+    starts: Vec<usize>,
+    texts: Vec<usize>,
+}
+
+impl Spilled {
+    fn new(sets: SealedSets, ranges: Buckets, set_of: &[u32]) -> Spilled {
+        let mut starts = vec![0; sets.count() + 1];
+        for &set in set_of.iter().filter(|&&s| s != NO_SET) {
+            starts[set as usize + 1] += 1;
+        }
+        for s in 0..sets.count() {
+            starts[s + 1] += starts[s];
+        }
+        let mut fill = starts.clone();
+        let mut texts = vec![0; starts[sets.count()]];
+        for (text, &set) in set_of.iter().enumerate().filter(|(_, &s)| s != NO_SET) {
+            texts[fill[set as usize]] = text;
+            fill[set as usize] += 1;
+        }
+        Spilled {
+            sets,
+            ranges,
+            starts,
+            texts,
+        }
+    }
+}
+
+impl SetStore for Spilled {
+    fn count(&self) -> usize {
+        self.sets.count()
+    }
+
+    fn size(&self, set: usize) -> usize {
+        self.sets.size(set)
+    }
+
+    fn load(&self, set: usize) -> io::Result<Cow<'_, Shingles>> {
+        Ok(Cow::Owned(self.sets.load(set)?))
+    }
+
+    fn load_into(&self, set: usize, into: &mut Vec<u64>) -> io::Result<()> {
+        self.sets.load_into(set, into)
+    }
+
+    fn texts(&self, set: usize) -> &[usize] {
+        &self.texts[self.starts[set]..self.starts[set + 1]]
+    }
+
+    fn range_entries(&self, ranges: Range<u64>, bits: u32, out: &mut Vec<u128>) -> io::Result<()> {
+        assert_eq!(
+            bits, RANGE_BITS,
+            "spilled by the containment filter's ranges"
+        );
+        // Each range's blocks come set by set; ranges taken together are
+        // put back in set order, so that each set's entries are together.
+        let start = out.len();
+        for range in ranges.clone() {
+            let bytes = self.ranges.read(range as usize)?;
+            let mut rest = &bytes[..];
+            while rest.len() >= 8 {
+                let word = |at: usize| u32::from_le_bytes(rest[at..at + 4].try_into().expect("4"));
+                let (set, len) = (word(0), word(4) as usize);
+                let end = 8 + 8 * len;
+                out.extend(u64s(&rest[8..end]).map(|s| (u128::from(s) << 64) | u128::from(set)));
+                rest = &rest[end..];
+            }
+        }
+        if ranges.end - ranges.start > 1 {
+            out[start..].par_sort_unstable_by_key(|&entry| entry as u32);
+        }
+        Ok(())
+    }
+
+    fn range_weight(&self, range: u64, _: u32) -> usize {
+        self.ranges.len(range as usize) / 8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::neardup::distinct::DistinctSets;
+    use crate::synth::SplitMix64;
+
+    #[test]
+    fn spilled_ranges_hold_every_shingle_of_every_set_once() {
+        let mut rng = SplitMix64::new(5);
+        let sets: Vec<Shingles> = (0..50)
+            .map(|_| (0..1 + rng.below(400)).map(|_| rng.next_u64()).collect())
+            .collect();
+        let mut collector =
+            Collector::new(&crate::config::Config::default().validate().unwrap().neardup).unwrap();
+        for set in &sets {
+            collector
+                .add(Sketch {
+                    fingerprint: set.as_slice().iter().map(|&s| u128::from(s)).sum(),
+                    shingles: set.clone(),
+                    keys: BandKeys::from_keys(Vec::new()),
+                })
+                .unwrap();
+        }
+        collector.ranges.seal().unwrap();
+        let store = Spilled::new(
+            collector.sets.seal().unwrap(),
+            collector.ranges,
+            &collector.set_of,
+        );
+        let memory = DistinctSets::from_sets(sets);
+        for range in 0..1 << RANGE_BITS {
+            let (mut spilled, mut held) = (Vec::new(), Vec::new());
+            store
+                .range_entries(range..range + 1, RANGE_BITS, &mut spilled)
+                .unwrap();
+            memory
+                .range_entries(range..range + 1, RANGE_BITS, &mut held)
+                .unwrap();
+            spilled.sort_unstable();
+            held.sort_unstable();
+            assert_eq!(spilled, held, "range {range}");
+        }
+    }
+}
