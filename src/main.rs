@@ -1,6 +1,6 @@
 //! The `dedup` binary: parse the command line, run the pipeline, print, exit.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -106,21 +106,17 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     });
     let (corpus, clustering) = (&outcome.problems, &outcome.clustering);
     report_problems(corpus);
-    let report = build_report(corpus, clustering, &pipeline);
-    print_report(&report, args.format, shared)?;
+    let layout = report::Layout::new(report_inputs(corpus, clustering, &pipeline));
+    print_report(&layout, args.format, shared)?;
     if let Some(target) = unique {
-        let kept: HashSet<Id> = report
-            .article_lines()
-            .filter(|l| l.duplicate_of.is_none())
-            .map(|l| l.id)
-            .collect();
         // The kept articles, read once more, with the titles the report gave
         // them; the cleaner is deterministic: cleaning again gives the
-        // compared texts.
-        let titles: HashMap<&Id, &Option<String>> = clustering
-            .records
+        // compared texts. Articles are matched to their records by id.
+        let records = &clustering.records;
+        let index_of: HashMap<&Id, usize> = records
             .iter()
-            .map(|r| (&r.id, &r.title))
+            .enumerate()
+            .map(|(i, r)| (&r.id, i))
             .collect();
         let cleaner = outcome.cleaner.as_ref().filter(|_| args.write_cleaned);
         let mut articles: Vec<(Article, Option<String>)> = Vec::new();
@@ -128,9 +124,10 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
         let sources = read::read_batches(&inputs, &read_options, &mut |batch| {
             for article in batch {
                 index += 1;
-                if kept.contains(&article.id) {
+                let kept = index_of.get(&article.id).filter(|&&i| layout.is_kept(i));
+                if let Some(&i) = kept {
                     let cleaned = cleaner.map(|c| c.clean(index - 1, &article).text);
-                    let title = titles[&article.id].clone();
+                    let title = records[i].title.clone();
                     articles.push((Article { title, ..article }, cleaned));
                 }
             }
@@ -157,13 +154,13 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     Ok(Exit::of(!corpus.errors.is_empty(), found))
 }
 
-/// The `dedup/1` report of a clustering made with `pipeline`.
-fn build_report(
-    corpus: &Corpus,
-    clustering: &dedup::Clustering,
-    pipeline: &Pipeline,
-) -> report::Report {
-    report::build(&report::Inputs {
+/// What the `dedup/1` report of a clustering made with `pipeline` is built from.
+fn report_inputs<'a>(
+    corpus: &'a Corpus,
+    clustering: &'a dedup::Clustering,
+    pipeline: &'a Pipeline,
+) -> report::Inputs<'a> {
+    report::Inputs {
         records: &clustering.records,
         groups: &clustering.groups,
         events: &clustering.events,
@@ -172,12 +169,12 @@ fn build_report(
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
         event_weights: event_weights(pipeline),
         keep: pipeline.keep,
-    })
+    }
 }
 
-/// Prints `report` on stdout in `format`, and its summary line on stderr
-/// unless `--quiet`.
-fn print_report(report: &report::Report, format: Format, shared: &SharedArgs) -> Result<()> {
+/// Prints the report laid out in `layout` on stdout in `format`, as it is
+/// produced, and its summary line on stderr unless `--quiet`.
+fn print_report(layout: &report::Layout, format: Format, shared: &SharedArgs) -> Result<()> {
     let reporter: Box<dyn Reporter> = match format {
         Format::Text => Box::new(report::text::Text {
             color: use_color(shared.color),
@@ -186,10 +183,10 @@ fn print_report(report: &report::Report, format: Format, shared: &SharedArgs) ->
         Format::Jsonl => Box::new(report::jsonl::Jsonl),
     };
     let mut out = io::stdout().lock();
-    reporter.write(report, &mut out)?;
+    reporter.write(layout, &mut out)?;
     out.flush()?;
     if !shared.quiet {
-        eprintln!("dedup: {}", report.summary_line());
+        eprintln!("dedup: {}", layout.summary_line());
     }
     Ok(())
 }
@@ -254,7 +251,7 @@ fn run_merge(args: &MergeArgs, shared: &SharedArgs) -> Result<Exit> {
         eprintln!("dedup: {}: {}", error.input, error.message);
     }
     let clustering = &merged.clustering;
-    let mut report = report::build(&report::Inputs {
+    let layout = report::Layout::new(report::Inputs {
         records: &clustering.records,
         groups: &clustering.groups,
         events: &clustering.events,
@@ -263,18 +260,19 @@ fn run_merge(args: &MergeArgs, shared: &SharedArgs) -> Result<Exit> {
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
         event_weights: event_weights(&pipeline),
         keep: pipeline.keep,
-    });
+    })
     // The read's errors, as the sketches recorded them.
-    report.summary.errors = merged.errors.len();
-    report.errors = merged
-        .errors
-        .iter()
-        .map(|e| report::ErrorEntry {
-            input: e.input.clone(),
-            message: e.message.clone(),
-        })
-        .collect();
-    print_report(&report, args.format, shared)?;
+    .with_errors(
+        merged
+            .errors
+            .iter()
+            .map(|e| report::ErrorEntry {
+                input: e.input.clone(),
+                message: e.message.clone(),
+            })
+            .collect(),
+    );
+    print_report(&layout, args.format, shared)?;
     let found = args.fail_on_duplicates && !clustering.groups.is_empty();
     Ok(Exit::of(!merged.errors.is_empty(), found))
 }
