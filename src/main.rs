@@ -98,7 +98,7 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
         .as_deref()
         .map(|path| Target::new(path, &args.inputs))
         .transpose()?;
-    let progress = Progress::default();
+    let progress = progress(shared);
     let inputs = read::Inputs::new(&args.inputs);
     let read_options = args.input.read_options();
     let outcome = with_bars(&progress, shared, || {
@@ -106,9 +106,12 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     });
     let (corpus, clustering) = (&outcome.problems, &outcome.clustering);
     report_problems(corpus);
+    progress.start("report", 0);
     let layout = report::Layout::new(report_inputs(corpus, clustering, &pipeline));
     print_report(&layout, args.format, shared)?;
+    progress.finish();
     if let Some(target) = unique {
+        progress.start("write-unique", 0);
         // The kept articles, read once more, with the titles the report gave
         // them; the cleaner is deterministic: cleaning again gives the
         // compared texts. Articles are matched to their records by id.
@@ -141,6 +144,7 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
             })
             .collect();
         let written = target.write(&articles, &sources, &read_options.fields)?;
+        progress.finish();
         if !shared.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",
@@ -194,7 +198,7 @@ fn print_report(layout: &report::Layout, format: Format, shared: &SharedArgs) ->
 /// `dedup sketch`: one shard's records, written to its sketch file.
 fn run_sketch(args: &SketchArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = pipeline(&args.cluster)?;
-    let progress = Progress::default();
+    let progress = progress(shared);
     let corpus = with_bars(&progress, shared, || {
         let corpus = read_stage(&args.inputs, &args.input, &progress);
         progress.finish();
@@ -287,7 +291,7 @@ struct CleanedLine<'a> {
 
 /// `dedup clean`: the cleaner's work, article by article.
 fn run_clean(args: &CleanArgs, shared: &SharedArgs) -> Result<Exit> {
-    let progress = Progress::default();
+    let progress = progress(shared);
     let (corpus, cleaned) = with_bars(&progress, shared, || {
         let corpus = read_stage(&args.inputs, &args.input, &progress);
         progress.start("clean", corpus.articles.len());
@@ -375,7 +379,7 @@ fn event_weights(pipeline: &Pipeline) -> Option<[f64; 3]> {
 fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = pipeline(&args.cluster)?;
     let gold = eval::Gold::load(&args.gold).with_context(|| args.gold.clone())?;
-    let progress = Progress::default();
+    let progress = progress(shared);
     let (corpus, clustering) = with_bars(&progress, shared, || {
         let corpus = read_stage(&args.inputs, &args.input, &progress);
         let clustering = dedup::cluster(&corpus.articles, &pipeline, &progress);
@@ -410,7 +414,7 @@ fn run_explain(args: &ExplainArgs, shared: &SharedArgs) -> Result<Exit> {
     } else {
         args.inputs.clone()
     };
-    let progress = Progress::default();
+    let progress = progress(shared);
     let corpus = with_bars(&progress, shared, || {
         let corpus = read_stage(&inputs, &args.input, &progress);
         progress.finish();
@@ -637,6 +641,16 @@ fn with_bars<T>(progress: &Progress, shared: &SharedArgs, work: impl FnOnce() ->
 fn read_stage(inputs: &[String], args: &InputArgs, progress: &Progress) -> Corpus<'static> {
     progress.start("read", 0);
     read::read_inputs(inputs, &args.read_options())
+}
+
+/// A command's progress; with `--timings`, its stages measure their peak
+/// memory too.
+fn progress(shared: &SharedArgs) -> Progress {
+    if shared.timings {
+        Progress::measuring_memory()
+    } else {
+        Progress::default()
+    }
 }
 
 fn print_timings(progress: &Progress, shared: &SharedArgs) {
