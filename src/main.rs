@@ -124,7 +124,13 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
         let cleaner = outcome.cleaner.as_ref().filter(|_| args.write_cleaned);
         let mut articles: Vec<(Article, Option<String>)> = Vec::new();
         let mut index = 0;
-        let sources = read::read_batches(&inputs, &read_options, &mut |batch| {
+        // A compressed JSONL input is copied as this pass decompresses it, so
+        // that its kept lines can be read again as they were.
+        let rereadable = read::ReadOptions {
+            spool_stdin: matches!(target, Target::Jsonl(_)),
+            ..read_options.clone()
+        };
+        let sources = read::read_batches(&inputs, &rereadable, &mut |batch| {
             for article in batch {
                 index += 1;
                 let kept = index_of.get(&article.id).filter(|&&i| layout.is_kept(i));
