@@ -85,7 +85,11 @@ pub struct SharedArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// Print how long each stage took, on stderr.
+    /// Print how long each stage took and its peak memory, on stderr.
+    ///
+    /// The peak is the most resident memory the process held during the stage (Linux only;
+    /// `peak so far` where the kernel refuses to reset the mark between stages, and then it
+    /// includes the earlier stages).
     ///
     /// Example: --timings corpus.jsonl
     #[arg(long, global = true)]

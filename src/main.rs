@@ -1,6 +1,6 @@
 //! The `dedup` binary: parse the command line, run the pipeline, print, exit.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -98,7 +98,7 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
         .as_deref()
         .map(|path| Target::new(path, &args.inputs))
         .transpose()?;
-    let progress = Progress::default();
+    let progress = progress(shared);
     let inputs = read::Inputs::new(&args.inputs);
     let read_options = args.input.read_options();
     let outcome = with_bars(&progress, shared, || {
@@ -110,31 +110,37 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
         Ok(clustering) => clustering,
         Err(e) => anyhow::bail!("{e}"),
     };
-    let report = build_report(corpus, clustering, &pipeline);
-    print_report(&report, args.format, shared)?;
+    progress.start("report", 0);
+    let layout = report::Layout::new(report_inputs(corpus, clustering, &pipeline));
+    print_report(&layout, args.format, shared)?;
+    progress.finish();
     if let Some(target) = unique {
-        let kept: HashSet<Id> = report
-            .article_lines()
-            .filter(|l| l.duplicate_of.is_none())
-            .map(|l| l.id)
-            .collect();
+        progress.start("write-unique", 0);
         // The kept articles, read once more, with the titles the report gave
         // them; the cleaner is deterministic: cleaning again gives the
-        // compared texts.
-        let titles: HashMap<&Id, &Option<String>> = clustering
-            .records
+        // compared texts. Articles are matched to their records by id.
+        let records = &clustering.records;
+        let index_of: HashMap<&Id, usize> = records
             .iter()
-            .map(|r| (&r.id, &r.title))
+            .enumerate()
+            .map(|(i, r)| (&r.id, i))
             .collect();
         let cleaner = outcome.cleaner.as_ref().filter(|_| args.write_cleaned);
         let mut articles: Vec<(Article, Option<String>)> = Vec::new();
         let mut index = 0;
-        let sources = read::read_batches(&inputs, &read_options, &mut |batch| {
+        // A compressed JSONL input is copied as this pass decompresses it, so
+        // that its kept lines can be read again as they were.
+        let rereadable = read::ReadOptions {
+            spool_stdin: matches!(target, Target::Jsonl(_)),
+            ..read_options.clone()
+        };
+        let sources = read::read_batches(&inputs, &rereadable, &mut |batch| {
             for article in batch {
                 index += 1;
-                if kept.contains(&article.id) {
+                let kept = index_of.get(&article.id).filter(|&&i| layout.is_kept(i));
+                if let Some(&i) = kept {
                     let cleaned = cleaner.map(|c| c.clean(index - 1, &article).text);
-                    let title = titles[&article.id].clone();
+                    let title = records[i].title.clone();
                     articles.push((Article { title, ..article }, cleaned));
                 }
             }
@@ -148,6 +154,7 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
             })
             .collect();
         let written = target.write(&articles, &sources, &read_options.fields)?;
+        progress.finish();
         if !shared.quiet {
             eprintln!(
                 "dedup: wrote {written} unique articles to {}",
@@ -161,13 +168,13 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     Ok(Exit::of(!corpus.errors.is_empty(), found))
 }
 
-/// The `dedup/1` report of a clustering made with `pipeline`.
-fn build_report(
-    corpus: &Corpus,
-    clustering: &dedup::Clustering,
-    pipeline: &Pipeline,
-) -> report::Report {
-    report::build(&report::Inputs {
+/// What the `dedup/1` report of a clustering made with `pipeline` is built from.
+fn report_inputs<'a>(
+    corpus: &'a Corpus,
+    clustering: &'a dedup::Clustering,
+    pipeline: &'a Pipeline,
+) -> report::Inputs<'a> {
+    report::Inputs {
         records: &clustering.records,
         groups: &clustering.groups,
         events: &clustering.events,
@@ -176,12 +183,12 @@ fn build_report(
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
         event_weights: event_weights(pipeline),
         keep: pipeline.keep,
-    })
+    }
 }
 
-/// Prints `report` on stdout in `format`, and its summary line on stderr
-/// unless `--quiet`.
-fn print_report(report: &report::Report, format: Format, shared: &SharedArgs) -> Result<()> {
+/// Prints the report laid out in `layout` on stdout in `format`, as it is
+/// produced, and its summary line on stderr unless `--quiet`.
+fn print_report(layout: &report::Layout, format: Format, shared: &SharedArgs) -> Result<()> {
     let reporter: Box<dyn Reporter> = match format {
         Format::Text => Box::new(report::text::Text {
             color: use_color(shared.color),
@@ -190,10 +197,10 @@ fn print_report(report: &report::Report, format: Format, shared: &SharedArgs) ->
         Format::Jsonl => Box::new(report::jsonl::Jsonl),
     };
     let mut out = io::stdout().lock();
-    reporter.write(report, &mut out)?;
+    reporter.write(layout, &mut out)?;
     out.flush()?;
     if !shared.quiet {
-        eprintln!("dedup: {}", report.summary_line());
+        eprintln!("dedup: {}", layout.summary_line());
     }
     Ok(())
 }
@@ -201,7 +208,7 @@ fn print_report(report: &report::Report, format: Format, shared: &SharedArgs) ->
 /// `dedup sketch`: one shard's records, written to its sketch file.
 fn run_sketch(args: &SketchArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = pipeline(&args.cluster)?;
-    let progress = Progress::default();
+    let progress = progress(shared);
     let corpus = with_bars(&progress, shared, || {
         let corpus = read_stage(&args.inputs, &args.input, &progress);
         progress.finish();
@@ -258,7 +265,7 @@ fn run_merge(args: &MergeArgs, shared: &SharedArgs) -> Result<Exit> {
         eprintln!("dedup: {}: {}", error.input, error.message);
     }
     let clustering = &merged.clustering;
-    let mut report = report::build(&report::Inputs {
+    let layout = report::Layout::new(report::Inputs {
         records: &clustering.records,
         groups: &clustering.groups,
         events: &clustering.events,
@@ -267,18 +274,19 @@ fn run_merge(args: &MergeArgs, shared: &SharedArgs) -> Result<Exit> {
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
         event_weights: event_weights(&pipeline),
         keep: pipeline.keep,
-    });
+    })
     // The read's errors, as the sketches recorded them.
-    report.summary.errors = merged.errors.len();
-    report.errors = merged
-        .errors
-        .iter()
-        .map(|e| report::ErrorEntry {
-            input: e.input.clone(),
-            message: e.message.clone(),
-        })
-        .collect();
-    print_report(&report, args.format, shared)?;
+    .with_errors(
+        merged
+            .errors
+            .iter()
+            .map(|e| report::ErrorEntry {
+                input: e.input.clone(),
+                message: e.message.clone(),
+            })
+            .collect(),
+    );
+    print_report(&layout, args.format, shared)?;
     let found = args.fail_on_duplicates && !clustering.groups.is_empty();
     Ok(Exit::of(!merged.errors.is_empty(), found))
 }
@@ -293,7 +301,7 @@ struct CleanedLine<'a> {
 
 /// `dedup clean`: the cleaner's work, article by article.
 fn run_clean(args: &CleanArgs, shared: &SharedArgs) -> Result<Exit> {
-    let progress = Progress::default();
+    let progress = progress(shared);
     let (corpus, cleaned) = with_bars(&progress, shared, || {
         let corpus = read_stage(&args.inputs, &args.input, &progress);
         progress.start("clean", corpus.articles.len());
@@ -381,7 +389,7 @@ fn event_weights(pipeline: &Pipeline) -> Option<[f64; 3]> {
 fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = pipeline(&args.cluster)?;
     let gold = eval::Gold::load(&args.gold).with_context(|| args.gold.clone())?;
-    let progress = Progress::default();
+    let progress = progress(shared);
     let (corpus, clustering) = with_bars(&progress, shared, || {
         let corpus = read_stage(&args.inputs, &args.input, &progress);
         let clustering = dedup::cluster(&corpus.articles, &pipeline, &progress);
@@ -416,7 +424,7 @@ fn run_explain(args: &ExplainArgs, shared: &SharedArgs) -> Result<Exit> {
     } else {
         args.inputs.clone()
     };
-    let progress = Progress::default();
+    let progress = progress(shared);
     let corpus = with_bars(&progress, shared, || {
         let corpus = read_stage(&inputs, &args.input, &progress);
         progress.finish();
@@ -643,6 +651,16 @@ fn with_bars<T>(progress: &Progress, shared: &SharedArgs, work: impl FnOnce() ->
 fn read_stage(inputs: &[String], args: &InputArgs, progress: &Progress) -> Corpus<'static> {
     progress.start("read", 0);
     read::read_inputs(inputs, &args.read_options())
+}
+
+/// A command's progress; with `--timings`, its stages measure their peak
+/// memory too.
+fn progress(shared: &SharedArgs) -> Progress {
+    if shared.timings {
+        Progress::measuring_memory()
+    } else {
+        Progress::default()
+    }
 }
 
 fn print_timings(progress: &Progress, shared: &SharedArgs) {

@@ -51,6 +51,38 @@ fn jsonl_of(dir: &Dir, args: &[&str]) -> String {
 }
 
 #[test]
+fn write_unique_keeps_the_lines_of_a_compressed_corpus_as_read() {
+    let dir = Dir::new();
+    let corpus = fixture_corpus();
+    dir.write("corpus.jsonl.gz", gzip(corpus.as_bytes()));
+    let (code, stdout, stderr) = run(dir.dedup().args([
+        "--format",
+        "jsonl",
+        "--write-unique",
+        "unique.jsonl",
+        "corpus.jsonl.gz",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(dir.path().join("unique.jsonl")).unwrap();
+    let duplicates: Vec<String> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| !l["duplicate_of"].is_null())
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!duplicates.is_empty());
+    let kept: Vec<&str> = corpus
+        .lines()
+        .filter(|line| {
+            !duplicates
+                .iter()
+                .any(|d| line.contains(&format!("\"{d}\"")))
+        })
+        .collect();
+    assert_eq!(written, kept.join("\n") + "\n", "the kept lines, as read");
+}
+
+#[test]
 fn gzip_and_zstd_corpora_read_as_the_plain_one() {
     let dir = Dir::new();
     let corpus = fixture_corpus();

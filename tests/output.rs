@@ -320,6 +320,39 @@ fn text_report_fits_80_columns_and_summarises_on_stderr() {
 }
 
 #[test]
+fn timings_give_each_stage_its_time_and_peak_memory() {
+    let args = fixture_paths();
+    let (code, _, stderr) = run(dedup(env!("CARGO_MANIFEST_DIR").as_ref())
+        .args(["--quiet", "--timings", "--format", "jsonl"])
+        .args(&args));
+    assert_eq!(code, 0);
+    // `scripts/bench.py` takes the rest of this line as it is.
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("dedup: timings: "))
+        .unwrap_or_else(|| panic!("no timings in {stderr}"));
+    let peak = if cfg!(target_os = "linux") {
+        r" \(peak (so far )?\d+ MiB\)"
+    } else {
+        ""
+    };
+    let stage = regex::Regex::new(&format!(r"^([a-z-]+) \d+\.\d\ds{peak}$")).unwrap();
+    let stages: Vec<&str> = line
+        .split(", ")
+        .map(|s| {
+            let found = stage
+                .captures(s)
+                .unwrap_or_else(|| panic!("{s:?} in {line}"));
+            found.get(1).unwrap().as_str()
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        ["read", "clean", "near-duplicates", "events", "report"]
+    );
+}
+
+#[test]
 fn help_explains_every_flag_with_its_default() {
     let dir = Dir::new();
     let (code, help, _) = run(dir.dedup().arg("--help"));

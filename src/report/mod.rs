@@ -1,5 +1,8 @@
 //! Stage 5, report: the clustering as data ([`Report`], the `dedup/1` JSON
-//! contract) and its renderings for people and programs.
+//! contract) and its renderings for people and programs. The writers work
+//! from a [`Layout`] (order and numbering, on corpus indices) and build one
+//! cluster at a time: the ids, titles and pairs of one cluster are held, not
+//! those of the whole report.
 //!
 //! ## Wire format `dedup/1`
 //! `--format json` prints one [`Report`] object. Every article is a member of
@@ -11,7 +14,10 @@
 
 pub mod json;
 pub mod jsonl;
+mod layout;
 pub mod text;
+
+pub use layout::Layout;
 
 use std::io::{self, Write};
 
@@ -25,10 +31,11 @@ use crate::record::Record;
 
 pub const SCHEMA: &str = "dedup/1";
 
-/// One output format: writes a report to `out`. Each format is a file of
-/// this module ([`json::Json`], [`jsonl::Jsonl`], [`text::Text`]).
+/// One output format: writes a report to `out` as it is produced, a cluster
+/// or an article at a time. Each format is a file of this module
+/// ([`json::Json`], [`jsonl::Jsonl`], [`text::Text`]).
 pub trait Reporter {
-    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+    fn write(&self, layout: &Layout, out: &mut dyn Write) -> io::Result<()>;
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,6 +211,7 @@ impl Keep {
 }
 
 /// What the report is built from.
+#[derive(Clone, Copy)]
 pub struct Inputs<'a> {
     /// One per article, in corpus order.
     pub records: &'a [Record],
@@ -216,150 +224,16 @@ pub struct Inputs<'a> {
     pub keep: Keep,
 }
 
-/// Builds the `dedup/1` report: numbering, representatives and order.
+/// The whole `dedup/1` report in memory; writers stream from a [`Layout`]
+/// instead.
 pub fn build(inputs: &Inputs) -> Report {
-    let articles = inputs.records;
-    let id = |i: usize| articles[i].id.clone();
-    let mut group_of = vec![None; articles.len()];
-    for (g, group) in inputs.groups.iter().enumerate() {
-        for &m in &group.members {
-            group_of[m] = Some(g);
-        }
-    }
-    let group_rep: Vec<usize> = inputs
-        .groups
-        .iter()
-        .map(|g| inputs.keep.choose(&g.members, articles))
-        .collect();
+    Layout::new(*inputs).report()
+}
 
-    struct Draft<'e> {
-        representative: usize,
-        members: Vec<(usize, Option<f64>)>,
-        groups: Vec<usize>,
-        evidence: &'e crate::events::evidence::Evidence,
-    }
-    let mut drafts: Vec<Draft> = inputs
-        .events
-        .iter()
-        .map(|event| {
-            let mut members: Vec<(usize, Option<f64>)> = event
-                .members
-                .iter()
-                .copied()
-                .zip(event.scores.iter().copied())
-                .collect();
-            members.sort_by(|x, y| articles[x.0].id.cmp(&articles[y.0].id));
-            let mut groups: Vec<usize> = members.iter().filter_map(|m| group_of[m.0]).collect();
-            groups.sort_by(|&x, &y| articles[group_rep[x]].id.cmp(&articles[group_rep[y]].id));
-            groups.dedup();
-            // The most central article that is not a removed copy stands for the event.
-            let representative = members
-                .iter()
-                .filter(|m| group_of[m.0].is_none_or(|g| group_rep[g] == m.0))
-                .max_by(|x, y| {
-                    let score = |m: &(usize, Option<f64>)| m.1.unwrap_or(0.0);
-                    score(x)
-                        .total_cmp(&score(y))
-                        .then_with(|| articles[y.0].id.cmp(&articles[x.0].id))
-                })
-                .map(|m| m.0)
-                .expect("an event has a representative");
-            Draft {
-                representative,
-                members,
-                groups,
-                evidence: &event.evidence,
-            }
-        })
-        .collect();
-    drafts.sort_by(|x, y| {
-        y.members.len().cmp(&x.members.len()).then_with(|| {
-            articles[x.representative]
-                .id
-                .cmp(&articles[y.representative].id)
-        })
-    });
-
-    let mut group_number = vec![0; inputs.groups.len()];
-    let mut next_group = 0;
-    let mut clusters = Vec::with_capacity(drafts.len());
-    for (c, draft) in drafts.iter().enumerate() {
-        let mut entries = Vec::new();
-        for &g in &draft.groups {
-            next_group += 1;
-            group_number[g] = next_group;
-            let group = &inputs.groups[g];
-            let mut members: Vec<Id> = group.members.iter().map(|&m| id(m)).collect();
-            members.sort();
-            let mut pairs: Vec<PairEntry> = group
-                .pairs
-                .iter()
-                .map(|p| {
-                    let (a, b) = (id(p.a), id(p.b));
-                    let (a, b) = if a <= b { (a, b) } else { (b, a) };
-                    PairEntry {
-                        a,
-                        b,
-                        jaccard: round4(p.jaccard),
-                        containment: round4(p.containment),
-                    }
-                })
-                .collect();
-            pairs.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
-            entries.push(GroupEntry {
-                id: next_group,
-                representative: id(group_rep[g]),
-                members,
-                pairs,
-            });
-        }
-        let members = draft
-            .members
-            .iter()
-            .map(|&(m, score)| Member {
-                id: id(m),
-                title: articles[m].title.clone(),
-                group: group_of[m].map(|g| group_number[g]),
-                score: score.map(round4),
-            })
-            .collect();
-        clusters.push(Cluster {
-            id: c + 1,
-            size: draft.members.len(),
-            title: articles[draft.representative].title.clone(),
-            representative: id(draft.representative),
-            members,
-            near_duplicate_groups: entries,
-            cohesion: draft.evidence.cohesion.map(round4),
-            dates: draft.evidence.dates.map(|(a, b)| [iso_day(a), iso_day(b)]),
-            shared_terms: draft.evidence.terms.clone(),
-            shared_names: draft.evidence.names.clone(),
-        });
-    }
-
-    Report {
-        schema: SCHEMA.into(),
-        tool: Tool {
-            name: "dedup".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        params: Params::new(inputs.neardup, inputs.event_threshold, inputs.event_weights),
-        summary: Summary {
-            articles: articles.len(),
-            clusters: clusters.len(),
-            near_duplicate_groups: inputs.groups.len(),
-            duplicates: inputs.groups.iter().map(|g| g.members.len() - 1).sum(),
-            errors: inputs.errors.len(),
-        },
-        clusters,
-        errors: inputs
-            .errors
-            .iter()
-            .map(|e| ErrorEntry {
-                input: e.input.clone(),
-                message: e.problem.to_string(),
-            })
-            .collect(),
+fn tool() -> Tool {
+    Tool {
+        name: "dedup".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
     }
 }
 
@@ -367,47 +241,6 @@ pub fn build(inputs: &Inputs) -> Report {
 fn iso_day(day: crate::events::dates::Day) -> String {
     let (y, m, d) = crate::events::dates::civil_from_days(day);
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-impl Report {
-    /// One line per article, in report order.
-    pub fn article_lines(&self) -> impl Iterator<Item = ArticleLine> + '_ {
-        self.clusters.iter().flat_map(|cluster| {
-            cluster.members.iter().map(move |member| {
-                let group = member
-                    .group
-                    .and_then(|g| cluster.near_duplicate_groups.iter().find(|e| e.id == g));
-                ArticleLine {
-                    id: member.id.clone(),
-                    cluster: cluster.id,
-                    group: member.group,
-                    duplicate_of: group
-                        .filter(|g| g.representative != member.id)
-                        .map(|g| g.representative.clone()),
-                }
-            })
-        })
-    }
-
-    /// The one-line summary printed on stderr.
-    pub fn summary_line(&self) -> String {
-        let s = &self.summary;
-        let multi = self.clusters.iter().filter(|c| c.size > 1).count();
-        format!(
-            "{} {}, {} {} ({} with more than one article), {} near-duplicate {} ({} {}), {} {}",
-            s.articles,
-            plural(s.articles, "article", "articles"),
-            s.clusters,
-            plural(s.clusters, "cluster", "clusters"),
-            multi,
-            s.near_duplicate_groups,
-            plural(s.near_duplicate_groups, "group", "groups"),
-            s.duplicates,
-            plural(s.duplicates, "duplicate", "duplicates"),
-            s.errors,
-            plural(s.errors, "error", "errors"),
-        )
-    }
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
@@ -421,4 +254,81 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 /// Scores are printed to 4 decimals: enough to compare, stable to read.
 pub(crate) fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::read::{read_inputs, ReadOptions};
+
+    /// The fixtures' report written by `reporter`, with and without events,
+    /// next to the same report held whole.
+    fn written(reporter: &dyn Reporter) -> Vec<(Report, String)> {
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let corpus = read_inputs(&[fixtures.into()], &ReadOptions::default());
+        let mut runs = Vec::new();
+        for events in [true, false] {
+            let mut pipeline = Config::default().validate().unwrap();
+            if !events {
+                pipeline.events = None;
+            }
+            let c = crate::cluster(&corpus.articles, &pipeline, &Default::default()).unwrap();
+            let inputs = Inputs {
+                records: &c.records,
+                groups: &c.groups,
+                events: &c.events,
+                errors: &corpus.errors,
+                neardup: &pipeline.neardup,
+                event_threshold: None,
+                event_weights: None,
+                keep: pipeline.keep,
+            };
+            let mut out = Vec::new();
+            reporter.write(&Layout::new(inputs), &mut out).unwrap();
+            runs.push((build(&inputs), String::from_utf8(out).unwrap()));
+        }
+        runs
+    }
+
+    #[test]
+    fn streamed_json_is_the_pretty_printed_report_byte_for_byte() {
+        for (report, json) in written(&json::Json) {
+            assert!(report.summary.near_duplicate_groups > 0);
+            let whole = serde_json::to_string_pretty(&report).unwrap() + "\n";
+            assert_eq!(json, whole);
+        }
+    }
+
+    #[test]
+    fn jsonl_lines_agree_with_the_report() {
+        for (report, jsonl) in written(&jsonl::Jsonl) {
+            let lines: Vec<ArticleLine> = jsonl
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            let expected: Vec<ArticleLine> = report
+                .clusters
+                .iter()
+                .flat_map(|c| {
+                    c.members.iter().map(|m| {
+                        let group = c
+                            .near_duplicate_groups
+                            .iter()
+                            .find(|g| Some(g.id) == m.group);
+                        ArticleLine {
+                            id: m.id.clone(),
+                            cluster: c.id,
+                            group: m.group,
+                            duplicate_of: group
+                                .map(|g| g.representative.clone())
+                                .filter(|r| *r != m.id),
+                        }
+                    })
+                })
+                .collect();
+            assert_eq!(lines, expected);
+            assert!(lines.iter().any(|l| l.duplicate_of.is_some()));
+        }
+    }
 }

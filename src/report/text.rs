@@ -2,11 +2,12 @@
 //!
 //! Clusters of several articles come first, each headed by its title; the
 //! representative is starred, and copies are indented under the article of
-//! their group that is kept. Lone articles follow, one line each.
+//! their group that is kept. Lone articles follow, one line each. Clusters
+//! are written one at a time, as they are built.
 
 use std::io::{self, Write};
 
-use super::{Cluster, Report, Reporter};
+use super::{Cluster, Layout, Reporter};
 use crate::show::printable;
 
 const WIDTH: usize = 80;
@@ -32,27 +33,29 @@ pub struct Text {
 }
 
 impl Reporter for Text {
-    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        write(report, out, self.color)
+    fn write(&self, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
+        write(layout, out, self.color)
     }
 }
 
-fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+fn write(layout: &Layout, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let paint = Paint(color);
-    let (multi, single): (Vec<&Cluster>, Vec<&Cluster>) =
-        report.clusters.iter().partition(|c| c.size > 1);
-    for cluster in &multi {
-        write_cluster(cluster, out, paint)?;
+    // Clusters come largest first: those of several articles, then the lone ones.
+    let multi = layout.multi_clusters();
+    let mut clusters = layout.clusters();
+    for cluster in clusters.by_ref().take(multi) {
+        write_cluster(&cluster, out, paint)?;
         writeln!(out)?;
     }
-    if !single.is_empty() {
-        let heading = if multi.is_empty() {
+    let single = layout.summary().clusters - multi;
+    if single > 0 {
+        let heading = if multi == 0 {
             "Articles"
         } else {
             "Other articles"
         };
-        writeln!(out, "{heading} ({}), each its own story:", single.len())?;
-        for cluster in single {
+        writeln!(out, "{heading} ({single}), each its own story:")?;
+        for cluster in clusters {
             let member = &cluster.members[0];
             writeln!(
                 out,
