@@ -287,6 +287,27 @@ fn exact_copies_group_and_fail_the_check() {
 }
 
 #[test]
+fn a_group_lists_each_copy_with_the_kept_one_so_the_report_stays_linear() {
+    let dir = Dir::new();
+    let story = article("The harbour bridge");
+    let lines: String = (0..1500)
+        .map(|i| format!("{}\n", serde_json::json!({"id": i, "text": story})))
+        .collect();
+    dir.write("copies.jsonl", lines);
+    let (code, stdout, stderr) = run(dir.dedup().args(["--format", "json", "copies.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    // Every pair of 1,500 copies would be 1,124,250 entries, over 100 MB.
+    assert!(stdout.len() < 5 << 20, "{} bytes", stdout.len());
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let group = &report["clusters"][0]["near_duplicate_groups"][0];
+    assert_eq!(group["members"].as_array().unwrap().len(), 1500);
+    let pairs = group["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1499);
+    let kept = &group["representative"];
+    assert!(pairs.iter().all(|p| (p["a"] == *kept) != (p["b"] == *kept)));
+}
+
+#[test]
 fn errors_appear_in_the_json_report() {
     let dir = Dir::new();
     dir.write("a.txt", article("alpha"));

@@ -148,6 +148,8 @@ pub struct GroupEntry {
     /// The copy that is kept (see `--keep`); the others are its duplicates.
     pub representative: Id,
     pub members: Vec<Id>,
+    /// Each member but the representative with the representative, and
+    /// their exact similarity: linear in the group's size.
     pub pairs: Vec<PairEntry>,
 }
 
