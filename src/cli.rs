@@ -87,9 +87,8 @@ pub struct SharedArgs {
 
     /// Print how long each stage took and its peak memory, on stderr.
     ///
-    /// The peak is the most resident memory the process held during the stage (Linux only;
-    /// `peak so far` where the kernel refuses to reset the mark between stages, and then it
-    /// includes the earlier stages).
+    /// The peak is the most resident memory the process was seen to hold during the stage,
+    /// sampled every 5 ms (Linux only).
     ///
     /// Example: --timings corpus.jsonl
     #[arg(long, global = true)]

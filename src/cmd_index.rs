@@ -71,7 +71,7 @@ fn add(args: &AddArgs, matches: &ArgMatches) -> Result<Exit> {
     let mut index = Index::open_for_writing(Path::new(path), &asked, &given(matches))
         .map_err(|e| index_error(path, e))?;
     let corpus = read(run);
-    let prepared = index::prepare(&corpus.articles, index.params());
+    let prepared = index::prepare(&corpus.articles, index.params())?;
     let show = !run.quiet && io::stderr().is_terminal();
     let total = prepared.len();
     let added = index
@@ -112,7 +112,7 @@ pub fn run_query(args: &QueryArgs, matches: &ArgMatches) -> Result<Exit> {
         return Err(index_error(path, IndexError::Mismatch(m)));
     }
     let corpus = read(run);
-    let prepared = index::prepare(&corpus.articles, index.params());
+    let prepared = index::prepare(&corpus.articles, index.params())?;
     let answers = index
         .query(&prepared, window(run))
         .map_err(|e| index_error(path, e))?;
@@ -314,7 +314,7 @@ pub fn run_explain(args: &ExplainArgs, path: &str, matches: &ArgMatches) -> Resu
     for problem in corpus.warnings.iter().chain(&corpus.errors) {
         eprintln!("dedup: {problem}");
     }
-    let prepared = index::prepare(&corpus.articles, index.params());
+    let prepared = index::prepare(&corpus.articles, index.params())?;
     let new = prepared
         .iter()
         .find(|p| p.id.as_str() == args.a)

@@ -20,6 +20,7 @@ pub mod record;
 pub mod report;
 pub mod shard;
 pub mod show;
+pub(crate) mod spill;
 pub mod stopwords;
 pub mod synth;
 pub mod tokenize;
@@ -54,12 +55,15 @@ pub fn cluster(
     pipeline: &Pipeline,
     progress: &Progress,
 ) -> Result<Clustering, SpillError> {
-    let mut gatherer = clean::Gatherer::default();
-    if pipeline.clean {
-        progress.start("clean", articles.len());
-        gatherer.add(articles);
-    }
-    let cleaner = pipeline.clean.then(|| gatherer.finish());
+    let cleaner = match pipeline.clean {
+        true => {
+            progress.start("clean", articles.len());
+            let mut gatherer = clean::Gatherer::new()?;
+            gatherer.add(articles)?;
+            Some(gatherer.finish()?)
+        }
+        false => None,
+    };
     let mut analysis = Analysis::new(pipeline, cleaner.as_ref())?;
     analysis.add(articles.to_vec());
     analysis.finish(progress)
@@ -87,14 +91,19 @@ pub fn run(
     progress: &Progress,
 ) -> Outcome {
     progress.start("read", 0);
-    let mut first = None;
-    let cleaner = pipeline.clean.then(|| {
-        let mut gatherer = clean::Gatherer::default();
-        first = Some(read::read_batches(inputs, options, &mut |batch| {
-            gatherer.add(&batch)
-        }));
-        gatherer.finish()
-    });
+    let (first, cleaner) = match pipeline.clean {
+        true => match gather(inputs, options) {
+            (problems, Ok(cleaner)) => (Some(problems), Some(cleaner)),
+            (problems, Err(e)) => {
+                return Outcome {
+                    problems,
+                    clustering: Err(e),
+                    cleaner: None,
+                }
+            }
+        },
+        false => (None, None),
+    };
     progress.start("clean", 0);
     let (second, clustering) = match Analysis::new(pipeline, cleaner.as_ref()) {
         Ok(mut analysis) => {
@@ -109,6 +118,28 @@ pub fn run(
         clustering,
         cleaner,
     }
+}
+
+/// Pass 1: the cleaner's corpus evidence, and the problems of the inputs.
+fn gather(
+    inputs: &read::Inputs,
+    options: &read::ReadOptions,
+) -> (read::Corpus<'static>, Result<clean::Cleaner, SpillError>) {
+    let mut gatherer = match clean::Gatherer::new() {
+        Ok(gatherer) => gatherer,
+        Err(e) => return (read::Corpus::default(), Err(e)),
+    };
+    let mut failed = None;
+    let problems = read::read_batches(inputs, options, &mut |batch| {
+        if failed.is_none() {
+            failed = gatherer.add(&batch).err();
+        }
+    });
+    let cleaner = match failed {
+        Some(e) => Err(e),
+        None => gatherer.finish(),
+    };
+    (problems, cleaner)
 }
 
 /// An article and its compared text, kept for the event stage.

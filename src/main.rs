@@ -221,7 +221,7 @@ fn run_sketch(args: &SketchArgs, shared: &SharedArgs) -> Result<Exit> {
     };
     let header =
         shard::sketch::header(&corpus.articles, &corpus.errors, args.shard, key, &pipeline);
-    let records = shard::sketch::records(&corpus.articles, args.shard, key, &pipeline);
+    let records = shard::sketch::records(&corpus.articles, args.shard, key, &pipeline)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the directory", args.out.display()))?;
     let path = args.shard.path(&args.out);
@@ -310,6 +310,7 @@ fn run_clean(args: &CleanArgs, shared: &SharedArgs) -> Result<Exit> {
         (corpus, cleaned)
     });
     report_problems(&corpus);
+    let cleaned = cleaned?;
     let mut out = io::stdout().lock();
     if args.format == CleanFormat::Json {
         let articles: Vec<CleanedLine> = corpus
@@ -439,9 +440,10 @@ fn run_explain(args: &ExplainArgs, shared: &SharedArgs) -> Result<Exit> {
             .with_context(|| format!("{id}: no such article among the inputs"))
     };
     let (a, b) = (find(&args.a)?, find(&args.b)?);
-    let cleaned = pipeline
-        .clean
-        .then(|| clean::clean_corpus(&corpus.articles));
+    let cleaned = match pipeline.clean {
+        true => Some(clean::clean_corpus(&corpus.articles)?),
+        false => None,
+    };
     let texts: Vec<&str> = match &cleaned {
         Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => corpus.articles.iter().map(|a| a.text.as_str()).collect(),

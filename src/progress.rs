@@ -4,22 +4,27 @@
 //! call from parallel loops.
 //!
 //! With [`Progress::measuring_memory`], each stage also records its peak
-//! resident memory (Linux only): the kernel's high-water mark (`VmHWM`) is
-//! reset as the stage starts (`/proc/self/clear_refs`) and read as it ends.
-//! Where the reset is refused, the figure is the process's peak so far, and
-//! is labelled so.
+//! resident memory (Linux only): a thread samples the resident size every
+//! few milliseconds, and each stage keeps the highest it saw, with the
+//! sizes at its start and end. The kernel's own high-water mark is left
+//! alone (resetting it would falsify `time`'s figure for the whole run), so
+//! a spike shorter than the sampling interval can go unseen.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Default)]
 pub struct Progress {
     done: AtomicUsize,
     state: Mutex<State>,
-    /// Whether stages record their peak memory.
-    memory: bool,
+    /// The highest resident size sampled in the current stage, when stages
+    /// record their peak memory.
+    sampled: Option<Arc<AtomicU64>>,
 }
+
+/// How often the resident size is sampled.
+const SAMPLE_EVERY: Duration = Duration::from_millis(5);
 
 #[derive(Debug, Default)]
 struct State {
@@ -32,26 +37,15 @@ struct Current {
     stage: &'static str,
     total: usize,
     started: Instant,
-    /// The peak was reset as the stage started: its peak is its own.
-    reset: bool,
 }
 
-/// A finished stage: its wall time and, when measured, its peak memory.
+/// A finished stage: its wall time and, when measured, its peak resident
+/// memory in bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Timing {
     pub stage: &'static str,
     pub time: Duration,
-    pub peak: Option<Peak>,
-}
-
-/// Peak resident memory, in bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Peak {
-    /// The highest while the stage ran.
-    Stage(u64),
-    /// The process's highest from its start to the stage's end (the peak
-    /// could not be reset when the stage started).
-    SoFar(u64),
+    pub peak: Option<u64>,
 }
 
 /// A snapshot for drawing: stage name, items done, items in all, time in it.
@@ -64,12 +58,23 @@ pub struct Snapshot {
 }
 
 impl Progress {
-    /// A progress whose stages also record their peak resident memory. It
-    /// resets the process's peak-memory mark at each stage, so it is for a
-    /// program's own run (the CLI's `--timings`), not for a library's caller.
+    /// A progress whose stages also record their peak resident memory,
+    /// sampled by a thread of its own (it stops when the progress is
+    /// dropped).
     pub fn measuring_memory() -> Progress {
+        let sampled = Arc::new(AtomicU64::new(0));
+        let sampler = Arc::downgrade(&sampled);
+        std::thread::spawn(move || {
+            while let Some(sampled) = sampler.upgrade() {
+                if let Some(bytes) = peak::read() {
+                    sampled.fetch_max(bytes, Ordering::Relaxed);
+                }
+                drop(sampled);
+                std::thread::sleep(SAMPLE_EVERY);
+            }
+        });
         Progress {
-            memory: true,
+            sampled: Some(sampled),
             ..Progress::default()
         }
     }
@@ -79,10 +84,12 @@ impl Progress {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         self.end(&mut state);
         self.done.store(0, Ordering::Relaxed);
+        if let Some(sampled) = &self.sampled {
+            sampled.store(peak::read().unwrap_or(0), Ordering::Relaxed);
+        }
         state.current = Some(Current {
             stage,
             total,
-            reset: self.memory && peak::reset(),
             started: Instant::now(),
         });
     }
@@ -100,12 +107,9 @@ impl Progress {
     fn end(&self, state: &mut State) {
         if let Some(current) = state.current.take() {
             let time = current.started.elapsed();
-            let peak = self.memory.then(peak::read).flatten().map(|bytes| {
-                if current.reset {
-                    Peak::Stage(bytes)
-                } else {
-                    Peak::SoFar(bytes)
-                }
+            let peak = self.sampled.as_ref().and_then(|sampled| {
+                let now = peak::read()?;
+                Some(sampled.load(Ordering::Relaxed).max(now))
             });
             state.finished.push(Timing {
                 stage: current.stage,
@@ -135,28 +139,16 @@ impl Progress {
     }
 }
 
-/// The kernel's peak-memory mark for this process (Linux; elsewhere there
-/// is none, and stages carry no memory figure).
+/// This process's resident memory (Linux; elsewhere there is no figure,
+/// and stages carry none).
 mod peak {
-    /// Sets the peak to the current resident size; false when refused.
-    #[cfg(target_os = "linux")]
-    pub fn reset() -> bool {
-        // "5" resets the peak RSS only (proc(5), /proc/pid/clear_refs).
-        std::fs::write("/proc/self/clear_refs", "5").is_ok()
-    }
-
-    /// The peak resident size in bytes (`VmHWM`).
+    /// The resident size in bytes now (`VmRSS`).
     #[cfg(target_os = "linux")]
     pub fn read() -> Option<u64> {
         let status = std::fs::read_to_string("/proc/self/status").ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
         let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some(kib * 1024)
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    pub fn reset() -> bool {
-        false
     }
 
     #[cfg(not(target_os = "linux"))]
@@ -217,8 +209,7 @@ fn duration(d: Duration) -> String {
 }
 
 /// The stage timings for `--timings`: `read 0.52s (peak 45 MiB), clean
-/// 0.31s (peak 60 MiB)`; `peak so far` when the stage's own peak could not
-/// be told apart from the earlier ones; no memory where it is not measured.
+/// 0.31s (peak 60 MiB)`; no memory where it is not measured.
 pub fn format_timings(timings: &[Timing]) -> String {
     let mib = |bytes: u64| (bytes as f64 / (1 << 20) as f64).round();
     timings
@@ -226,8 +217,7 @@ pub fn format_timings(timings: &[Timing]) -> String {
         .map(|t| {
             let time = format!("{} {:.2}s", t.stage, t.time.as_secs_f64());
             match t.peak {
-                Some(Peak::Stage(bytes)) => format!("{time} (peak {} MiB)", mib(bytes)),
-                Some(Peak::SoFar(bytes)) => format!("{time} (peak so far {} MiB)", mib(bytes)),
+                Some(bytes) => format!("{time} (peak {} MiB)", mib(bytes)),
                 None => time,
             }
         })
@@ -283,26 +273,21 @@ mod tests {
         let block = vec![1u8; 64 << 20];
         std::hint::black_box(&block);
         progress.finish();
-        let peak = progress.timings()[0].peak.expect("a peak on Linux");
-        let (Peak::Stage(bytes) | Peak::SoFar(bytes)) = peak;
+        let bytes = progress.timings()[0].peak.expect("a peak on Linux");
         assert!(bytes >= 64 << 20, "{bytes}");
     }
 
     #[test]
-    fn timings_name_the_kind_of_peak() {
+    fn timings_give_the_peak_where_measured() {
         let timing = |peak| Timing {
             stage: "read",
             time: Duration::from_millis(520),
             peak,
         };
-        let timings = [
-            timing(Some(Peak::Stage(45 << 20))),
-            timing(Some(Peak::SoFar(812 << 20))),
-            timing(None),
-        ];
+        let timings = [timing(Some(45 << 20)), timing(None)];
         assert_eq!(
             format_timings(&timings),
-            "read 0.52s (peak 45 MiB), read 0.52s (peak so far 812 MiB), read 0.52s"
+            "read 0.52s (peak 45 MiB), read 0.52s"
         );
     }
 

@@ -87,7 +87,7 @@ proptest! {
     fn any_bytes_are_an_article_or_one_error(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let corpus = read_text(bytes, "p.txt");
         prop_assert_eq!(corpus.articles.len() + corpus.errors.len(), 1);
-        let cleaned = dedup::clean::clean_corpus(&corpus.articles);
+        let cleaned = dedup::clean::clean_corpus(&corpus.articles).unwrap();
         prop_assert_eq!(cleaned.len(), corpus.articles.len());
     }
 

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
             a
         }));
     }
-    let cleaned = dedup::clean::clean_corpus(&articles);
+    let cleaned = dedup::clean::clean_corpus(&articles).expect("temporary files");
     assert_eq!(cleaned.len(), articles.len());
     for (article, cleaned) in articles.iter().zip(&cleaned) {
         let lines: std::collections::HashSet<&str> = article.text.lines().map(str::trim).collect();

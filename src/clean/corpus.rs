@@ -31,6 +31,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -38,6 +39,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::{ends_sentence, Line};
 use crate::article::Article;
+use crate::spill::Buckets;
 
 /// Unrelated articles of one site a line must recur in (trafilatura: more
 /// than two repetitions).
@@ -108,21 +110,138 @@ pub(super) fn doc_keys(article: &Article, lines: &mut [Line], buffer: &mut Strin
     }
 }
 
-impl Evidence {
-    /// Tallies the unrelated carriers of every line from all articles'
-    /// keys (in corpus order). Parallel; the result depends only on the
-    /// articles, not on the threads.
-    pub(super) fn decide(keys: &[&DocKeys]) -> Evidence {
-        let carriers = count_carriers(keys, |_| true);
-        let unrelated_docs: Vec<bool> = keys
-            .par_iter()
-            .map(|doc| has_own_body(&doc.keys, &carriers))
-            .collect();
-        Evidence {
-            unrelated: count_carriers(keys, |doc| unrelated_docs[doc]),
+impl DocKeys {
+    /// Appends the keys, as pass 1's records hold them, to `out`.
+    pub(super) fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.keys.len() as u32).to_le_bytes());
+        for k in &self.keys {
+            out.extend_from_slice(&k.line.to_le_bytes());
+            out.extend_from_slice(&k.chars.to_le_bytes());
+            out.extend_from_slice(&k.key.to_le_bytes());
+            out.push(u8::from(k.body) | u8::from(k.short) << 1 | u8::from(k.removable) << 2);
         }
     }
 
+    /// What [`DocKeys::encode`] wrote at the start of `bytes`, consumed.
+    pub(super) fn decode(bytes: &mut &[u8]) -> Option<DocKeys> {
+        let (count, rest) = bytes.split_first_chunk::<4>()?;
+        let count = u32::from_le_bytes(*count) as usize;
+        let (keys, rest) = rest.split_at_checked(count.checked_mul(KEY_BYTES)?)?;
+        *bytes = rest;
+        let keys = keys
+            .chunks_exact(KEY_BYTES)
+            .map(|k| {
+                let word = |at: usize| u32::from_le_bytes(k[at..at + 4].try_into().expect("4"));
+                let flags = k[16];
+                Key {
+                    line: word(0),
+                    chars: word(4),
+                    key: u64::from_le_bytes(k[8..16].try_into().expect("8")),
+                    body: flags & 1 != 0,
+                    short: flags & 2 != 0,
+                    removable: flags & 4 != 0,
+                }
+            })
+            .collect();
+        Some(DocKeys { keys })
+    }
+}
+
+/// Bytes of one encoded [`Key`].
+const KEY_BYTES: usize = 17;
+
+/// Slices of the key space the tally is sorted by, one at a time (the top
+/// bits of a key): a slice holds 1/64 of all lines.
+const SLICE_BITS: u32 = 6;
+
+/// Pass 1's count of every line key, in temporary files: per key slice,
+/// entries `key, article, characters` (the characters of a long line or a
+/// sentence, else 0), 16 bytes a line.
+pub(super) struct Tally {
+    slices: Buckets,
+    docs: u32,
+}
+
+impl Tally {
+    pub(super) fn new() -> io::Result<Tally> {
+        Ok(Tally {
+            slices: Buckets::new(1 << SLICE_BITS)?,
+            docs: 0,
+        })
+    }
+
+    /// Counts the next article's keys.
+    pub(super) fn add(&mut self, doc: &DocKeys) -> io::Result<()> {
+        for k in &doc.keys {
+            let mut entry = [0u8; 16];
+            entry[..8].copy_from_slice(&k.key.to_le_bytes());
+            entry[8..12].copy_from_slice(&self.docs.to_le_bytes());
+            let body = if k.body { k.chars } else { 0 };
+            entry[12..].copy_from_slice(&body.to_le_bytes());
+            self.slices
+                .push((k.key >> (64 - SLICE_BITS)) as usize, &entry)?;
+        }
+        self.docs += 1;
+        Ok(())
+    }
+
+    /// The corpus' verdict, once every article is counted: two sweeps over
+    /// the slices, each sorted by key. The first finds the articles with a
+    /// body of their own ([`has_own_body`]), the second counts each line's
+    /// unrelated carriers. Only the lines that are furniture are kept.
+    pub(super) fn decide(mut self) -> io::Result<Evidence> {
+        self.slices.seal()?;
+        let mut own = vec![0u32; self.docs as usize];
+        self.sweep(|lines| {
+            if carriers(lines, |_| true) < 2 {
+                lines
+                    .iter()
+                    .for_each(|&(_, doc, chars)| own[doc as usize] += chars);
+            }
+        })?;
+        let unrelated_doc: Vec<bool> = own.iter().map(|&own| own as usize >= OWN_BODY).collect();
+        drop(own);
+        let mut unrelated = HashMap::default();
+        self.sweep(|lines| {
+            let n = carriers(lines, |doc| unrelated_doc[doc as usize]);
+            if n >= MIN_ARTICLES {
+                unrelated.insert(lines[0].0, n);
+            }
+        })?;
+        Ok(Evidence { unrelated })
+    }
+
+    /// Calls `each` with the entries of every key, sorted by article.
+    fn sweep(&self, mut each: impl FnMut(&[(u64, u32, u32)])) -> io::Result<()> {
+        let mut entries: Vec<(u64, u32, u32)> = Vec::new();
+        for slice in 0..1 << SLICE_BITS {
+            let bytes = self.slices.read(slice)?;
+            entries.clear();
+            entries.extend(bytes.chunks_exact(16).map(|e| {
+                let word = |at: usize| u32::from_le_bytes(e[at..at + 4].try_into().expect("4"));
+                (
+                    u64::from_le_bytes(e[..8].try_into().expect("8")),
+                    word(8),
+                    word(12),
+                )
+            }));
+            entries.par_sort_unstable();
+            entries.chunk_by(|x, y| x.0 == y.0).for_each(&mut each);
+        }
+        Ok(())
+    }
+}
+
+/// The articles among `counted` that carry a key, each once, from its
+/// entries sorted by article.
+fn carriers(lines: &[(u64, u32, u32)], counted: impl Fn(u32) -> bool) -> u32 {
+    lines
+        .chunk_by(|x, y| x.1 == y.1)
+        .filter(|same| counted(same[0].1))
+        .count() as u32
+}
+
+impl Evidence {
     /// Marks the article's site furniture (`doc`: its keys, from [`doc_keys`]).
     pub(super) fn remove(&self, lines: &mut [Line], doc: &DocKeys) {
         mark_furniture(lines, &doc.keys, &self.unrelated);
@@ -138,7 +257,9 @@ fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
         .zip(docs.iter_mut())
         .map(|(article, lines)| doc_keys(article, lines, &mut buffer))
         .collect();
-    let evidence = Evidence::decide(&keys.iter().collect::<Vec<_>>());
+    let mut tally = Tally::new().unwrap();
+    keys.iter().for_each(|k| tally.add(k).unwrap());
+    let evidence = tally.decide().unwrap();
     for (lines, doc) in docs.iter_mut().zip(&keys) {
         evidence.remove(lines, doc);
     }
@@ -255,33 +376,6 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
             })
         })
         .collect()
-}
-
-/// For each key, the number of articles among those `counted` that carry
-/// it, each article once.
-fn count_carriers(keys: &[&DocKeys], counted: impl Fn(usize) -> bool) -> HashMap<u64, u32, Fixed> {
-    // Per key: the articles counted so far, and the last one (+ 1) counted.
-    let mut counts: HashMap<u64, (u32, usize), Fixed> = HashMap::default();
-    for (doc, doc_keys) in keys.iter().enumerate().filter(|(doc, _)| counted(*doc)) {
-        for k in &doc_keys.keys {
-            let (articles, last) = counts.entry(k.key).or_default();
-            if *last != doc + 1 {
-                (*articles, *last) = (*articles + 1, doc + 1);
-            }
-        }
-    }
-    counts.into_iter().map(|(key, (n, _))| (key, n)).collect()
-}
-
-/// Whether the article has a body of its own: [`OWN_BODY`] characters of
-/// sentences or long lines that no other article of its site carries.
-fn has_own_body(keys: &[Key], carriers: &HashMap<u64, u32, Fixed>) -> bool {
-    let own: usize = keys
-        .iter()
-        .filter(|k| carriers[&k.key] < 2 && k.body)
-        .map(|k| k.chars as usize)
-        .sum();
-    own >= OWN_BODY
 }
 
 /// Removes the lines that recur in [`MIN_ARTICLES`] unrelated articles:

@@ -35,6 +35,8 @@ use serde::Serialize;
 pub const VERSION: u32 = 1;
 
 use crate::article::Article;
+use crate::error::SpillError;
+use crate::spill::{Records, SealedRecords};
 use crate::stopwords::{self, Stopwords};
 
 /// One line the cleaner removed, and the rule that removed it.
@@ -120,24 +122,27 @@ pub fn evidence_source(article: &Article) -> &str {
 }
 
 /// Cleans every article of a corpus held in memory: both passes at once.
-pub fn clean_corpus(articles: &[Article]) -> Vec<Cleaned> {
-    let mut gatherer = Gatherer::default();
-    gatherer.add(articles);
-    let cleaner = gatherer.finish();
-    articles
+pub fn clean_corpus(articles: &[Article]) -> Result<Vec<Cleaned>, SpillError> {
+    let mut gatherer = Gatherer::new()?;
+    gatherer.add(articles)?;
+    let cleaner = gatherer.finish()?;
+    Ok(articles
         .par_iter()
         .enumerate()
         .map(|(i, a)| cleaner.clean(i, a))
-        .collect()
+        .collect())
 }
 
 /// Pass 1: the corpus evidence (lines recurring across articles of one
-/// source), gathered a batch of articles at a time. It keeps what each
-/// article's lines gave (keys and the first passes' verdicts), never its
-/// text.
-#[derive(Debug, Default)]
+/// source), gathered a batch of articles at a time. What each article's
+/// lines gave (keys and the first passes' verdicts), never its text, goes
+/// to temporary files: memory holds a few bytes per article.
 pub struct Gatherer {
-    docs: Vec<Ruled>,
+    /// What pass 1 learnt of each article, for pass 2.
+    docs: Records,
+    tally: corpus::Tally,
+    /// One record being encoded, kept to reuse its allocation.
+    record: Vec<u8>,
 }
 
 /// What pass 1 learnt of one article, so pass 2 need not run the rules again.
@@ -166,34 +171,84 @@ impl Ruled {
         };
         (ruled, lines)
     }
+
+    /// Appends the record of what was learnt to `out`.
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.lines as u32).to_le_bytes());
+        out.extend_from_slice(&(self.removed.len() as u32).to_le_bytes());
+        for &(line, rule) in &self.removed {
+            out.extend_from_slice(&line.to_le_bytes());
+            out.push(rules::code(rule));
+        }
+        self.keys.encode(out);
+    }
+
+    /// What [`Ruled::encode`] wrote, or `None` if `bytes` are not that.
+    fn decode(mut bytes: &[u8]) -> Option<Ruled> {
+        let lines = take_u32(&mut bytes)? as usize;
+        let removed = (0..take_u32(&mut bytes)?)
+            .map(|_| {
+                let line = take_u32(&mut bytes)?;
+                let (&code, rest) = bytes.split_first()?;
+                bytes = rest;
+                Some((line, rules::rule_of(code)?))
+            })
+            .collect::<Option<_>>()?;
+        let keys = corpus::DocKeys::decode(&mut bytes)?;
+        Some(Ruled {
+            lines,
+            removed,
+            keys,
+        })
+    }
+}
+
+/// The next little-endian `u32` of `bytes`, consumed.
+fn take_u32(bytes: &mut &[u8]) -> Option<u32> {
+    let (word, rest) = bytes.split_first_chunk::<4>()?;
+    *bytes = rest;
+    Some(u32::from_le_bytes(*word))
 }
 
 impl Gatherer {
+    pub fn new() -> Result<Gatherer, SpillError> {
+        Ok(Gatherer {
+            docs: Records::new()?,
+            tally: corpus::Tally::new()?,
+            record: Vec::new(),
+        })
+    }
+
     /// Adds the next articles, in corpus order.
-    pub fn add(&mut self, articles: &[Article]) {
-        self.docs.par_extend(
-            articles
-                .par_iter()
-                .map_init(String::new, |buffer, article| Ruled::new(article, buffer).0),
-        );
+    pub fn add(&mut self, articles: &[Article]) -> Result<(), SpillError> {
+        let ruled: Vec<Ruled> = articles
+            .par_iter()
+            .map_init(String::new, |buffer, article| Ruled::new(article, buffer).0)
+            .collect();
+        for doc in ruled {
+            self.record.clear();
+            doc.encode(&mut self.record);
+            self.docs.push(&self.record)?;
+            self.tally.add(&doc.keys)?;
+        }
+        Ok(())
     }
 
     /// Decides the recurring lines once every article has been added.
-    pub fn finish(self) -> Cleaner {
-        let keys: Vec<&corpus::DocKeys> = self.docs.iter().map(|d| &d.keys).collect();
-        Cleaner {
-            evidence: corpus::Evidence::decide(&keys),
-            docs: self.docs,
-        }
+    pub fn finish(self) -> Result<Cleaner, SpillError> {
+        Ok(Cleaner {
+            evidence: self.tally.decide()?,
+            docs: self.docs.seal()?,
+        })
     }
 }
 
 /// Pass 2: cleans one article at a time with the corpus evidence.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Cleaner {
     evidence: corpus::Evidence,
     /// Pass 1's findings, by the article's place in the corpus.
-    docs: Vec<Ruled>,
+    docs: SealedRecords,
 }
 
 impl Cleaner {
@@ -202,18 +257,25 @@ impl Cleaner {
     /// whatever order.
     pub fn clean(&self, index: usize, article: &Article) -> Cleaned {
         let mut lines: Vec<Line> = article.text.lines().map(Line::new).collect();
-        let fresh;
-        let doc = match self.docs.get(index).filter(|d| d.lines == lines.len()) {
+        let mut bytes = Vec::new();
+        let learnt = (index < self.docs.count())
+            .then(|| self.docs.read(index, &mut bytes).ok())
+            .flatten()
+            .and_then(|()| Ruled::decode(&bytes))
+            .filter(|d| d.lines == lines.len());
+        let doc = match learnt {
             Some(doc) => {
                 for &(n, rule) in &doc.removed {
                     lines[n as usize].removed_by = Some(rule);
                 }
                 doc
             }
-            // Not the article pass 1 saw (its input changed): judged afresh.
+            // Not the article pass 1 saw (its input changed), or its record
+            // could not be read: judged afresh, as pass 1 judged it.
             None => {
+                let fresh;
                 (fresh, lines) = Ruled::new(article, &mut String::new());
-                &fresh
+                fresh
             }
         };
         self.evidence.remove(&mut lines, &doc.keys);
@@ -355,7 +417,7 @@ mod tests {
             project that has been debated for more than ten years.\r\n\r\n\r\n\
             Work is to begin next spring and should take about four years, officials said.\r\n\
             © 2023 Haverstead Gazette\r\n";
-        let cleaned = clean_corpus(&[article(text)]).remove(0);
+        let cleaned = clean_corpus(&[article(text)]).unwrap().remove(0);
         assert_eq!(
             cleaned.text,
             "Council backs tram extension\n\nThe council voted on Tuesday to extend the tram \

@@ -236,6 +236,26 @@ const BODY_BEFORE_TAIL: usize = 400;
 /// blank line to end its paragraph.
 const APPEAL_LINES: usize = 8;
 
+/// A rule id (or [`super::corpus::REPEATED`]) as one byte, for pass 1's
+/// records.
+pub(super) fn code(id: &'static str) -> u8 {
+    match RULES.iter().position(|rule| rule.id == id) {
+        Some(i) => i as u8,
+        None => {
+            debug_assert_eq!(id, super::corpus::REPEATED);
+            u8::MAX
+        }
+    }
+}
+
+/// The rule id of a [`code`].
+pub(super) fn rule_of(code: u8) -> Option<&'static str> {
+    match code {
+        u8::MAX => Some(super::corpus::REPEATED),
+        i => RULES.get(usize::from(i)).map(|rule| rule.id),
+    }
+}
+
 /// Marks every line a rule removes.
 pub(super) fn apply(lines: &mut [Line]) {
     let mut appeal: Option<(&'static str, usize)> = None;

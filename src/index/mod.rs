@@ -35,6 +35,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::article::Article;
+use crate::error::SpillError;
 use crate::events::dates::{self, Day};
 use crate::events::features::{self, Features};
 use crate::events::EventDoc;
@@ -119,15 +120,18 @@ pub struct Prepared {
 /// The articles of a batch as the index compares them. With cleaning on,
 /// the cleaner's corpus evidence (lines recurring across one source's
 /// articles) comes from this batch, not from the stored articles.
-pub fn prepare(articles: &[Article], params: &IndexParams) -> Vec<Prepared> {
-    let cleaned = params.clean.then(|| crate::clean::clean_corpus(articles));
+pub fn prepare(articles: &[Article], params: &IndexParams) -> Result<Vec<Prepared>, SpillError> {
+    let cleaned = match params.clean {
+        true => Some(crate::clean::clean_corpus(articles)?),
+        false => None,
+    };
     let texts: Vec<&str> = match &cleaned {
         Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => articles.iter().map(|a| a.text.as_str()).collect(),
     };
     let titles = crate::titles(articles, &texts, cleaned.as_deref());
     let events = params.events.is_some();
-    articles
+    Ok(articles
         .par_iter()
         .zip(texts.par_iter())
         .zip(titles.par_iter())
@@ -154,7 +158,7 @@ pub fn prepare(articles: &[Article], params: &IndexParams) -> Vec<Prepared> {
                 }
             },
         )
-        .collect()
+        .collect())
 }
 
 /// What the index says about one article.
@@ -376,12 +380,12 @@ mod tests {
         for part in [&a, &b] {
             // Small commits: the stored side spans several segments.
             index
-                .add(&prepare(part, &params), None, 128, &mut |_| {})
+                .add(&prepare(part, &params).unwrap(), None, 128, &mut |_| {})
                 .unwrap();
         }
         drop(index);
         let index = Index::open(&path).unwrap();
-        let answers = index.query(&prepare(&c, &params), None).unwrap();
+        let answers = index.query(&prepare(&c, &params).unwrap(), None).unwrap();
         let mut found: Vec<(String, String)> = answers
             .iter()
             .flat_map(|a| {
@@ -434,7 +438,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.idx");
         let mut index = Index::open_for_writing(&path, &params, &|_| false).unwrap();
-        let prepared = prepare(&all, &params);
+        let prepared = prepare(&all, &params).unwrap();
         let first = index.add(&prepared[..120], None, 50, &mut |_| {}).unwrap();
         let again = index.add(&prepared, None, 50, &mut |_| {}).unwrap();
         assert_eq!((again.skipped, again.answers.len()), (120, 80));

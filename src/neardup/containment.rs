@@ -33,8 +33,8 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use rayon::prelude::*;
 
 use super::distinct::SetStore;
-use super::spill::u32s;
 use super::verify::EdgeRule;
+use crate::spill::u32s;
 
 /// Hash ranges swept one after another (the top bits of a shingle): one
 /// range's entries, 16 bytes a shingle, are what memory holds at a time,

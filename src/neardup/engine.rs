@@ -1,6 +1,6 @@
 //! The streaming engine: the near-duplicate stage fed one article at a time,
 //! in corpus order, holding a few numbers per article in memory and the
-//! rest in temporary files ([`super::spill`]).
+//! rest in temporary files ([`crate::spill`]).
 //!
 //! Per article, in parallel: its [`Sketch`] (shingles, a fingerprint of the
 //! set, the LSH band keys). Then, in corpus order, [`Collector::add`]: a
@@ -32,8 +32,8 @@ use super::group::{self, Choose};
 use super::lsh::BandKeys;
 use super::minhash::MinHasher;
 use super::shingle::{Shingler, Shingles};
-use super::spill::{u64s, Buckets, SealedSets, SetFile};
 use super::{verify, Group, NearDupParams};
+use crate::spill::{u64s, Buckets, SealedSets, SetFile};
 
 /// What the engine needs of one text, computed on any thread.
 pub struct Sketch {

@@ -4,7 +4,7 @@
 //!
 //! Input: the texts and [`NearDupParams`]. Output: [`Group`]s, see
 //! [`find_groups`]. [`engine`] runs the stages on a corpus fed one article
-//! at a time, in bounded memory ([`spill`]). The stages, one file each:
+//! at a time, in bounded memory ([`crate::spill`]). The stages, one file each:
 //! 1. [`shingle`]: each text's set of hashed word shingles; [`distinct`]
 //!    gathers texts with identical sets.
 //! 2. [`minhash`] and [`lsh`]: signatures cut into bands; sets equal in a
@@ -27,7 +27,6 @@ pub mod lsh;
 pub mod minhash;
 pub mod reference;
 pub mod shingle;
-pub(crate) mod spill;
 pub mod union_find;
 pub mod verify;
 

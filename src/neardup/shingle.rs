@@ -31,7 +31,7 @@ impl Shingles {
     }
 
     /// A set from hashes already sorted ascending without repeats (as
-    /// stored by [`super::spill`]).
+    /// stored by [`crate::spill`]).
     pub(crate) fn from_sorted(hashes: Vec<u64>) -> Self {
         debug_assert!(hashes.windows(2).all(|w| w[0] < w[1]));
         Shingles(hashes)

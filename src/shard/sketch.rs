@@ -23,6 +23,7 @@ use super::{Shard, ShardKey};
 use crate::article::Article;
 use crate::config::Pipeline;
 use crate::error::InputError;
+use crate::error::SpillError;
 use crate::events::features;
 use crate::neardup::containment;
 use crate::neardup::lsh::BandKeys;
@@ -72,12 +73,15 @@ pub fn records(
     shard: Shard,
     key: ShardKey,
     pipeline: &Pipeline,
-) -> Vec<Record> {
+) -> Result<Vec<Record>, SpillError> {
     let ordinals: Vec<usize> = (0..articles.len())
         .filter(|&i| key.shard_of(&articles[i], shard.count) == shard.index)
         .collect();
     let mine: Vec<Article> = ordinals.iter().map(|&i| articles[i].clone()).collect();
-    let cleaned = pipeline.clean.then(|| cleaned_texts(articles, &ordinals));
+    let cleaned = match pipeline.clean {
+        true => Some(cleaned_texts(articles, &ordinals)?),
+        false => None,
+    };
     let texts: Vec<&str> = match &cleaned {
         Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
         None => mine.iter().map(|a| a.text.as_str()).collect(),
@@ -88,7 +92,8 @@ pub fn records(
     let hasher = MinHasher::new(params.num_perm, params.seed);
     let rule = params.edge_rule();
     let compared = crate::compared(cleaned.as_deref(), &texts);
-    docs.par_iter()
+    Ok(docs
+        .par_iter()
         .zip(&ordinals)
         .zip(&compared)
         .map_init(
@@ -119,12 +124,15 @@ pub fn records(
                 }
             },
         )
-        .collect()
+        .collect())
 }
 
 /// The articles `ordinals` (sorted) cleaned with every article of their
 /// evidence sources in corpus order, as the whole corpus cleans them.
-fn cleaned_texts(articles: &[Article], ordinals: &[usize]) -> Vec<clean::Cleaned> {
+fn cleaned_texts(
+    articles: &[Article],
+    ordinals: &[usize],
+) -> Result<Vec<clean::Cleaned>, SpillError> {
     let sources: HashSet<&str> = ordinals
         .iter()
         .map(|&i| clean::evidence_source(&articles[i]))
@@ -133,9 +141,9 @@ fn cleaned_texts(articles: &[Article], ordinals: &[usize]) -> Vec<clean::Cleaned
         .filter(|&i| sources.contains(clean::evidence_source(&articles[i])))
         .collect();
     let subset: Vec<Article> = context.iter().map(|&i| articles[i].clone()).collect();
-    let mut cleaned = clean::clean_corpus(&subset).into_iter();
+    let mut cleaned = clean::clean_corpus(&subset)?.into_iter();
     let mut context = context.into_iter();
-    ordinals
+    Ok(ordinals
         .iter()
         .map(|&want| loop {
             let one = cleaned.next().expect("a shard's article is in its context");
@@ -143,7 +151,7 @@ fn cleaned_texts(articles: &[Article], ordinals: &[usize]) -> Vec<clean::Cleaned
                 break one;
             }
         })
-        .collect()
+        .collect())
 }
 
 /// Writes a sketch file at `path` atomically, so that a reader never sees

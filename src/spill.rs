@@ -1,11 +1,13 @@
-//! Spill: the bulky per-set data of the near-duplicate stage, kept in
-//! unnamed temporary files instead of memory, so that memory holds a few
-//! numbers per article however large the corpus.
+//! Spill: the bulky per-article data of the cleaner and the near-duplicate
+//! stage, kept in unnamed temporary files instead of memory, so that memory
+//! holds a few numbers per article however large the corpus.
 //!
-//! Two shapes: [`SetFile`], each distinct shingle set whole, read back by
-//! set for exact verification; and [`Buckets`], many append-only streams
-//! (one per hash range, one per LSH band) sharing one file, each read back
-//! whole by the step that sweeps it. The files are unnamed (`tempfile`), so
+//! Three shapes: [`Records`], one byte record per item, read back by number
+//! (what the cleaner's first pass learnt of each article); [`SetFile`], each
+//! distinct shingle set whole, read back by set for exact verification; and
+//! [`Buckets`], many append-only streams (one per hash range, one per LSH
+//! band, one per slice of line keys) sharing one file, each read back whole
+//! by the step that sweeps it. The files are unnamed (`tempfile`), so
 //! they vanish with the process, however it ends.
 //!
 //! Reads are positioned (`pread`), so any number of threads read one file
@@ -15,7 +17,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
-use super::shingle::Shingles;
+use crate::neardup::shingle::Shingles;
 
 /// Bytes a bucket buffers before its chunk is written: large enough that
 /// reading a bucket back is a few long reads, small enough that a few
@@ -94,54 +96,102 @@ impl Buckets {
     }
 }
 
-/// Shingle sets, each stored whole, read back by number.
-pub(crate) struct SetFile {
+/// Byte records, each read back by its number.
+pub(crate) struct Records {
     writer: BufWriter<File>,
-    /// Where each set starts; its length is the next start less this.
+    /// Where each record starts; its length is the next start less this.
     starts: Vec<u64>,
 }
 
-impl SetFile {
-    pub(crate) fn new() -> io::Result<SetFile> {
-        Ok(SetFile {
+impl Records {
+    pub(crate) fn new() -> io::Result<Records> {
+        Ok(Records {
             writer: BufWriter::with_capacity(CHUNK, tempfile::tempfile()?),
             starts: vec![0],
         })
     }
 
-    /// Stores the next set.
-    pub(crate) fn push(&mut self, set: &Shingles) -> io::Result<()> {
-        for &shingle in set.as_slice() {
-            self.writer.write_all(&shingle.to_le_bytes())?;
-        }
-        let end = self.starts.last().copied().unwrap_or(0) + 8 * set.len() as u64;
+    /// Stores the next record.
+    pub(crate) fn push(&mut self, record: &[u8]) -> io::Result<()> {
+        self.writer.write_all(record)?;
+        let end = self.starts.last().copied().unwrap_or(0) + record.len() as u64;
         self.starts.push(end);
         Ok(())
     }
 
-    /// The sets stored so far, for reading.
-    pub(crate) fn seal(self) -> io::Result<SealedSets> {
-        Ok(SealedSets {
+    /// The records stored so far, for reading.
+    pub(crate) fn seal(self) -> io::Result<SealedRecords> {
+        Ok(SealedRecords {
             file: self.writer.into_inner().map_err(|e| e.into_error())?,
             starts: self.starts,
         })
     }
 }
 
-/// The sets of a [`SetFile`], for reading.
-pub(crate) struct SealedSets {
+/// The records of a [`Records`], for reading.
+pub(crate) struct SealedRecords {
     file: File,
     starts: Vec<u64>,
 }
 
-impl SealedSets {
+impl SealedRecords {
     pub(crate) fn count(&self) -> usize {
         self.starts.len() - 1
     }
 
+    /// Bytes of record `i`.
+    pub(crate) fn len(&self, i: usize) -> usize {
+        (self.starts[i + 1] - self.starts[i]) as usize
+    }
+
+    /// Record `i` in `into` (a buffer, for its allocation).
+    pub(crate) fn read(&self, i: usize, into: &mut Vec<u8>) -> io::Result<()> {
+        into.resize(self.len(i), 0);
+        read_at(&self.file, into, self.starts[i])
+    }
+}
+
+impl std::fmt::Debug for SealedRecords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SealedRecords({} records)", self.count())
+    }
+}
+
+/// Shingle sets, each stored whole, read back by number.
+pub(crate) struct SetFile(Records);
+
+impl SetFile {
+    pub(crate) fn new() -> io::Result<SetFile> {
+        Ok(SetFile(Records::new()?))
+    }
+
+    /// Stores the next set.
+    pub(crate) fn push(&mut self, set: &Shingles) -> io::Result<()> {
+        let bytes: Vec<u8> = set
+            .as_slice()
+            .iter()
+            .flat_map(|s| s.to_le_bytes())
+            .collect();
+        self.0.push(&bytes)
+    }
+
+    /// The sets stored so far, for reading.
+    pub(crate) fn seal(self) -> io::Result<SealedSets> {
+        Ok(SealedSets(self.0.seal()?))
+    }
+}
+
+/// The sets of a [`SetFile`], for reading.
+pub(crate) struct SealedSets(SealedRecords);
+
+impl SealedSets {
+    pub(crate) fn count(&self) -> usize {
+        self.0.count()
+    }
+
     /// Shingles of set `set`.
     pub(crate) fn size(&self, set: usize) -> usize {
-        ((self.starts[set + 1] - self.starts[set]) / 8) as usize
+        self.0.len(set) / 8
     }
 
     pub(crate) fn load(&self, set: usize) -> io::Result<Shingles> {
@@ -156,8 +206,7 @@ impl SealedSets {
             static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         BYTES.with_borrow_mut(|bytes| {
-            bytes.resize((self.starts[set + 1] - self.starts[set]) as usize, 0);
-            read_at(&self.file, bytes, self.starts[set])?;
+            self.0.read(set, bytes)?;
             into.clear();
             into.extend(u64s(bytes));
             Ok(())
