@@ -31,7 +31,8 @@ use rayon::prelude::*;
 use article::Article;
 use config::Pipeline;
 use error::SpillError;
-use events::{Event, EventDoc};
+use events::dates::{self, Day};
+use events::{Event, EventArticle, EventDoc};
 use neardup::engine::{Collector, Sketch, Sketcher};
 use neardup::Group;
 use progress::Progress;
@@ -142,9 +143,6 @@ fn gather(
     (problems, cleaner)
 }
 
-/// An article and its compared text, kept for the event stage.
-type Texts = (Article, String);
-
 /// Pass 2, article by article: the record and near-duplicate sketch of
 /// each, and the texts only when the event stage will read them.
 struct Analysis<'p> {
@@ -155,8 +153,18 @@ struct Analysis<'p> {
     /// The first error the near-duplicate stage met: the rest of the
     /// corpus is read, not analysed.
     failed: Option<SpillError>,
-    /// The articles and their compared texts, for the event stage.
-    texts: Vec<Texts>,
+    /// Each article's event features, when the event stage will run.
+    events: Option<EventFeatures>,
+}
+
+/// One article's event features as stored, and its publication day.
+type EncodedFeatures = (Vec<u8>, Option<Day>);
+
+/// The event stage's view of each article, read in pass 2 so that no text
+/// is kept: its features in a temporary file, its publication day.
+struct EventFeatures {
+    features: spill::Records,
+    published: Vec<Option<events::dates::Day>>,
 }
 
 impl<'p> Analysis<'p> {
@@ -170,7 +178,13 @@ impl<'p> Analysis<'p> {
             records: Vec::new(),
             neardup: Collector::new(&pipeline.neardup)?,
             failed: None,
-            texts: Vec::new(),
+            events: match pipeline.events {
+                Some(_) => Some(EventFeatures {
+                    features: spill::Records::new()?,
+                    published: Vec::new(),
+                }),
+                None => None,
+            },
         })
     }
 
@@ -180,9 +194,9 @@ impl<'p> Analysis<'p> {
             return;
         }
         let (cleaner, params) = (self.cleaner, &self.pipeline.neardup);
-        let keep_texts = self.pipeline.events.is_some();
+        let events = self.pipeline.events.is_some();
         let first = self.records.len();
-        let analysed: Vec<(Record, Sketch, Option<Texts>)> = batch
+        let analysed: Vec<(Record, Sketch, Option<EncodedFeatures>)> = batch
             .into_par_iter()
             .enumerate()
             .map_init(
@@ -196,20 +210,35 @@ impl<'p> Analysis<'p> {
                         None => (article.text.clone(), None, None),
                     };
                     let title = title(&article, headline, &text);
-                    let record = Record::new(&article, &text, title);
                     // Compared without the site's furniture (`Cleaned::compared`).
                     let sketch = sketcher.sketch(body.as_deref().unwrap_or(&text));
-                    (record, sketch, keep_texts.then_some((article, text)))
+                    let features = events.then(|| {
+                        let doc = EventDoc {
+                            id: &article.id,
+                            title: title.as_deref(),
+                            text: &text,
+                            raw: &article.text,
+                            date: article.date.as_deref(),
+                        };
+                        let mut bytes = Vec::new();
+                        events::features::extract(&doc).encode(&mut bytes);
+                        (bytes, dates::published(doc.date, doc.raw))
+                    });
+                    (Record::new(&article, &text, title), sketch, features)
                 },
             )
             .collect();
-        for (record, sketch, texts) in analysed {
+        for (record, sketch, features) in analysed {
             self.records.push(record);
-            if let Err(e) = self.neardup.add(sketch) {
+            let mut added = self.neardup.add(sketch);
+            if let (Some(events), Some((bytes, published))) = (&mut self.events, features) {
+                added = added.and(events.features.push(&bytes));
+                events.published.push(published);
+            }
+            if let Err(e) = added {
                 self.failed = Some(e.into());
                 return;
             }
-            self.texts.extend(texts);
         }
     }
 
@@ -223,16 +252,30 @@ impl<'p> Analysis<'p> {
         let groups = self
             .neardup
             .finish(&|members: &[usize]| keep.choose(members, records))?;
-        let events = match &self.pipeline.events {
-            Some(params) => {
+        let events = match (&self.pipeline.events, self.events) {
+            (Some(params), Some(events)) => {
                 progress.start("events", n);
-                let (articles, texts): (Vec<Article>, Vec<String>) = self.texts.into_iter().unzip();
-                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                let titles: Vec<Option<String>> =
-                    self.records.iter().map(|r| r.title.clone()).collect();
-                events::cluster(&event_docs(&articles, &texts, &titles), &groups, params)
+                let features = events.features.seal()?;
+                let articles: Vec<EventArticle> = self
+                    .records
+                    .iter()
+                    .map(|r| EventArticle {
+                        id: &r.id,
+                        length: r.length,
+                    })
+                    .collect();
+                let features_of = |i: usize| {
+                    let mut bytes = Vec::new();
+                    features
+                        .read(i, &mut bytes)
+                        .ok()
+                        .and_then(|()| events::features::Features::decode(&bytes))
+                        .expect("this run's event features read back from its temporary file")
+                };
+                let published = |i: usize| events.published[i];
+                events::cluster_with(&articles, &groups, params, features_of, published)
             }
-            None => events::groups_only(n, &groups),
+            _ => events::groups_only(n, &groups),
         };
         progress.finish();
         Ok(Clustering {

@@ -33,7 +33,8 @@ pub struct Evidence {
     pub names: Vec<String>,
 }
 
-/// The evidence of the cluster of `nodes`.
+/// The evidence of the cluster of `nodes` (`features[i]`: those of node
+/// `nodes[i]`; none are read for a single node).
 pub fn of(
     nodes: &[usize],
     features: &[Features],
@@ -49,14 +50,14 @@ pub fn of(
         };
     }
     let terms = shared(
-        nodes,
-        |n| features[n].terms.iter().map(|(t, _)| t.as_str()),
-        |n, k| weight(&vectors[n].terms, k),
+        nodes.len(),
+        |i| features[i].terms.iter().map(|(t, _)| t.as_str()),
+        |i, k| weight(&vectors[nodes[i]].terms, k),
     );
     let names = shared(
-        nodes,
-        |n| features[n].names.iter().map(|(t, _)| t.as_str()),
-        |n, k| weight(&vectors[n].names, k),
+        nodes.len(),
+        |i| features[i].names.iter().map(|(t, _)| t.as_str()),
+        |i, k| weight(&vectors[nodes[i]].names, k),
     );
     Evidence {
         cohesion,
@@ -72,22 +73,22 @@ fn weight(v: &[(u64, f32)], k: u64) -> f64 {
         .map_or(0.0, |i| v[i].1 as f64)
 }
 
-/// Strings at least half the nodes (and two) hold, ranked by how many hold
-/// them, then by their summed TF-IDF weight, then alphabetically.
+/// Strings at least half the `nodes` (and two) hold, ranked by how many
+/// hold them, then by their summed TF-IDF weight, then alphabetically.
 fn shared<'a, I: Iterator<Item = &'a str>>(
-    nodes: &[usize],
+    nodes: usize,
     strings: impl Fn(usize) -> I,
     weight: impl Fn(usize, u64) -> f64,
 ) -> Vec<String> {
     let mut seen: HashMap<&str, (usize, f64)> = HashMap::new();
-    for &n in nodes {
+    for n in 0..nodes {
         for s in strings(n) {
             let entry = seen.entry(s).or_default();
             entry.0 += 1;
             entry.1 += weight(n, key(s));
         }
     }
-    let least = nodes.len().div_ceil(2).max(2);
+    let least = nodes.div_ceil(2).max(2);
     let mut ranked: Vec<(&str, (usize, f64))> =
         seen.into_iter().filter(|(_, (c, _))| *c >= least).collect();
     ranked.sort_by(|a, b| {
@@ -146,7 +147,7 @@ mod tests {
         assert_eq!(e.names, ["lindenau"]);
         assert_eq!(e.dates, Some((10, 12)));
         assert_eq!(e.cohesion, Some(0.4));
-        let alone = of(&[2], &f, &v, None);
+        let alone = of(&[2], &[], &v, None);
         assert!(alone.terms.is_empty() && alone.cohesion.is_none());
         assert_eq!(alone.dates, Some((12, 12)));
     }

@@ -60,6 +60,69 @@ pub fn extract(doc: &EventDoc) -> Features {
     }
 }
 
+impl Features {
+    /// Appends the features, as a run keeps them on disk until the event
+    /// stage, to `out` (little-endian; strings as a `u32` length and bytes).
+    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
+        let text = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        text(out, self.language);
+        out.extend_from_slice(&self.date.unwrap_or(i32::MIN).to_le_bytes());
+        out.extend_from_slice(&(self.terms.len() as u32).to_le_bytes());
+        for (term, count) in &self.terms {
+            text(out, term);
+            out.extend_from_slice(&count.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.names.len() as u32).to_le_bytes());
+        for (name, count) in &self.names {
+            text(out, name);
+            out.extend_from_slice(&count.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.anchors.len() as u32).to_le_bytes());
+        for anchor in &self.anchors {
+            text(out, anchor);
+        }
+    }
+
+    /// What [`Features::encode`] wrote, or `None` if `bytes` are not that.
+    pub(crate) fn decode(mut bytes: &[u8]) -> Option<Features> {
+        fn word(bytes: &mut &[u8]) -> Option<[u8; 4]> {
+            let (word, rest) = bytes.split_first_chunk::<4>()?;
+            *bytes = rest;
+            Some(*word)
+        }
+        fn text(bytes: &mut &[u8]) -> Option<String> {
+            let len = u32::from_le_bytes(word(bytes)?) as usize;
+            let (text, rest) = bytes.split_at_checked(len)?;
+            *bytes = rest;
+            String::from_utf8(text.to_vec()).ok()
+        }
+        let b = &mut bytes;
+        let language = stopwords::for_language(&text(b)?).language;
+        let date = Some(i32::from_le_bytes(word(b)?)).filter(|&d| d != i32::MIN);
+        let count = |b: &mut &[u8]| Some(u32::from_le_bytes(word(b)?));
+        let terms = (0..count(b)?)
+            .map(|_| Some((text(b)?, f32::from_le_bytes(word(b)?))))
+            .collect::<Option<Vec<_>>>()?;
+        let names = (0..count(b)?)
+            .map(|_| Some((text(b)?, u32::from_le_bytes(word(b)?))))
+            .collect::<Option<Vec<_>>>()?;
+        let anchors = (0..count(b)?)
+            .map(|_| text(b))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Features {
+            language,
+            terms,
+            names,
+            years: years(&anchors),
+            anchors,
+            date,
+        })
+    }
+}
+
 /// Years an article can be of: the four-digit numbers from 1900 to 2099
 /// among its anchors (its publication year is one), sorted, at most
 /// [`MAX_YEARS`] (the latest ones: a story names its own year and older
@@ -162,5 +225,22 @@ mod tests {
         assert!(f.terms.iter().any(|(t, _)| t == "earthquake"));
         assert!(f.names.iter().any(|(n, _)| n == "serrano highlands"));
         assert_eq!(f.anchors, ["d:mar-14", "n:2022", "n:6.4"]);
+    }
+
+    #[test]
+    fn features_read_back_as_written() {
+        let doc = EventDoc {
+            id: "a",
+            title: Some("Quake hits Lindenau"),
+            text: "A quake hit Lindenau on Tuesday, 12 March 2024. Officials in Lindenau said 40 were hurt.",
+            raw: "",
+            date: Some("2024-03-14"),
+        };
+        let features = extract(&doc);
+        assert!(!features.terms.is_empty() && features.date.is_some());
+        let mut bytes = Vec::new();
+        features.encode(&mut bytes);
+        assert_eq!(Features::decode(&bytes), Some(features));
+        assert_eq!(Features::decode(&bytes[..bytes.len() - 1]), None);
     }
 }

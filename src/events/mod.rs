@@ -182,11 +182,12 @@ pub fn cluster(docs: &[EventDoc], groups: &[Group], params: &EventParams) -> Vec
             length: d.text.len(),
         })
         .collect();
+    let features: Vec<features::Features> = docs.par_iter().map(features::extract).collect();
     cluster_with(
         &articles,
         groups,
         params,
-        |i| features::extract(&docs[i]),
+        |i| features[i].clone(),
         |i| dates::published(docs[i].date, docs[i].raw),
     )
 }
@@ -201,19 +202,23 @@ pub struct EventArticle<'a> {
 
 /// [`cluster`] with each article's features and publication day supplied
 /// (`features_of(i)` is [`features::extract`] of article `i`, `published(i)`
-/// its [`dates::published`]): `dedup merge` reads them from sketch files
-/// instead of texts. Features are asked for the speaker of each node only.
+/// its [`dates::published`]): `dedup merge` reads them from sketch files,
+/// a run from its temporary files, instead of texts. Features are asked for
+/// the speaker of each node only, a few times each (to count, to weigh, for
+/// the evidence of its event), and never all held at once.
 pub fn cluster_with(
     articles: &[EventArticle],
     groups: &[Group],
     params: &EventParams,
     features_of: impl Fn(usize) -> features::Features + Sync,
-    published: impl Fn(usize) -> Option<dates::Day>,
+    published: impl Fn(usize) -> Option<dates::Day> + Sync,
 ) -> Vec<Event> {
     let nodes = Nodes::new(articles, groups);
-    let mut features: Vec<features::Features> =
-        nodes.speaker.par_iter().map(|&s| features_of(s)).collect();
-    for ((f, members), &s) in features.iter_mut().zip(&nodes.members).zip(&nodes.speaker) {
+    // A node's features are its speaker's, dated as the whole node: read
+    // when needed, never held for the whole corpus.
+    let node_features = |n: usize| {
+        let (s, members) = (nodes.speaker[n], &nodes.members[n]);
+        let mut f = features_of(s);
         if members.len() > 1 {
             // The group's earliest publication day, moved as the speaker's
             // lead moves its own ("on Tuesday": see `features::story_day`).
@@ -224,8 +229,9 @@ pub fn cluster_with(
                 .min()
                 .map(|day| day + shift);
         }
-    }
-    let vectors = vectors::build(&features, background::builtin());
+        f
+    };
+    let vectors = vectors::build_from(nodes.members.len(), node_features, background::builtin());
     let edges = candidates::edges(&vectors, &params.weights);
     let rank = nodes.ranks(articles);
     let node_dates: Vec<Option<dates::Day>> = vectors.iter().map(|v| v.date).collect();
@@ -234,7 +240,10 @@ pub fn cluster_with(
         cohesion_ratio: params.cohesion_ratio,
         join_ratio: params.join_ratio,
     };
-    let years: Vec<Vec<i32>> = features.iter().map(|f| f.years.clone()).collect();
+    let years: Vec<Vec<i32>> = (0..vectors.len())
+        .into_par_iter()
+        .map(|n| features_of(nodes.speaker[n]).years)
+        .collect();
     let label = linkage::average_link(vectors.len(), &edges, &rank, &node_dates, &years, &rules);
 
     // Each node's mean score to the other nodes of its event, summed in rank
@@ -280,6 +289,10 @@ pub fn cluster_with(
             let k = ranked.len();
             let cohesion = (k > 1)
                 .then(|| ranked.iter().map(|&n| sums[n]).sum::<f64>() / (k * (k - 1)) as f64);
+            let features: Vec<features::Features> = match ranked.len() {
+                1 => Vec::new(),
+                _ => ranked.iter().map(|&n| node_features(n)).collect(),
+            };
             Event {
                 members: members.iter().map(|&(m, _)| m).collect(),
                 scores: members.iter().map(|&(_, s)| s).collect(),

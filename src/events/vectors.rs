@@ -119,13 +119,62 @@ impl<'a> Idf<'a> {
 
 /// Weighted, unit-length vectors for every node.
 pub fn build(features: &[Features], background: &Background) -> Vec<Node> {
-    let keyed: Vec<Keyed> = features.par_iter().map(keyed).collect();
-    let idf = corpus_idf(&keyed, background);
-    features
-        .par_iter()
-        .zip(&keyed)
-        .map(|(f, k)| weighted(f, k, &idf))
+    build_from(features.len(), |n| features[n].clone(), background)
+}
+
+/// [`build`] from the features of nodes `0..nodes`, as `features_of(n)`
+/// gives them (twice each: once to count, once to weigh), so that no more
+/// than one node's features need be held at a time.
+pub fn build_from(
+    nodes: usize,
+    features_of: impl Fn(usize) -> Features + Sync,
+    background: &Background,
+) -> Vec<Node> {
+    // Keyed in parallel a chunk at a time, counted into one table: a table
+    // per thread's share would hold the vocabulary many times over.
+    let mut counts = Counts::default();
+    for chunk in (0..nodes).collect::<Vec<_>>().chunks(COUNTED_AT_ONCE) {
+        let keyed: Vec<Keyed> = chunk.par_iter().map(|&n| keyed(&features_of(n))).collect();
+        keyed.iter().for_each(|k| counts.add(k));
+    }
+    let idf = counts.idf(nodes, background);
+    (0..nodes)
+        .into_par_iter()
+        .map(|n| {
+            let f = features_of(n);
+            weighted(&f, &keyed(&f), &idf)
+        })
         .collect()
+}
+
+/// Nodes whose keys are held at a time while counting.
+const COUNTED_AT_ONCE: usize = 4096;
+
+/// Document frequencies of terms and names among nodes.
+#[derive(Default)]
+struct Counts {
+    terms: HashMap<u64, u32>,
+    names: HashMap<u64, u32>,
+}
+
+impl Counts {
+    fn add(&mut self, k: &Keyed) {
+        for &(key, _) in &k.terms {
+            *self.terms.entry(key).or_default() += 1;
+        }
+        for &(key, _) in &k.names {
+            *self.names.entry(key).or_default() += 1;
+        }
+    }
+
+    fn idf(self, docs: usize, background: &Background) -> Idf<'_> {
+        Idf {
+            docs: docs as u32,
+            terms: self.terms,
+            names: self.names,
+            background,
+        }
+    }
 }
 
 /// One node's vector under `idf`, as [`build`] weighs every node.
@@ -140,25 +189,6 @@ fn weighted(f: &Features, k: &Keyed, idf: &Idf) -> Node {
         anchors: k.anchors.clone(),
         language: f.language,
         date: f.date,
-    }
-}
-
-fn corpus_idf<'a>(keyed: &[Keyed], background: &'a Background) -> Idf<'a> {
-    let mut terms: HashMap<u64, u32> = HashMap::new();
-    let mut names: HashMap<u64, u32> = HashMap::new();
-    for k in keyed {
-        for &(key, _) in &k.terms {
-            *terms.entry(key).or_default() += 1;
-        }
-        for &(key, _) in &k.names {
-            *names.entry(key).or_default() += 1;
-        }
-    }
-    Idf {
-        docs: keyed.len() as u32,
-        terms,
-        names,
-        background,
     }
 }
 
@@ -187,8 +217,9 @@ fn weigh(counts: &[(u64, f32)], idf: impl Fn(u64) -> f64, keep: usize) -> Sparse
 
 /// The IDF a set of nodes gives (for explanations).
 pub fn idf_of<'a>(features: &[Features], background: &'a Background) -> Idf<'a> {
-    let keyed: Vec<Keyed> = features.iter().map(keyed).collect();
-    corpus_idf(&keyed, background)
+    let mut counts = Counts::default();
+    features.iter().for_each(|f| counts.add(&keyed(f)));
+    counts.idf(features.len(), background)
 }
 
 #[cfg(test)]

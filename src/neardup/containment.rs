@@ -37,9 +37,10 @@ use super::verify::EdgeRule;
 use crate::spill::u32s;
 
 /// Hash ranges swept one after another (the top bits of a shingle): one
-/// range's entries, 16 bytes a shingle, are what memory holds at a time,
-/// 70 MB at 1M articles.
-pub(crate) const RANGE_BITS: u32 = 7;
+/// range's entries, 24 bytes a shingle with their bookkeeping, are what
+/// memory holds at a time, 50 MB at 1M articles (smaller corpora sweep
+/// several ranges at once, up to [`SWEPT_ENTRIES`]).
+pub(crate) const RANGE_BITS: u32 = 8;
 const RANGES: u64 = 1 << RANGE_BITS;
 /// Entries swept at a time when ranges are small (a small corpus): fewer
 /// sweeps, each touching every set once. 4M entries, 64 MiB.

@@ -158,7 +158,7 @@ impl Collector {
         let candidates = super::candidates_by_band(&store, self.params.bands, column, &rule)?;
         let edges = verify::edges(&store, &candidates, &rule)?;
         drop(candidates);
-        group::groups(&store, &edges, choose)
+        group::groups(&store, edges, choose)
     }
 }
 

@@ -35,10 +35,14 @@ pub type Choose<'c> = dyn Fn(&[usize]) -> usize + Sync + 'c;
 
 /// The groups of the verified `edges` between `store`'s sets, each with its
 /// representative picked by `choose` and paired with every other member.
-pub fn groups(store: &impl SetStore, edges: &[Edge], choose: &Choose) -> io::Result<Vec<Group>> {
+pub fn groups(
+    store: &impl SetStore,
+    mut edges: Vec<Edge>,
+    choose: &Choose,
+) -> io::Result<Vec<Group>> {
     let sets = store.count();
     let mut union_find = UnionFind::new(sets);
-    for edge in edges {
+    for edge in &edges {
         union_find.union(edge.a as usize, edge.b as usize);
     }
     // Only sets with an edge or with two texts can be in a group.
@@ -54,15 +58,21 @@ pub fn groups(store: &impl SetStore, edges: &[Edge], choose: &Choose) -> io::Res
     for (c, members) in components.iter().enumerate() {
         members.iter().for_each(|&set| component_of[set] = c as u32);
     }
-    let mut edges_of: Vec<Vec<Edge>> = vec![Vec::new(); components.len()];
-    for edge in edges {
-        edges_of[component_of[edge.a as usize] as usize].push(*edge);
+    // Each component's edges, together: the edges sorted by component.
+    edges.sort_unstable_by_key(|e| component_of[e.a as usize]);
+    let mut starts = vec![0; components.len() + 1];
+    for edge in &edges {
+        starts[component_of[edge.a as usize] as usize + 1] += 1;
+    }
+    for c in 0..components.len() {
+        starts[c + 1] += starts[c];
     }
     let parts: Vec<Vec<Vec<usize>>> = components
         .into_par_iter()
-        .zip(edges_of)
-        .map(|(members, edges)| without_drift(members, &edges, store))
+        .enumerate()
+        .map(|(c, members)| without_drift(members, &edges[starts[c]..starts[c + 1]], store))
         .collect::<io::Result<_>>()?;
+    drop(edges);
     let mut groups: Vec<Group> = parts
         .into_par_iter()
         .flatten()
@@ -193,7 +203,7 @@ mod tests {
         let d = distinct(sets, (0..5).map(|i| vec![i]).collect());
         let edges = verify::edges(&d, &all_pairs(5), &RULE).unwrap();
         assert_eq!(edges.len(), 4);
-        let members: Vec<Vec<usize>> = groups(&d, &edges, &FIRST)
+        let members: Vec<Vec<usize>> = groups(&d, edges, &FIRST)
             .unwrap()
             .into_iter()
             .map(|g| g.members)
@@ -211,7 +221,7 @@ mod tests {
         let d = distinct(sets, vec![vec![0, 3], vec![1]]);
         let edges = verify::edges(&d, &all_pairs(2), &RULE).unwrap();
         let pairs_with = |representative: usize| {
-            let groups = groups(&d, &edges, &|_: &[usize]| representative).unwrap();
+            let groups = groups(&d, edges.clone(), &|_: &[usize]| representative).unwrap();
             assert_eq!(groups.len(), 1);
             assert_eq!(groups[0].members, vec![0, 1, 3]);
             groups[0]
@@ -227,7 +237,7 @@ mod tests {
     #[test]
     fn a_thousand_copies_make_a_linear_group() {
         let d = distinct(vec![(0..100).collect()], vec![(0..1000).collect()]);
-        let groups = groups(&d, &[], FIRST).unwrap();
+        let groups = groups(&d, Vec::new(), FIRST).unwrap();
         assert_eq!(groups[0].members.len(), 1000);
         assert_eq!(groups[0].pairs.len(), 999);
         assert!(groups[0].pairs.iter().all(|p| p.a == 0 && p.jaccard == 1.0));

@@ -51,27 +51,37 @@ pub(crate) fn candidate_pairs_by_band(
     bands: usize,
     column: impl Fn(usize) -> io::Result<Vec<u64>> + Sync,
 ) -> io::Result<Vec<(u32, u32)>> {
-    // Each band's pairs sorted, then merged as they come: a pair that
-    // agrees in many bands (a close copy) is held once, not once a band.
-    (0..bands)
-        .into_par_iter()
-        .map(|band| {
-            let mut buckets: Vec<(u64, u32)> = column(band)?
-                .into_iter()
-                .enumerate()
-                .map(|(set, key)| (key, set as u32))
-                .collect();
-            buckets.sort_unstable();
-            let mut pairs = pairs_within_runs(&buckets);
-            pairs.sort_unstable();
-            pairs.dedup();
-            Ok(pairs)
-        })
-        .try_reduce(Vec::new, |x, y| Ok(merged(x, y)))
+    // Each band's pairs sorted, then merged into the pairs so far, a band
+    // per thread at a time: a pair that agrees in many bands (a close copy)
+    // is held once, not once a band.
+    let mut pairs = Vec::new();
+    let at_once = rayon::current_num_threads().max(1);
+    let all: Vec<usize> = (0..bands).collect();
+    for some in all.chunks(at_once) {
+        let found: Vec<Vec<(u32, u32)>> = some
+            .par_iter()
+            .map(|&band| {
+                let mut buckets: Vec<(u64, u32)> = column(band)?
+                    .into_iter()
+                    .enumerate()
+                    .map(|(set, key)| (key, set as u32))
+                    .collect();
+                buckets.sort_unstable();
+                let mut pairs = pairs_within_runs(&buckets);
+                pairs.sort_unstable();
+                pairs.dedup();
+                Ok(pairs)
+            })
+            .collect::<io::Result<_>>()?;
+        for band in found {
+            pairs = merged(pairs, band);
+        }
+    }
+    Ok(pairs)
 }
 
 /// The union of two sorted lists without repeats, sorted.
-fn merged(x: Vec<(u32, u32)>, y: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+pub(super) fn merged(x: Vec<(u32, u32)>, y: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
     if x.is_empty() || y.is_empty() {
         return if x.is_empty() { y } else { x };
     }

@@ -178,11 +178,11 @@ fn candidates_by_band(
     column: impl Fn(usize) -> io::Result<Vec<u64>> + Sync,
     rule: &EdgeRule,
 ) -> io::Result<Vec<(u32, u32)>> {
-    let mut candidates = lsh::candidate_pairs_by_band(bands, column)?;
-    candidates.extend(containment::candidate_pairs(sets, rule)?);
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    Ok(candidates)
+    let banded = lsh::candidate_pairs_by_band(bands, column)?;
+    Ok(lsh::merged(
+        banded,
+        containment::candidate_pairs(sets, rule)?,
+    ))
 }
 
 /// The groups of the candidates that verify as edges, each represented by
@@ -194,5 +194,5 @@ pub fn verified_groups(
     choose: &Choose,
 ) -> io::Result<Vec<Group>> {
     let edges = verify::edges(distinct, candidates, rule)?;
-    group::groups(distinct, &edges, choose)
+    group::groups(distinct, edges, choose)
 }

@@ -17,7 +17,7 @@ use super::{group, Group, NearDupParams, Pair};
 /// The groups [`super::find_groups`] would give if every pair were a candidate.
 pub fn find_groups_exhaustively(texts: &[&str], params: &NearDupParams) -> io::Result<Vec<Group>> {
     let (distinct, edges) = every_edge(texts, params)?;
-    group::groups(&distinct, &edges, &|members: &[usize]| members[0])
+    group::groups(&distinct, edges, &|members: &[usize]| members[0])
 }
 
 /// The pairs [`super::verified_pairs`] would give if every pair were a

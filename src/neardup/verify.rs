@@ -142,29 +142,38 @@ pub fn edges(
     candidates: &[(u32, u32)],
     rule: &EdgeRule,
 ) -> io::Result<Vec<Edge>> {
-    let chunks: Vec<Vec<Edge>> = candidates
-        .par_chunks(1024)
-        .map(|chunk| {
-            let (mut edges, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
-            for run in chunk.chunk_by(|x, y| x.0 == y.0) {
-                store.load_into(run[0].0 as usize, &mut a)?;
-                for &(_, other) in run {
-                    store.load_into(other as usize, &mut b)?;
-                    let similarity = Similarity::of_counts(overlap(&a, &b), a.len(), b.len());
-                    if rule.is_edge(&similarity) {
-                        edges.push(Edge {
-                            a: run[0].0,
-                            b: other,
-                            similarity,
-                        });
+    // A block of candidates at a time: the edges found are held once, not
+    // once in pieces and again whole.
+    let mut edges = Vec::new();
+    for block in candidates.chunks(VERIFIED_AT_ONCE) {
+        let found: Vec<Vec<Edge>> = block
+            .par_chunks(1024)
+            .map(|chunk| {
+                let (mut edges, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+                for run in chunk.chunk_by(|x, y| x.0 == y.0) {
+                    store.load_into(run[0].0 as usize, &mut a)?;
+                    for &(_, other) in run {
+                        store.load_into(other as usize, &mut b)?;
+                        let similarity = Similarity::of_counts(overlap(&a, &b), a.len(), b.len());
+                        if rule.is_edge(&similarity) {
+                            edges.push(Edge {
+                                a: run[0].0,
+                                b: other,
+                                similarity,
+                            });
+                        }
                     }
                 }
-            }
-            Ok(edges)
-        })
-        .collect::<io::Result<_>>()?;
-    Ok(chunks.into_iter().flatten().collect())
+                Ok(edges)
+            })
+            .collect::<io::Result<_>>()?;
+        edges.extend(found.into_iter().flatten());
+    }
+    Ok(edges)
 }
+
+/// Candidates verified at a time.
+const VERIFIED_AT_ONCE: usize = 1 << 18;
 
 #[cfg(test)]
 mod tests {

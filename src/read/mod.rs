@@ -27,6 +27,7 @@ use std::time::SystemTime;
 use crate::article::{Article, Location};
 use crate::error::{InputError, Problem};
 use crate::id::Id;
+use xxhash_rust::xxh3::xxh3_128;
 
 pub use jsonl::{with_field, Fields};
 
@@ -73,7 +74,7 @@ pub struct Corpus<'s> {
     /// Articles handed to the sink so far, repeated ids included.
     handed: usize,
     /// Ids seen so far, with the place each was first seen (with a sink).
-    seen: HashMap<Id, String>,
+    seen: SeenIds,
     /// Repeated ids, noted after the inputs' own problems as
     /// [`drop_duplicate_ids`] does (with a sink).
     repeated: Vec<(Note, InputError)>,
@@ -81,6 +82,35 @@ pub struct Corpus<'s> {
     stdin: Option<&'s OnceLock<File>>,
     /// Whether this pass has read standard input.
     stdin_read: bool,
+}
+
+/// The ids of a corpus read a batch at a time, and where each was first
+/// seen, in a few dozen bytes an article: a 128-bit hash of the id (two ids
+/// share one with probability 2⁻¹²⁸ a pair) and the place's text in one
+/// buffer, where a table of ids and strings would take several times that.
+#[derive(Debug, Default)]
+struct SeenIds {
+    /// Each id's hash, and the number of the place it was first seen.
+    ids: HashMap<u128, u32>,
+    /// The places, one after another; `ends[i]` is where place `i` ends.
+    places: String,
+    ends: Vec<usize>,
+}
+
+impl SeenIds {
+    /// Where `id` was first seen, if it was.
+    fn first(&self, id: &Id) -> Option<&str> {
+        let i = *self.ids.get(&xxh3_128(id.as_bytes()))? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.places[start..self.ends[i]])
+    }
+
+    fn insert(&mut self, id: &Id, place: &str) {
+        self.ids
+            .insert(xxh3_128(id.as_bytes()), self.ends.len() as u32);
+        self.places.push_str(place);
+        self.ends.push(self.places.len());
+    }
 }
 
 /// What receives the articles of [`read_batches`], a batch at a time.
@@ -137,7 +167,7 @@ impl Corpus<'_> {
         let mut n = 0;
         batch.retain(|article| {
             n += 1;
-            if let Some(first) = seen.get(&article.id) {
+            if let Some(first) = seen.first(&article.id) {
                 // Told where the article was, after what came before it.
                 let note = Note {
                     at: handed + n,
@@ -145,13 +175,13 @@ impl Corpus<'_> {
                 };
                 let problem = Problem::DuplicateId {
                     id: article.id.to_string(),
-                    first: first.clone(),
+                    first: first.to_string(),
                 };
                 let input = article.origin.clone();
                 repeated.push((note, InputError { input, problem }));
                 return false;
             }
-            seen.insert(article.id.clone(), article.origin.clone());
+            seen.insert(&article.id, &article.origin);
             true
         });
         self.handed += n;
