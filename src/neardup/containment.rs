@@ -52,18 +52,20 @@ const SWEPT_ENTRIES: usize = 1 << 22;
 /// Three steps, in bounded memory. 1: each hash range's `(shingle, set)`
 /// entries are sorted, and the runs of a shingle in two or more sets are
 /// written to a temporary postings file in shingle order; each set counts
-/// its shared shingles by document frequency. 2: each set's prefix is then
-/// known as a frequency and a count: all its shared shingles rarer than
-/// some frequency, and the first so many, in shingle order, of that
-/// frequency. 3: one read of the postings file pairs each set with the
-/// others that have a shingle of its prefix.
+/// its shared shingles, so how many its prefix takes. A second sweep counts
+/// them by document frequency, as far as the prefix reaches (a set that
+/// cannot be contained keeps nothing). 2: each set's prefix is then known
+/// as a frequency and a count: all its shared shingles rarer than some
+/// frequency, and the first so many, in shingle order, of that frequency.
+/// 3: one read of the postings file pairs each set with the others that
+/// have a shingle of its prefix.
 pub fn candidate_pairs(store: &impl SetStore, rule: &EdgeRule) -> io::Result<Vec<(u32, u32)>> {
     let sets = store.count();
     let size: Vec<u32> = (0..sets).map(|set| store.size(set) as u32).collect();
     let (postings, tally) = postings(store, &size, rule)?;
     let prefixes: Vec<Prefix> = (0..sets)
         .into_par_iter()
-        .map(|set| tally.prefix(set, size[set] as usize, rule))
+        .map(|set| tally.prefix(set))
         .collect();
     drop(tally);
     let mut pairs = prefix_pairs(postings, &prefixes, &size)?;
@@ -81,13 +83,12 @@ const SLOTS: usize = 4;
 /// place its second slot's first number says.
 const MORE: (u32, u32) = (u32::MAX, u32::MAX);
 
-/// What step 1 counts of each set: its shingles, and its shared ones by
-/// frequency.
+/// What step 1 counts of each set: how many of its shared shingles its
+/// prefix takes, and those it can take by frequency.
 struct Tally {
-    /// Shingles seen so far, shared or not.
-    seen: Vec<u32>,
-    /// Shared shingles (in two or more sets).
-    shared: Vec<u32>,
+    /// Shared shingles of each set in its prefix (exact, from a first
+    /// sweep): 0 for a set that cannot be contained in anything.
+    wanted: Vec<u32>,
     /// Per set, `(frequency, shingles)` of its rarest shared shingles,
     /// sorted by frequency, `(0, 0)` where unused; [`MORE`] first when they
     /// are in `more`.
@@ -99,10 +100,10 @@ struct Tally {
 }
 
 impl Tally {
-    fn new(sets: usize) -> Tally {
+    fn new(wanted: Vec<u32>) -> Tally {
+        let sets = wanted.len();
         Tally {
-            seen: vec![0; sets],
-            shared: vec![0; sets],
+            wanted,
             counts: vec![[(0, 0); SLOTS]; sets],
             more: Vec::new(),
             free: Vec::new(),
@@ -118,25 +119,16 @@ impl Tally {
         }
     }
 
-    /// Adds one range's shingles of `set` (of `size` shingles in all),
-    /// given by their frequencies, and keeps the counts that can still hold
-    /// its prefix (`scratch`: a buffer, for its allocation).
-    fn add(
-        &mut self,
-        set: usize,
-        shingles: &mut [u32],
-        size: usize,
-        rule: &EdgeRule,
-        scratch: &mut Vec<(u32, u32)>,
-    ) {
+    /// Adds one range's shingles of `set`, given by their frequencies, and
+    /// keeps the counts that can hold its prefix (`scratch`: a buffer, for
+    /// its allocation).
+    fn add(&mut self, set: usize, shingles: &mut [u32], scratch: &mut Vec<(u32, u32)>) {
+        let bound = self.wanted[set] as usize;
+        if bound == 0 {
+            return;
+        }
         shingles.sort_unstable();
         let unique = shingles.partition_point(|&f| f == 1);
-        self.seen[set] += shingles.len() as u32;
-        self.shared[set] += (shingles.len() - unique) as u32;
-        // Shared shingles the prefix can still need: its length, less the
-        // shingles in one set only seen so far. Later ranges only lower it.
-        let own = (self.seen[set] - self.shared[set]) as usize;
-        let bound = prefix_len(size, rule).saturating_sub(own);
         self.counts_of(set, scratch);
         for same in shingles[unique..].chunk_by(|x, y| x == y) {
             let frequency = same[0];
@@ -145,8 +137,8 @@ impl Tally {
                 Err(i) => scratch.insert(i, (frequency, same.len() as u32)),
             }
         }
-        // The counts past the bound can never be needed: later ranges add
-        // shingles before them or to them, and lower the bound.
+        // The counts past the prefix can never be needed: later ranges add
+        // shingles before them or to them.
         let mut below = 0;
         let kept = scratch
             .iter()
@@ -181,9 +173,9 @@ impl Tally {
         }
     }
 
-    /// The prefix of `set`, of `size` shingles, once every range is counted.
-    fn prefix(&self, set: usize, size: usize, rule: &EdgeRule) -> Prefix {
-        let wanted = shared_prefix_len(size, self.shared[set] as usize, rule);
+    /// The prefix of `set`, once every range is counted.
+    fn prefix(&self, set: usize) -> Prefix {
+        let wanted = self.wanted[set] as usize;
         if wanted == 0 {
             return Prefix::NONE;
         }
@@ -224,10 +216,54 @@ impl Prefix {
 /// Step 1: the postings of every shared shingle, written in shingle order
 /// as `frequency, sets…` (`u32`s) to a temporary file, and the [`Tally`].
 fn postings(store: &impl SetStore, size: &[u32], rule: &EdgeRule) -> io::Result<(File, Tally)> {
-    let mut tally = Tally::new(size.len());
+    // Sweep 1: the postings, and each set's shared shingles; so how many
+    // its prefix takes, exactly, before any count is kept.
     let mut out = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
-    let (mut entries, mut set_at, mut frequency) = (Vec::new(), Vec::new(), Vec::new());
+    let mut shared = vec![0u32; size.len()];
+    sweep(store, |runs, _, _| {
+        for run in runs.chunk_by(|x, y| x >> 64 == y >> 64) {
+            if run.len() < 2 {
+                continue;
+            }
+            out.write_all(&(run.len() as u32).to_le_bytes())?;
+            for &entry in run {
+                let set = (entry >> 32) as u32;
+                out.write_all(&set.to_le_bytes())?;
+                shared[set as usize] += 1;
+            }
+        }
+        Ok(())
+    })?;
+    let wanted: Vec<u32> = (0..size.len())
+        .map(|set| shared_prefix_len(size[set] as usize, shared[set] as usize, rule) as u32)
+        .collect();
+    drop(shared);
+    // Sweep 2: the counts by frequency of the sets that can be contained,
+    // only as far as their prefixes reach.
+    let mut tally = Tally::new(wanted);
     let mut scratch = Vec::new();
+    sweep(store, |_, set_at, frequency| {
+        let mut at = 0;
+        for same in set_at.chunk_by(|x, y| x == y) {
+            let frequencies = &mut frequency[at..at + same.len()];
+            at += same.len();
+            tally.add(same[0] as usize, frequencies, &mut scratch);
+        }
+        Ok(())
+    })?;
+    let mut file = out.into_inner().map_err(|e| e.into_error())?;
+    file.rewind()?;
+    Ok((file, tally))
+}
+
+/// Calls `each` with every few hash ranges' entries: sorted by shingle
+/// (`shingle << 64 | set << 32 | place`), and in their place set by set,
+/// each entry's set and the frequency of its shingle.
+fn sweep(
+    store: &impl SetStore,
+    mut each: impl FnMut(&[u128], &[u32], &mut [u32]) -> io::Result<()>,
+) -> io::Result<()> {
+    let (mut entries, mut set_at, mut frequency) = (Vec::new(), Vec::new(), Vec::new());
     let mut start = 0;
     while start < RANGES {
         // As many ranges at a time as fit the budget, at least one.
@@ -252,29 +288,13 @@ fn postings(store: &impl SetStore, size: &[u32], rule: &EdgeRule) -> io::Result<
         entries.par_sort_unstable();
         frequency.clear();
         frequency.resize(entries.len(), 0u32);
-        let same_shingle = |x: &u128, y: &u128| x >> 64 == y >> 64;
-        for run in entries.chunk_by(same_shingle) {
-            let f = run.len() as u32;
-            run.iter().for_each(|&e| frequency[e as u32 as usize] = f);
-            if f < 2 {
-                continue;
-            }
-            out.write_all(&f.to_le_bytes())?;
-            for &entry in run {
-                out.write_all(&((entry >> 32) as u32).to_le_bytes())?;
-            }
+        for run in entries.chunk_by(|x, y| x >> 64 == y >> 64) {
+            run.iter()
+                .for_each(|&e| frequency[e as u32 as usize] = run.len() as u32);
         }
-        let mut at = 0;
-        for same in set_at.chunk_by(|x, y| x == y) {
-            let set = same[0] as usize;
-            let frequencies = &mut frequency[at..at + same.len()];
-            at += same.len();
-            tally.add(set, frequencies, size[set] as usize, rule, &mut scratch);
-        }
+        each(&entries, &set_at, &mut frequency)?;
     }
-    let mut file = out.into_inner().map_err(|e| e.into_error())?;
-    file.rewind()?;
-    Ok((file, tally))
+    Ok(())
 }
 
 /// Step 3: one read of the postings; each set in a run whose shingle is in
