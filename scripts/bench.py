@@ -14,7 +14,7 @@ peak resident memory (the kernel's maximum RSS of the process). Modes:
   near-dup   --no-events (cleaning on): the near-duplicate path as users run it
   no-clean   --no-events --no-clean: the near-duplicate path alone
   whole      the whole pipeline (cleaning, near-duplicates, events)
-Then the acceptance figures of issue #10: MB/s at 100k and the ratio to gaoya, peak memory
+Then the acceptance figures of issue #20: MB/s at 100k and the ratio to gaoya, peak memory
 at 1M, the time for ten times the articles, and memory per article as the corpus grows.
 Run it when the machine is as quiet as it gets; quote ratios from one session.
 """
@@ -120,7 +120,7 @@ def main():
             print(f"{n:>9} {name:<9} {wall:>9.2f} {mb / wall:>7.1f} {rss:>9.0f} "
                   f"{rss * 1024 / n:>11.2f}  {stages}", flush=True)
 
-    print("\nacceptance (issue #10; floors):")
+    print("\nacceptance (issue #20; floors):")
     mb_of = {n: os.path.getsize(p) / 1e6 for n, p in corpora.items()}
 
     def check(label, ok, figure):
