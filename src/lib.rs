@@ -83,8 +83,9 @@ pub struct Outcome {
 
 /// Reads `inputs` and runs every stage, holding one batch of articles at a
 /// time: pass 1 gathers the cleaner's corpus evidence, pass 2 reads the
-/// inputs again and analyses each article into its [`Record`] and shingles,
-/// then drops its text (unless the event stage needs it).
+/// inputs again and analyses each article into its [`Record`], its shingles
+/// and its event features, written to temporary files ([`spill`]), then
+/// drops its text.
 pub fn run(
     inputs: &read::Inputs,
     options: &read::ReadOptions,
@@ -144,13 +145,14 @@ fn gather(
 }
 
 /// Pass 2, article by article: the record and near-duplicate sketch of
-/// each, and the texts only when the event stage will read them.
+/// each, and its event features when the event stage will run; no text is
+/// kept.
 struct Analysis<'p> {
     pipeline: &'p Pipeline,
     cleaner: Option<&'p clean::Cleaner>,
     records: Vec<Record>,
     neardup: Collector,
-    /// The first error the near-duplicate stage met: the rest of the
+    /// The first error writing the temporary files met: the rest of the
     /// corpus is read, not analysed.
     failed: Option<SpillError>,
     /// Each article's event features, when the event stage will run.

@@ -25,9 +25,10 @@
 //! and since a directory may mix outlets a line counts only where furniture
 //! sits, at the head or the tail of the article.
 //!
-//! Work and memory: one pass hashes each kept line with its site (counts
-//! only, never texts), a second tallies the unrelated carriers of each
-//! recurring line from those counts, a third marks the lines.
+//! Work and memory: one pass hashes each kept line with its site (keys
+//! only, never texts, written to a temporary file by slice of the key
+//! space), two sweeps of those slices tally the unrelated carriers of each
+//! recurring line, and pass 2 marks the lines.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -187,7 +188,8 @@ impl Tally {
 
     /// The corpus' verdict, once every article is counted: two sweeps over
     /// the slices, each sorted by key. The first finds the articles with a
-    /// body of their own ([`has_own_body`]), the second counts each line's
+    /// body of their own ([`OWN_BODY`] characters of sentences or long
+    /// lines that no other article carries), the second counts each line's
     /// unrelated carriers. Only the lines that are furniture are kept.
     pub(super) fn decide(mut self) -> io::Result<Evidence> {
         self.slices.seal()?;
