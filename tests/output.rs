@@ -308,6 +308,26 @@ fn a_group_lists_each_copy_with_the_kept_one_so_the_report_stays_linear() {
 }
 
 #[test]
+fn a_run_without_room_for_its_temporary_files_says_so_and_exits_2() {
+    let dir = Dir::new();
+    dir.write("a.txt", article("The harbour bridge"));
+    let missing = dir.path().join("no-such-dir");
+    for clean in [true, false] {
+        let mut cmd = dir.dedup();
+        cmd.env("TMPDIR", &missing).arg("a.txt");
+        if !clean {
+            cmd.arg("--no-clean");
+        }
+        let (code, stdout, stderr) = run(&mut cmd);
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(
+            stderr.contains("cannot use temporary files in") && stderr.contains("set TMPDIR"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn errors_appear_in_the_json_report() {
     let dir = Dir::new();
     dir.write("a.txt", article("alpha"));
