@@ -76,20 +76,37 @@ pub struct Outcome {
     pub problems: read::Corpus<'static>,
     /// The clustering, unless the run could not finish.
     pub clustering: Result<Clustering, SpillError>,
-    /// The cleaner with the corpus evidence, to clean an article again as
-    /// it was compared (`None` without cleaning).
-    pub cleaner: Option<clean::Cleaner>,
+    /// Each article's cleaned text, as pass 2 cleaned it, when the run was
+    /// asked to keep them ([`run`]'s `keep_cleaned`, with cleaning on).
+    pub cleaned: Option<CleanedTexts>,
+}
+
+/// The cleaned text of every article of a run, by its place in the corpus,
+/// kept in a temporary file: `--write-cleaned` writes them without
+/// cleaning anything twice.
+pub struct CleanedTexts(spill::SealedRecords);
+
+impl CleanedTexts {
+    /// The cleaned text of article `index`.
+    pub fn get(&self, index: usize) -> Result<String, SpillError> {
+        let mut bytes = Vec::new();
+        self.0.read(index, &mut bytes)?;
+        String::from_utf8(bytes)
+            .map_err(|e| SpillError(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+    }
 }
 
 /// Reads `inputs` and runs every stage, holding one batch of articles at a
 /// time: pass 1 gathers the cleaner's corpus evidence, pass 2 reads the
 /// inputs again and analyses each article into its [`Record`], its shingles
 /// and its event features, written to temporary files ([`spill`]), then
-/// drops its text.
+/// drops its text. With `keep_cleaned` (and cleaning on), the cleaned texts
+/// are kept too, in a temporary file ([`Outcome::cleaned`]).
 pub fn run(
     inputs: &read::Inputs,
     options: &read::ReadOptions,
     pipeline: &Pipeline,
+    keep_cleaned: bool,
     progress: &Progress,
 ) -> Outcome {
     progress.start("read", 0);
@@ -100,25 +117,37 @@ pub fn run(
                 return Outcome {
                     problems,
                     clustering: Err(e),
-                    cleaner: None,
+                    cleaned: None,
                 }
             }
         },
         false => (None, None),
     };
     progress.start("clean", 0);
-    let (second, clustering) = match Analysis::new(pipeline, cleaner.as_ref()) {
+    let keep_cleaned = keep_cleaned && cleaner.is_some();
+    let analysis = Analysis::new(pipeline, cleaner.as_ref()).and_then(|mut analysis| {
+        if keep_cleaned {
+            analysis.cleaned = Some(spill::Records::new()?);
+        }
+        Ok(analysis)
+    });
+    let (second, clustering, cleaned) = match analysis {
         Ok(mut analysis) => {
             let second = read::read_batches(inputs, options, &mut |batch| analysis.add(batch));
-            (second, analysis.finish(progress))
+            let cleaned = analysis.cleaned.take().map(spill::Records::seal);
+            let cleaned = cleaned.transpose().map_err(SpillError::from);
+            match (analysis.finish(progress), cleaned) {
+                (Ok(clustering), Ok(cleaned)) => (second, Ok(clustering), cleaned),
+                (Err(e), _) | (_, Err(e)) => (second, Err(e), None),
+            }
         }
-        Err(e) => (read::Corpus::default(), Err(e)),
+        Err(e) => (read::Corpus::default(), Err(e), None),
     };
     Outcome {
         // Both passes read the same inputs: the first pass's problems stand.
         problems: first.unwrap_or(second),
         clustering,
-        cleaner,
+        cleaned: cleaned.map(CleanedTexts),
     }
 }
 
@@ -157,6 +186,16 @@ struct Analysis<'p> {
     failed: Option<SpillError>,
     /// Each article's event features, when the event stage will run.
     events: Option<EventFeatures>,
+    /// Each article's cleaned text, when the run keeps them.
+    cleaned: Option<spill::Records>,
+}
+
+/// What pass 2 makes of one article.
+struct Analysed {
+    record: Record,
+    sketch: Sketch,
+    features: Option<EncodedFeatures>,
+    cleaned: Option<String>,
 }
 
 /// One article's event features as stored, and its publication day.
@@ -187,6 +226,7 @@ impl<'p> Analysis<'p> {
                 }),
                 None => None,
             },
+            cleaned: None,
         })
     }
 
@@ -197,8 +237,9 @@ impl<'p> Analysis<'p> {
         }
         let (cleaner, params) = (self.cleaner, &self.pipeline.neardup);
         let events = self.pipeline.events.is_some();
+        let keep_cleaned = self.cleaned.is_some();
         let first = self.records.len();
-        let analysed: Vec<(Record, Sketch, Option<EncodedFeatures>)> = batch
+        let analysed: Vec<Analysed> = batch
             .into_par_iter()
             .enumerate()
             .map_init(
@@ -226,16 +267,25 @@ impl<'p> Analysis<'p> {
                         events::features::extract(&doc).encode(&mut bytes);
                         (bytes, dates::published(doc.date, doc.raw))
                     });
-                    (Record::new(&article, &text, title), sketch, features)
+                    Analysed {
+                        record: Record::new(&article, &text, title),
+                        sketch,
+                        features,
+                        cleaned: keep_cleaned.then_some(text),
+                    }
                 },
             )
             .collect();
-        for (record, sketch, features) in analysed {
-            self.records.push(record);
-            let mut added = self.neardup.add(sketch);
-            if let (Some(events), Some((bytes, published))) = (&mut self.events, features) {
+        for analysed in analysed {
+            self.records.push(analysed.record);
+            let mut added = self.neardup.add(analysed.sketch);
+            if let (Some(events), Some((bytes, published))) = (&mut self.events, analysed.features)
+            {
                 added = added.and(events.features.push(&bytes));
                 events.published.push(published);
+            }
+            if let (Some(kept), Some(text)) = (&mut self.cleaned, analysed.cleaned) {
+                added = added.and(kept.push(text.as_bytes()));
             }
             if let Err(e) = added {
                 self.failed = Some(e.into());

@@ -102,7 +102,13 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     let inputs = read::Inputs::new(&args.inputs);
     let read_options = args.input.read_options();
     let outcome = with_bars(&progress, shared, || {
-        dedup::run(&inputs, &read_options, &pipeline, &progress)
+        dedup::run(
+            &inputs,
+            &read_options,
+            &pipeline,
+            args.write_cleaned,
+            &progress,
+        )
     });
     let corpus = &outcome.problems;
     report_problems(corpus);
@@ -117,17 +123,17 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
     if let Some(target) = unique {
         progress.start("write-unique", 0);
         // The kept articles, read once more, with the titles the report gave
-        // them; the cleaner is deterministic: cleaning again gives the
-        // compared texts. Articles are matched to their records by id.
+        // them and, with --write-cleaned, the texts pass 2 cleaned. Articles
+        // are matched to their records by id.
         let records = &clustering.records;
         let index_of: HashMap<&Id, usize> = records
             .iter()
             .enumerate()
             .map(|(i, r)| (&r.id, i))
             .collect();
-        let cleaner = outcome.cleaner.as_ref().filter(|_| args.write_cleaned);
+        let cleaned = outcome.cleaned.as_ref();
         let mut articles: Vec<(Article, Option<String>)> = Vec::new();
-        let mut index = 0;
+        let mut failed = None;
         // A compressed JSONL input is copied as this pass decompresses it, so
         // that its kept lines can be read again as they were.
         let rereadable = read::ReadOptions {
@@ -136,16 +142,22 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
         };
         let sources = read::read_batches(&inputs, &rereadable, &mut |batch| {
             for article in batch {
-                index += 1;
                 let kept = index_of.get(&article.id).filter(|&&i| layout.is_kept(i));
                 if let Some(&i) = kept {
-                    let cleaned = cleaner.map(|c| c.clean(index - 1, &article).text);
+                    let text = cleaned.map(|c| c.get(i)).transpose();
+                    let text = text.unwrap_or_else(|e| {
+                        failed.get_or_insert(e);
+                        None
+                    });
                     let title = records[i].title.clone();
-                    articles.push((Article { title, ..article }, cleaned));
+                    articles.push((Article { title, ..article }, text));
                 }
             }
         })
         .sources;
+        if let Some(e) = failed {
+            anyhow::bail!("{e}");
+        }
         let articles: Vec<Kept> = articles
             .iter()
             .map(|(article, cleaned)| Kept {
