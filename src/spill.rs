@@ -214,6 +214,20 @@ impl SealedSets {
     }
 }
 
+/// The next little-endian `u32` of `bytes`, consumed; `None` at the end.
+pub(crate) fn take_u32(bytes: &mut &[u8]) -> Option<u32> {
+    let (word, rest) = bytes.split_first_chunk::<4>()?;
+    *bytes = rest;
+    Some(u32::from_le_bytes(*word))
+}
+
+/// The next little-endian `u64` of `bytes`, consumed; `None` at the end.
+pub(crate) fn take_u64(bytes: &mut &[u8]) -> Option<u64> {
+    let (word, rest) = bytes.split_first_chunk::<8>()?;
+    *bytes = rest;
+    Some(u64::from_le_bytes(*word))
+}
+
 /// The little-endian `u64`s of `bytes` (a multiple of 8 long).
 pub(crate) fn u64s(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
     bytes

@@ -40,7 +40,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::{ends_sentence, Line};
 use crate::article::Article;
-use crate::spill::Buckets;
+use crate::spill::{take_u32, take_u64, Buckets};
 
 /// Unrelated articles of one site a line must recur in (trafilatura: more
 /// than two repetitions).
@@ -125,31 +125,25 @@ impl DocKeys {
 
     /// What [`DocKeys::encode`] wrote at the start of `bytes`, consumed.
     pub(super) fn decode(bytes: &mut &[u8]) -> Option<DocKeys> {
-        let (count, rest) = bytes.split_first_chunk::<4>()?;
-        let count = u32::from_le_bytes(*count) as usize;
-        let (keys, rest) = rest.split_at_checked(count.checked_mul(KEY_BYTES)?)?;
-        *bytes = rest;
-        let keys = keys
-            .chunks_exact(KEY_BYTES)
-            .map(|k| {
-                let word = |at: usize| u32::from_le_bytes(k[at..at + 4].try_into().expect("4"));
-                let flags = k[16];
-                Key {
-                    line: word(0),
-                    chars: word(4),
-                    key: u64::from_le_bytes(k[8..16].try_into().expect("8")),
+        let count = take_u32(bytes)?;
+        let keys = (0..count)
+            .map(|_| {
+                let (line, chars, key) = (take_u32(bytes)?, take_u32(bytes)?, take_u64(bytes)?);
+                let (&flags, rest) = bytes.split_first()?;
+                *bytes = rest;
+                Some(Key {
+                    line,
+                    chars,
+                    key,
                     body: flags & 1 != 0,
                     short: flags & 2 != 0,
                     removable: flags & 4 != 0,
-                }
+                })
             })
-            .collect();
+            .collect::<Option<_>>()?;
         Some(DocKeys { keys })
     }
 }
-
-/// Bytes of one encoded [`Key`].
-const KEY_BYTES: usize = 17;
 
 /// Slices of the key space the tally is sorted by, one at a time (the top
 /// bits of a key): a slice holds 1/64 of all lines.
@@ -219,14 +213,14 @@ impl Tally {
         for slice in 0..1 << SLICE_BITS {
             let bytes = self.slices.read(slice)?;
             entries.clear();
-            entries.extend(bytes.chunks_exact(16).map(|e| {
-                let word = |at: usize| u32::from_le_bytes(e[at..at + 4].try_into().expect("4"));
-                (
-                    u64::from_le_bytes(e[..8].try_into().expect("8")),
-                    word(8),
-                    word(12),
-                )
-            }));
+            let mut rest = &bytes[..];
+            while let (Some(key), Some(doc), Some(chars)) = (
+                take_u64(&mut rest),
+                take_u32(&mut rest),
+                take_u32(&mut rest),
+            ) {
+                entries.push((key, doc, chars));
+            }
             entries.par_sort_unstable();
             entries.chunk_by(|x, y| x.0 == y.0).for_each(&mut each);
         }

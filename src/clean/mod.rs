@@ -36,7 +36,7 @@ pub const VERSION: u32 = 1;
 
 use crate::article::Article;
 use crate::error::SpillError;
-use crate::spill::{Records, SealedRecords};
+use crate::spill::{take_u32, Records, SealedRecords};
 use crate::stopwords::{self, Stopwords};
 
 /// One line the cleaner removed, and the rule that removed it.
@@ -201,13 +201,6 @@ impl Ruled {
             keys,
         })
     }
-}
-
-/// The next little-endian `u32` of `bytes`, consumed.
-fn take_u32(bytes: &mut &[u8]) -> Option<u32> {
-    let (word, rest) = bytes.split_first_chunk::<4>()?;
-    *bytes = rest;
-    Some(u32::from_le_bytes(*word))
 }
 
 impl Gatherer {

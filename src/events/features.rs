@@ -10,6 +10,7 @@
 
 use super::dates::{self, Day};
 use super::{anchors, names, terms, EventDoc};
+use crate::spill::take_u32;
 use crate::stopwords::{self, Stopwords};
 use crate::tokenize;
 
@@ -88,28 +89,22 @@ impl Features {
 
     /// What [`Features::encode`] wrote, or `None` if `bytes` are not that.
     pub(crate) fn decode(mut bytes: &[u8]) -> Option<Features> {
-        fn word(bytes: &mut &[u8]) -> Option<[u8; 4]> {
-            let (word, rest) = bytes.split_first_chunk::<4>()?;
-            *bytes = rest;
-            Some(*word)
-        }
         fn text(bytes: &mut &[u8]) -> Option<String> {
-            let len = u32::from_le_bytes(word(bytes)?) as usize;
+            let len = take_u32(bytes)? as usize;
             let (text, rest) = bytes.split_at_checked(len)?;
             *bytes = rest;
             String::from_utf8(text.to_vec()).ok()
         }
         let b = &mut bytes;
         let language = stopwords::for_language(&text(b)?).language;
-        let date = Some(i32::from_le_bytes(word(b)?)).filter(|&d| d != i32::MIN);
-        let count = |b: &mut &[u8]| Some(u32::from_le_bytes(word(b)?));
-        let terms = (0..count(b)?)
-            .map(|_| Some((text(b)?, f32::from_le_bytes(word(b)?))))
+        let date = Some(take_u32(b)? as i32).filter(|&d| d != i32::MIN);
+        let terms = (0..take_u32(b)?)
+            .map(|_| Some((text(b)?, f32::from_bits(take_u32(b)?))))
             .collect::<Option<Vec<_>>>()?;
-        let names = (0..count(b)?)
-            .map(|_| Some((text(b)?, u32::from_le_bytes(word(b)?))))
+        let names = (0..take_u32(b)?)
+            .map(|_| Some((text(b)?, take_u32(b)?)))
             .collect::<Option<Vec<_>>>()?;
-        let anchors = (0..count(b)?)
+        let anchors = (0..take_u32(b)?)
             .map(|_| text(b))
             .collect::<Option<Vec<_>>>()?;
         Some(Features {

@@ -33,7 +33,7 @@ use super::lsh::BandKeys;
 use super::minhash::MinHasher;
 use super::shingle::{Shingler, Shingles};
 use super::{verify, Group, NearDupParams};
-use crate::spill::{u64s, Buckets, SealedSets, SetFile};
+use crate::spill::{take_u32, u64s, Buckets, SealedSets, SetFile};
 
 /// What the engine needs of one text, computed on any thread.
 pub struct Sketch {
@@ -227,12 +227,10 @@ impl SetStore for Spilled {
         for range in ranges.clone() {
             let bytes = self.ranges.read(range as usize)?;
             let mut rest = &bytes[..];
-            while rest.len() >= 8 {
-                let word = |at: usize| u32::from_le_bytes(rest[at..at + 4].try_into().expect("4"));
-                let (set, len) = (word(0), word(4) as usize);
-                let end = 8 + 8 * len;
-                out.extend(u64s(&rest[8..end]).map(|s| (u128::from(s) << 64) | u128::from(set)));
-                rest = &rest[end..];
+            while let (Some(set), Some(len)) = (take_u32(&mut rest), take_u32(&mut rest)) {
+                let (shingles, after) = rest.split_at(8 * len as usize);
+                out.extend(u64s(shingles).map(|s| (u128::from(s) << 64) | u128::from(set)));
+                rest = after;
             }
         }
         if ranges.end - ranges.start > 1 {
