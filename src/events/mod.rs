@@ -231,7 +231,14 @@ pub fn cluster_with(
         }
         f
     };
-    let vectors = vectors::build_from(nodes.members.len(), node_features, background::builtin());
+    let (vectors, years): (Vec<vectors::Node>, Vec<Vec<i32>>) = vectors::build_from(
+        nodes.members.len(),
+        node_features,
+        background::builtin(),
+        |f| f.years,
+    )
+    .into_iter()
+    .unzip();
     let edges = candidates::edges(&vectors, &params.weights);
     let rank = nodes.ranks(articles);
     let node_dates: Vec<Option<dates::Day>> = vectors.iter().map(|v| v.date).collect();
@@ -240,10 +247,6 @@ pub fn cluster_with(
         cohesion_ratio: params.cohesion_ratio,
         join_ratio: params.join_ratio,
     };
-    let years: Vec<Vec<i32>> = (0..vectors.len())
-        .into_par_iter()
-        .map(|n| features_of(nodes.speaker[n]).years)
-        .collect();
     let label = linkage::average_link(vectors.len(), &edges, &rank, &node_dates, &years, &rules);
 
     // Each node's mean score to the other nodes of its event, summed in rank

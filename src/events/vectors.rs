@@ -119,17 +119,20 @@ impl<'a> Idf<'a> {
 
 /// Weighted, unit-length vectors for every node.
 pub fn build(features: &[Features], background: &Background) -> Vec<Node> {
-    build_from(features.len(), |n| features[n].clone(), background)
+    let nodes = build_from(features.len(), |n| features[n].clone(), background, |_| ());
+    nodes.into_iter().map(|(node, ())| node).collect()
 }
 
 /// [`build`] from the features of nodes `0..nodes`, as `features_of(n)`
 /// gives them (twice each: once to count, once to weigh), so that no more
-/// than one node's features need be held at a time.
-pub fn build_from(
+/// than one node's features need be held at a time; with each node, what
+/// `keep` takes of its features as they are weighed.
+pub fn build_from<T: Send>(
     nodes: usize,
     features_of: impl Fn(usize) -> Features + Sync,
     background: &Background,
-) -> Vec<Node> {
+    keep: impl Fn(Features) -> T + Sync,
+) -> Vec<(Node, T)> {
     // Keyed in parallel a chunk at a time, counted into one table: a table
     // per thread's share would hold the vocabulary many times over.
     let mut counts = Counts::default();
@@ -142,7 +145,8 @@ pub fn build_from(
         .into_par_iter()
         .map(|n| {
             let f = features_of(n);
-            weighted(&f, &keyed(&f), &idf)
+            let node = weighted(&f, &keyed(&f), &idf);
+            (node, keep(f))
         })
         .collect()
 }
