@@ -639,18 +639,18 @@ pub fn is_jsonl(path: &Path) -> bool {
 }
 
 fn drop_duplicate_ids(corpus: &mut Corpus) {
-    let mut first_seen: HashMap<Id, String> = HashMap::new();
+    let mut seen = SeenIds::default();
     let mut kept = Vec::with_capacity(corpus.articles.len());
     for (n, article) in std::mem::take(&mut corpus.articles).into_iter().enumerate() {
-        if let Some(first) = first_seen.get(&article.id) {
+        if let Some(first) = seen.first(&article.id) {
             let problem = Problem::DuplicateId {
                 id: article.id.to_string(),
-                first: first.clone(),
+                first: first.to_string(),
             };
             // Told where the article was, after what came before it.
             corpus.error_at(n + 1, article.origin.clone(), problem);
         } else {
-            first_seen.insert(article.id.clone(), article.origin.clone());
+            seen.insert(&article.id, &article.origin);
             kept.push(article);
         }
     }
