@@ -20,6 +20,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 
 use anyhow::{bail, Context, Result};
@@ -85,11 +86,16 @@ impl Target {
     /// Writes `articles` (those to keep, in order) and returns how many.
     /// `sources` gives back the JSONL lines as they were read.
     pub fn write(&self, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<usize> {
-        match self {
+        let written = match self {
             Target::Jsonl(path) => write_jsonl(path, articles, sources, fields),
             Target::Dir(path) => write_dir(path, articles),
+        };
+        if written.is_err() {
+            // A write that failed because a signal removed its temporary is
+            // not an error to report: the exit the signal asked for comes.
+            stop_if_interrupted();
         }
-        .with_context(|| format!("--write-unique {}", self.path().display()))?;
+        written.with_context(|| format!("--write-unique {}", self.path().display()))?;
         Ok(articles.len())
     }
 
@@ -134,6 +140,7 @@ pub fn write_atomically(
     let mut out = BufWriter::new(temp.as_file());
     write(&mut out)?;
     out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    stop_if_interrupted();
     temp.persist(path)?;
     sync_dir(parent)?;
     Ok(())
@@ -188,6 +195,7 @@ fn write_dir(path: &Path, articles: &[Kept]) -> Result<()> {
     let mut dirs = vec![temp.path().to_path_buf()];
     let mut files = Vec::with_capacity(articles.len());
     for kept in articles {
+        stop_if_interrupted();
         let id = &kept.article.id;
         let name = names.claim(id);
         let file = temp.path().join(&name);
@@ -209,6 +217,7 @@ fn write_dir(path: &Path, articles: &[Kept]) -> Result<()> {
     index.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     sync_all(&files)?;
     sync_all(&dirs)?;
+    stop_if_interrupted();
     // rename(2) replaces an empty directory, so an empty target is fine.
     fs::rename(temp.path(), path)?;
     let _ = temp.keep(); // renamed: nothing left to remove
@@ -299,8 +308,22 @@ fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// On SIGINT or SIGTERM, removes the temporaries and exits as the signal
-/// would (128 + its number). Started once, with the first temporary.
+/// Set when SIGINT or SIGTERM arrives, before the temporaries are removed.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Called by a writer before it adds an entry to a temporary: once a signal
+/// has come, the writer waits for the exit instead, so the removal is not
+/// racing a writer that keeps adding files (CI saw a directory survive ten
+/// removals that way).
+fn stop_if_interrupted() {
+    while INTERRUPTED.load(Ordering::SeqCst) {
+        std::thread::park();
+    }
+}
+
+/// On SIGINT or SIGTERM, stops the writers, removes the temporaries and exits
+/// as the signal would (128 + its number). Started once, with the first
+/// temporary.
 fn watch_signals() {
     static STARTED: Once = Once::new();
     STARTED.call_once(|| {
@@ -310,15 +333,17 @@ fn watch_signals() {
         };
         std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
+                INTERRUPTED.store(true, Ordering::SeqCst);
                 for path in lock().iter() {
-                    // The writer goes on until the exit: a file it adds while
-                    // the directory is removed makes the removal fail, so try
-                    // again a few times.
-                    for _ in 0..10 {
+                    // A writer may be adding the one file it started before
+                    // it saw the flag, which makes a removal fail: try again
+                    // after a moment.
+                    for _ in 0..100 {
                         let _ = fs::remove_dir_all(path).or_else(|_| fs::remove_file(path));
                         if fs::symlink_metadata(path).is_err() {
                             break;
                         }
+                        std::thread::sleep(std::time::Duration::from_millis(10));
                     }
                 }
                 std::process::exit(128 + signal);
