@@ -37,14 +37,17 @@ impl Stopwords {
 /// Every list's words in one table, word → the bits of the lists that have
 /// it, so that a word is looked up once however many lists there are.
 struct Lists {
-    table: HashMap<&'static str, u16, BuildHasherDefault<Fnv>>,
+    table: WordMap<&'static str, u16>,
     lists: Vec<Stopwords>,
 }
 
 /// FNV-1a: stopwords are short, and the table's lookups are the cleaner's
 /// hottest hashing (SipHash cost several times more).
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
+
+/// A table keyed by words, hashed with [`Fnv`].
+pub(crate) type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -67,7 +70,7 @@ impl Hasher for Fnv {
 fn lists() -> &'static Lists {
     static LISTS: OnceLock<Lists> = OnceLock::new();
     LISTS.get_or_init(|| {
-        let mut table: HashMap<&'static str, u16, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut table: WordMap<&'static str, u16> = WordMap::default();
         for (i, &language) in LANGUAGES.iter().enumerate() {
             for &word in stop_words::lookup(language).expect("every listed language is compiled in")
             {
