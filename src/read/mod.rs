@@ -260,9 +260,9 @@ impl Inputs {
 /// busy while the analysis waited). Returns the problems and sources found;
 /// its `articles` are empty.
 pub fn read_batches(inputs: &Inputs, options: &ReadOptions, sink: &mut Sink) -> Corpus<'static> {
-    // One batch waiting while one is worked on: the reader is never more
-    // than two batches ahead.
-    let (batches, received) = std::sync::mpsc::sync_channel::<Vec<Article>>(1);
+    // A rendezvous: the reader hands a batch over when the sink takes it,
+    // so at most two batches are held, the one worked on and the next.
+    let (batches, received) = std::sync::mpsc::sync_channel::<Vec<Article>>(0);
     std::thread::scope(|scope| {
         scope.spawn(move || received.into_iter().for_each(sink));
         // A send fails only when the sink's thread has panicked; the scope
