@@ -262,3 +262,51 @@ fn explain_names_the_recurring_evidence_of_a_site_found_from_its_urls() {
     );
     assert!(stdout.contains(&format!("  {}", stories[0].lines().next().unwrap())));
 }
+
+/// A page whose furniture only the block classifier can see: a menu above
+/// the body, a line of links and a tag list below it.
+pub fn page_with_menus() -> String {
+    let paragraph = "The council voted on Tuesday to extend the tram line to the eastern \
+        districts, a project that has been debated for more than ten years and that its \
+        supporters say will cut commuting times across the city by a third.";
+    [
+        "* News",
+        "* Sport",
+        "Council backs tram extension",
+        "",
+        paragraph,
+        "",
+        paragraph,
+        "",
+        "@council #trams http://example.com/council/trams",
+        "",
+        "Trams Council Eastern districts",
+    ]
+    .join("\n")
+        + "\n"
+}
+
+#[test]
+fn explain_names_the_features_that_decided_each_classified_line() {
+    let dir = Dir::new();
+    dir.write("page.txt", page_with_menus());
+    let (code, stdout, stderr) = run(dir.dedup().args(["clean", "--explain", "page.txt"]));
+    assert_eq!(code, 0, "{stderr}");
+    let marked: Vec<&str> = stdout.lines().filter(|l| l.starts_with("- [")).collect();
+    assert_eq!(
+        marked,
+        [
+            // The page's edge counts as a bad neighbour, as in jusText.
+            "- [context: short block between bad and good blocks] * News",
+            "- [context: short block between bad and good blocks] * Sport",
+            "- [links: 96% of its characters are links, over 20%] \
+             @council #trams http://example.com/council/trams",
+            "- [context: short block between bad and bad blocks] Trams Council Eastern districts",
+        ],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  Council backs tram extension\n"),
+        "{stdout}"
+    );
+}

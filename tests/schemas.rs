@@ -152,6 +152,20 @@ fn clean_json_and_jsonl_follow_their_schemas() {
 }
 
 #[test]
+fn the_reasons_the_classifier_gives_follow_the_clean_schemas() {
+    let dir = crate::util::Dir::new();
+    dir.write("page.txt", crate::clean::page_with_menus());
+    let (code, stdout, stderr) =
+        crate::util::run(dir.dedup().args(["clean", "--format", "json", "page.txt"]));
+    assert_eq!(code, 0, "{stderr}");
+    let document = json(&stdout);
+    let removed = document["articles"][0]["removed"].as_array().unwrap();
+    assert!(removed.iter().all(|r| r["why"].is_string()), "{removed:?}");
+    assert_valid("dedup-clean-1.schema.json", &document);
+    assert_valid("dedup-clean-1.line.schema.json", &document["articles"][0]);
+}
+
+#[test]
 fn a_field_missing_from_a_schema_fails_validation() {
     // The check can fail: an output gaining an undocumented field is caught.
     let fixtures = fixture_paths();

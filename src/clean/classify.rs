@@ -65,13 +65,82 @@ pub(super) const CONTEXT: &str = "context";
 pub(super) const OUTSIDE: &str = "outside-article";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(super) enum Class {
     Good,
     NearGood,
     Short,
     Bad,
     /// Long enough to be judged on its words, with the run it belongs to.
     Long,
+}
+
+impl std::fmt::Display for Class {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Class::Good => "good",
+            Class::NearGood => "near-good",
+            Class::Short => "short",
+            Class::Bad => "bad",
+            Class::Long => "long",
+        })
+    }
+}
+
+/// What decided that the classifier removed a line, for `dedup clean
+/// --explain`: the features of its block, or the classes around it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Decision {
+    /// A run of long lines too poor in stopwords for prose.
+    FewStopwords {
+        words: usize,
+        density: f64,
+        needed: f64,
+    },
+    /// Mostly addresses, handles and hashtags.
+    Links { density: f64 },
+    /// A short or near-good block that took the class of the blocks around
+    /// it (the page's edges, and blocks beyond [`MAX_NEIGHBOUR_DISTANCE`],
+    /// count as bad).
+    Context {
+        class: Class,
+        before: Class,
+        after: Class,
+    },
+    /// Let through by the blocks, but apart from the article's main stretch.
+    Outside { start: usize, end: usize },
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let percent = |share: f64| (share * 100.0).round();
+        match *self {
+            Decision::FewStopwords {
+                words,
+                density,
+                needed,
+            } => write!(
+                f,
+                "{}% stopwords in {words} word{}, prose has {}% or more",
+                percent(density),
+                if words == 1 { "" } else { "s" },
+                percent(needed)
+            ),
+            Decision::Links { density } => write!(
+                f,
+                "{}% of its characters are links, over {}%",
+                percent(density),
+                percent(MAX_LINK_DENSITY)
+            ),
+            Decision::Context {
+                class,
+                before,
+                after,
+            } => write!(f, "{class} block between {before} and {after} blocks"),
+            Decision::Outside { start, end } => {
+                write!(f, "outside the article, lines {start}-{end}")
+            }
+        }
+    }
 }
 
 /// A kept, non-blank line and what the classifier measured on it.
@@ -87,6 +156,8 @@ struct Block {
     revised: Class,
     /// Why a block is bad on its own features.
     reason: &'static str,
+    /// What decided its class, when that is not good.
+    decision: Option<Decision>,
 }
 
 /// Marks the lines the classifier finds to be boilerplate.
@@ -112,6 +183,7 @@ pub(super) fn apply(lines: &mut [Line], stopwords: &Stopwords) {
                 _ => CONTEXT,
             };
             lines[block.line].removed_by = Some(rule);
+            lines[block.line].decision = block.decision;
         }
     }
     keep_main_stretch(lines);
@@ -154,6 +226,10 @@ fn keep_main_stretch(lines: &mut [Line]) {
     for (i, line) in lines.iter_mut().enumerate() {
         if line.is_kept() && !(best_start..best_end).contains(&i) {
             line.removed_by = Some(OUTSIDE);
+            line.decision = Some(Decision::Outside {
+                start: best_start + 1,
+                end: best_end,
+            });
         }
     }
 }
@@ -172,7 +248,8 @@ fn measure(i: usize, line: &Line, stopwords: &Stopwords, word: &mut String) -> B
         }
         stops += stopwords.contains(word) as usize;
     });
-    let class = if link_density(line.text) > MAX_LINK_DENSITY {
+    let links = link_density(line.text);
+    let class = if links > MAX_LINK_DENSITY {
         Class::Bad
     } else if line.is_long() || (ends_sentence(line.text) && !is_list_item(line.text)) {
         // A sentence on a line of its own is prose however short: text
@@ -189,6 +266,7 @@ fn measure(i: usize, line: &Line, stopwords: &Stopwords, word: &mut String) -> B
         class,
         revised: class,
         reason: LINKS,
+        decision: (class == Class::Bad).then_some(Decision::Links { density: links }),
     }
 }
 
@@ -245,6 +323,11 @@ fn judge_long_runs(blocks: &mut [Block]) {
             block.class = class;
             block.revised = class;
             block.reason = FEW_STOPWORDS;
+            block.decision = (class == Class::Bad).then_some(Decision::FewStopwords {
+                words,
+                density,
+                needed: low,
+            });
         }
         start = end;
     }
@@ -282,6 +365,11 @@ fn revise_short(blocks: &mut [Block]) {
         }
         let prev = neighbour(blocks, i, -1, true);
         let next = neighbour(blocks, i, 1, true);
+        blocks[i].decision = Some(Decision::Context {
+            class: Class::Short,
+            before: prev,
+            after: next,
+        });
         blocks[i].revised = if prev == next {
             prev
         } else if (prev == Class::Bad && neighbour(blocks, i, -1, false) == Class::NearGood)
@@ -300,8 +388,16 @@ fn revise_near_good(blocks: &mut [Block]) {
         if blocks[i].class != Class::NearGood {
             continue;
         }
-        let both_bad = neighbour(blocks, i, -1, true) == Class::Bad
-            && neighbour(blocks, i, 1, true) == Class::Bad;
+        let (before, after) = (
+            neighbour(blocks, i, -1, true),
+            neighbour(blocks, i, 1, true),
+        );
+        blocks[i].decision = Some(Decision::Context {
+            class: Class::NearGood,
+            before,
+            after,
+        });
+        let both_bad = before == Class::Bad && after == Class::Bad;
         blocks[i].revised = if both_bad { Class::Bad } else { Class::Good };
     }
 }
@@ -407,6 +503,33 @@ mod tests {
         assert_eq!(
             removed(&text),
             [None, None, None, Some(FEW_STOPWORDS), Some(LINKS), None]
+        );
+    }
+
+    #[test]
+    fn each_removed_line_keeps_what_decided_it() {
+        let names = "Afghanistan, Ahmad Heryawan, Barack Obama, Bekam, Caleg PPP, Dajjal, \
+            Jakarta Timur, Kebon Nanas.";
+        let text = format!(
+            "{PARAGRAPH}\n{PARAGRAPH}\nMore on this\n{names}\n\
+             See http://example.com/a http://example.com/b\n{PARAGRAPH}"
+        );
+        let mut lines: Vec<Line> = text.lines().map(Line::new).collect();
+        apply(&mut lines, stopwords::for_language("en"));
+        let decided: Vec<Option<String>> = lines
+            .iter()
+            .map(|line| line.decision.map(|d| d.to_string()))
+            .collect();
+        assert_eq!(
+            decided,
+            [
+                None,
+                None,
+                None,
+                Some("0% stopwords in 13 words, prose has 30% or more".into()),
+                Some("89% of its characters are links, over 20%".into()),
+                None,
+            ]
         );
     }
 

@@ -85,6 +85,8 @@ struct Line<'a> {
     /// In how many unrelated articles of its site the line recurs, when
     /// that is what removed it.
     recurs: u32,
+    /// What decided the classifier's verdict, when the classifier removed it.
+    decision: Option<classify::Decision>,
 }
 
 impl<'a> Line<'a> {
@@ -95,6 +97,7 @@ impl<'a> Line<'a> {
             chars: text.chars().count(),
             removed_by: None,
             recurs: 0,
+            decision: None,
         }
     }
 
@@ -346,8 +349,11 @@ fn assemble(original: &str, lines: &[Line]) -> Cleaned {
                 line: n + 1,
                 rule,
                 text: raw.to_string(),
-                why: (line.recurs > 0)
-                    .then(|| format!("recurs in {} unrelated articles", line.recurs)),
+                why: match (line.recurs, line.decision) {
+                    (0, None) => None,
+                    (0, Some(decision)) => Some(decision.to_string()),
+                    (recurs, _) => Some(format!("recurs in {recurs} unrelated articles")),
+                },
             });
             continue;
         }
