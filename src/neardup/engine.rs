@@ -22,8 +22,6 @@ use std::collections::HashMap;
 use std::io;
 use std::ops::Range;
 
-use rayon::prelude::*;
-
 use xxhash_rust::xxh3::Xxh3;
 
 use super::containment::RANGE_BITS;
@@ -234,7 +232,7 @@ impl SetStore for Spilled {
             }
         }
         if ranges.end - ranges.start > 1 {
-            out[start..].par_sort_unstable_by_key(|&entry| entry as u32);
+            in_set_order(&mut out[start..], self.count());
         }
         Ok(())
     }
@@ -242,6 +240,27 @@ impl SetStore for Spilled {
     fn range_weight(&self, range: u64, _: u32) -> usize {
         self.ranges.len(range as usize) / 8
     }
+}
+
+/// Puts `entries` (`shingle << 64 | set`) in set order, each set's in the
+/// order they came, with a counting sort: the sets are numbered densely
+/// below `sets`. (A comparison sort of these 16-byte entries took 8% of a
+/// run's time on the 100k kit corpus.)
+fn in_set_order(entries: &mut [u128], sets: usize) {
+    let mut next = vec![0u32; sets + 1];
+    for &entry in entries.iter() {
+        next[entry as u32 as usize + 1] += 1;
+    }
+    for set in 1..=sets {
+        next[set] += next[set - 1];
+    }
+    let mut sorted = vec![0u128; entries.len()];
+    for &entry in entries.iter() {
+        let at = &mut next[entry as u32 as usize];
+        sorted[*at as usize] = entry;
+        *at += 1;
+    }
+    entries.copy_from_slice(&sorted);
 }
 
 #[cfg(test)]
@@ -286,5 +305,21 @@ mod tests {
             held.sort_unstable();
             assert_eq!(spilled, held, "range {range}");
         }
+    }
+
+    #[test]
+    fn entries_are_put_in_set_order_keeping_their_order_within_a_set() {
+        let entry = |shingle: u64, set: u32| u128::from(shingle) << 64 | u128::from(set);
+        let mut entries = vec![
+            entry(9, 2),
+            entry(1, 0),
+            entry(7, 2),
+            entry(3, 1),
+            entry(5, 0),
+        ];
+        let mut expected = entries.clone();
+        expected.sort_by_key(|&e| e as u32); // stable
+        in_set_order(&mut entries, 4);
+        assert_eq!(entries, expected);
     }
 }
