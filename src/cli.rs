@@ -306,18 +306,18 @@ pub struct ClusterArgs {
     #[arg(long, requires = "bands", value_name = "R")]
     pub rows: Option<usize>,
 
-    /// Average-link similarity at which event clusters stop merging, in [0, 1]; lower merges
-    /// more.
+    /// Least similarity of an article to the centroid of the event it joins, in [0, 1];
+    /// lower joins more.
     ///
     /// Event scores lie in [0, 1]: the weights are divided by their sum, and a pair with
     /// a date unknown gets the neutral time factor 1/√2. Cross-validated on ECB+ train+dev
-    /// (5 folds by topic, with the fixtures' seeds one story): BCubed F1 0.910 ± 0.060,
-    /// flat from 0.03 to 0.08 (scripts/eval-events-cv.sh).
+    /// (5 folds by topic, with the fixtures' seeds one story): BCubed F1 0.913 ± 0.019,
+    /// flat from 0.04 to 0.13 (scripts/eval-events-cv.sh).
     ///
     /// Example: --event-threshold 0.2 (keep same-subject stories days apart)
     #[arg(
         long,
-        default_value_t = 0.065,
+        default_value_t = 0.06,
         value_name = "S",
         help_heading = "Events"
     )]

@@ -28,7 +28,7 @@ pub struct Config {
     pub bands_rows: Option<(usize, usize)>,
     /// Cluster articles into events (off: near-duplicate groups only).
     pub events: bool,
-    /// Average-link similarity at which event clusters stop merging.
+    /// Least similarity of an article to the centroid of the event it joins.
     pub event_threshold: f64,
     /// Weights of the terms, names and anchors channels.
     pub event_weights: [f64; 3],

@@ -531,7 +531,7 @@ fn write_event_explanation(out: &mut dyn Write, e: &Explanation, threshold: f64)
     let b = &e.breakdown;
     writeln!(
         out,
-        "event pair score: {:.3}  (clusters merge while their average link is ≥ {threshold})",
+        "event pair score: {:.3}  (an article joins an event at ≥ {threshold})",
         b.total
     )?;
     let terms = if b.same_language {

@@ -137,7 +137,7 @@ fn json_of_the_fixtures_follows_the_schema_with_every_article_once() {
     assert_eq!(report.params.num_perm, 128);
     assert_eq!((report.params.bands, report.params.rows), (30, 4));
     assert_eq!(report.params.seed, 42);
-    assert_eq!(report.params.event_threshold, Some(0.065));
+    assert_eq!(report.params.event_threshold, Some(0.06));
     // The default 0.5,0.3,0.3, echoed on the scale scores use: summing to 1.
     // Every cluster of several stories carries its evidence, on the [0, 1] scale.
     for c in report.clusters.iter().filter(|c| c.size > 1) {
@@ -405,7 +405,7 @@ fn help_explains_every_flag_with_its_default() {
         ("--num-perm", "[default: 128]"),
         ("--ngram", "[default: 5]"),
         ("--seed", "[default: 42]"),
-        ("--event-threshold", "[default: 0.065]"),
+        ("--event-threshold", "[default: 0.06]"),
         ("--event-weights", "[default: 0.5,0.3,0.3]"),
         ("--glob", "[default: *.txt]"),
         ("--id-field", "[default: id]"),

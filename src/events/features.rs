@@ -136,7 +136,7 @@ pub fn years(anchors: &[String]) -> Vec<i32> {
     years.split_off(from)
 }
 
-/// Years kept per article: bounds the cost of the year check in linkage.
+/// Years kept per article: bounds the cost of the year check in clustering.
 pub const MAX_YEARS: usize = 8;
 
 /// The day a story happened: the weekday or "yesterday" of its lead

@@ -11,8 +11,8 @@
 //! in different languages share few words, so for them the terms channel is
 //! dropped and the other two are scaled up to the same total weight.
 //!
-//! Clustering sums `content` and applies the time factor per cluster pair
-//! (see `linkage.rs`), so that an undated article takes its cluster's dates.
+//! Clustering scores an article against an event's centroid the same way
+//! (`centroid.rs`), with the time factor of the event's date range.
 //!
 //! Invariants: symmetric (`score(a, b) == score(b, a)` bit for bit: sums
 //! run in key order), in [0, 1], and free of allocation.

@@ -8,8 +8,8 @@
 //!    ([`vectors::node`]), with the document frequencies the index has
 //!    counted so far blended with the built-in background;
 //! 3. candidates are the stored articles sharing at least
-//!    [`candidates::MIN_SHARED_KEYS`] of its top terms and names in the
-//!    stored key index (a key on more than [`candidates::MAX_POSTING`]
+//!    [`centroid::MIN_SHARED_KEYS`] of its top terms and names in the
+//!    stored key index (a key on more than [`centroid::MAX_POSTING`]
 //!    articles says little and is skipped, as in the batch);
 //! 4. each candidate is scored with the batch pair score ([`score::score`],
 //!    content before time); an event's closeness is the sum over its
@@ -39,9 +39,10 @@ use super::codec::{put_day, put_str, put_varint, Bytes, Corrupt};
 use super::search::{Copy, Searcher, Window};
 use super::store::{self, counter, set_counter, store_error, FEATURES};
 use super::{IndexError, Prepared};
+use crate::events::centroid::{self, Centroid};
 use crate::events::dates::Day;
 use crate::events::vectors::{self, Idf, Node, Sparse};
-use crate::events::{background, candidates, linkage, score, EventParams};
+use crate::events::{background, score, EventParams};
 
 /// Top keys of each article → article (`(key, doc)`, no value).
 const EVENT_KEYS: TableDefinition<(u32, u32), ()> = TableDefinition::new("event_keys");
@@ -283,7 +284,7 @@ fn candidate_docs<K: ReadableTable<(u32, u32), ()>>(
     node: &Node,
 ) -> Result<Vec<u32>, IndexError> {
     let mut docs: Vec<u32> = Vec::new();
-    for key in candidates::index_keys(node) {
+    for key in Centroid::of(node, &[]).keys() {
         let key = cut(key);
         let before = docs.len();
         for entry in keys
@@ -292,7 +293,7 @@ fn candidate_docs<K: ReadableTable<(u32, u32), ()>>(
         {
             let (k, _) = entry.map_err(store_error)?;
             docs.push(k.value().1);
-            if docs.len() - before > candidates::MAX_POSTING {
+            if docs.len() - before > centroid::MAX_POSTING {
                 docs.truncate(before);
                 break;
             }
@@ -301,7 +302,7 @@ fn candidate_docs<K: ReadableTable<(u32, u32), ()>>(
     docs.sort_unstable();
     Ok(docs
         .chunk_by(|a, b| a == b)
-        .filter(|run| run.len() >= candidates::MIN_SHARED_KEYS)
+        .filter(|run| run.len() >= centroid::MIN_SHARED_KEYS)
         .map(|run| run[0])
         .collect())
 }
@@ -336,7 +337,7 @@ where
         let Some(state) = event_state(events, event)? else {
             continue;
         };
-        let time = linkage::range_factor(node.date.map(|d| (d, d)), state.dates);
+        let time = centroid::range_factor(node.date.map(|d| (d, d)), state.dates);
         let closeness = sum / f64::from(state.size.max(1)) * time;
         let guard = state.cohesion().map_or(0.0, |c| params.join_ratio * c);
         if closeness >= params.threshold
@@ -509,7 +510,7 @@ pub fn assign_and_store(
             features
                 .insert(doc, encode(event, &stored).as_slice())
                 .map_err(store_error)?;
-            for key in candidates::index_keys(node) {
+            for key in Centroid::of(node, &[]).keys() {
                 keys.insert((cut(key), doc), ()).map_err(store_error)?;
             }
             for key in df_keys(p) {
@@ -553,7 +554,7 @@ pub fn forget(txn: &redb::WriteTransaction, doc: u32) -> Result<(), IndexError> 
         }
     }
     let mut keys = txn.open_table(EVENT_KEYS).map_err(store_error)?;
-    for key in candidates::index_keys(&stored.node) {
+    for key in Centroid::of(&stored.node, &[]).keys() {
         keys.remove((cut(key), doc)).map_err(store_error)?;
     }
     Ok(())

@@ -1,0 +1,771 @@
+//! Event clusters over nodes taken day by day in date order: each day's
+//! nodes join the clusters so far, or each other, closest first, by their
+//! centroids; members far from the rest of their cluster then leave it.
+//! Miranda et al. (EMNLP 2018) compare each new article with cluster
+//! centroids in a stream; here the articles of one day (and the undated
+//! ones, which come last) arrive together and are placed best first, so
+//! neither input order nor id order within a day decides what pairs up.
+//!
+//! Input: nodes ([`Node`] vectors with their years) sorted by story day,
+//! undated last, ties by id (the caller sorts). Output: each node's cluster.
+//!
+//! A cluster is a [`Centroid`]: the sums of its members' unit term, name
+//! and anchor vectors (the heaviest [`CENTROID_TERMS`] of each kept), its
+//! date range, the years its members name and its cohesion (the mean
+//! similarity its members joined with). A node is compared with a cluster
+//! as a whole ([`Centroid::channels`]: the cosines of the three channels
+//! and the time factor of the gap between date ranges, blended by
+//! [`Channels::score`]), so one shared name does not chain two events, and
+//! a long story's later articles meet what its articles have in common
+//! rather than its first one. [`Rules::least`] says when two meet:
+//! - a lone node joins at the threshold and `join_ratio` × the cluster's
+//!   cohesion, so a same-topic article of another story stays out of a
+//!   tight event;
+//! - two clusters merge at the merge threshold and `cohesion_ratio` ×
+//!   their mean cohesion, and never when both are established and agree on
+//!   different years;
+//! - a member leaves when its similarity to the rest is below
+//!   `evict_ratio` × the other members' (see [`evict`]).
+//!
+//! Candidates: clusters sharing at least [`MIN_SHARED_KEYS`] of a cluster's
+//! top terms and names in postings of each cluster's own top keys; a key
+//! posted by more than [`MAX_POSTING`] clusters says little and is skipped.
+//! Never all pairs, and no pair edges are held: centroids and postings only.
+//!
+//! Invariants: the result depends on the nodes and their order only, never
+//! on the thread count; ties go to the older clusters (the smaller ids).
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use super::dates::Day;
+use super::score::{gap_factor, Weights, UNDATED_TIME};
+use super::vectors::{Node, Sparse};
+
+/// Entries of each centroid channel kept: the tail of a big cluster's sum
+/// weighs little in a cosine, and bounds memory per cluster.
+pub const CENTROID_TERMS: usize = 300;
+/// Content terms of each cluster (or node) that go into the postings.
+pub const TOP_TERMS: usize = 30;
+/// Names of each cluster (or node) that go into the postings.
+pub const TOP_NAMES: usize = 10;
+/// Postings holding more clusters than this are not expanded.
+pub const MAX_POSTING: usize = 200;
+/// Top keys a node and a cluster must share to be compared.
+pub const MIN_SHARED_KEYS: usize = 2;
+/// Clusters this large have a year their members agree on that is trusted.
+pub const ESTABLISHED: u32 = 3;
+/// See [`year_conflict`]: "less than half as often".
+pub const YEAR_AGREEMENT: f64 = 0.5;
+
+/// Keeps name keys apart from term keys in the postings.
+const NAME_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// What the clusterer decides on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rules {
+    /// Channel weights, normalised.
+    pub weights: Weights,
+    /// Least similarity of a node to the cluster it joins.
+    pub threshold: f64,
+    /// Least similarity of two clusters that merge.
+    pub merge_threshold: f64,
+    /// A node joins a cluster only this close relative to its cohesion.
+    pub join_ratio: f64,
+    /// Two clusters merge only this close relative to their mean cohesion.
+    pub cohesion_ratio: f64,
+    /// A member stays in its cluster only this close to the rest of it,
+    /// relative to the members' mean.
+    pub evict_ratio: f64,
+}
+
+impl Rules {
+    /// The least similarity at which `a` and `b` come together; infinite
+    /// when they must not. A lone node joins at the threshold and
+    /// `join_ratio` × the other's cohesion; two clusters merge at the merge
+    /// threshold and `cohesion_ratio` × their mean cohesion, unless they
+    /// agree on different years.
+    pub fn least(&self, a: &Centroid, b: &Centroid) -> f64 {
+        if a.size == 1 || b.size == 1 {
+            let cohesion = a.cohesion().or(b.cohesion()).unwrap_or(0.0);
+            return self.threshold.max(self.join_ratio * cohesion);
+        }
+        if year_conflict(a, b) || year_conflict(b, a) {
+            return f64::INFINITY;
+        }
+        let (ca, cb) = (a.cohesion().unwrap_or(0.0), b.cohesion().unwrap_or(0.0));
+        self.merge_threshold
+            .max(self.cohesion_ratio * (ca + cb) / 2.0)
+    }
+}
+
+/// A cluster: summed member vectors and what guards need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Centroid {
+    /// Members (nodes).
+    pub size: u32,
+    /// Sum of the similarities members joined with (a merge adds both
+    /// sides' and the similarity of the merge, weighted by the pairs it links).
+    inner: f64,
+    terms: Sparse,
+    names: Sparse,
+    anchors: Sparse,
+    /// Euclidean lengths of the three sums.
+    norms: [f64; 3],
+    /// The language of the first member: terms count only within it.
+    pub language: &'static str,
+    /// Earliest and latest story day of a member, when any is dated.
+    pub dates: Option<(Day, Day)>,
+    /// How many members name each year, sorted by year.
+    years: Vec<(i32, u32)>,
+}
+
+/// `a + b` for sorted sparse vectors.
+fn add(a: &[(u64, f32)], b: &[(u64, f32)]) -> Sparse {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    heaviest(out, CENTROID_TERMS)
+}
+
+/// `a - b` for sorted sparse vectors, entries that fall to 0 or below dropped.
+fn sub(a: &[(u64, f32)], b: &[(u64, f32)]) -> Sparse {
+    let mut out = Vec::with_capacity(a.len());
+    let mut j = 0;
+    for &(k, w) in a {
+        while j < b.len() && b[j].0 < k {
+            j += 1;
+        }
+        let w = if j < b.len() && b[j].0 == k {
+            w - b[j].1
+        } else {
+            w
+        };
+        if w > 1e-6 {
+            out.push((k, w));
+        }
+    }
+    out
+}
+
+/// The `n` heaviest entries, sorted by key; ties to the smaller key.
+fn heaviest(mut v: Sparse, n: usize) -> Sparse {
+    if v.len() > n {
+        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(n);
+        v.sort_unstable_by_key(|&(k, _)| k);
+    }
+    v
+}
+
+fn norm(v: &[(u64, f32)]) -> f64 {
+    v.iter()
+        .map(|&(_, w)| w as f64 * w as f64)
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// Dot product of two sorted sparse vectors.
+fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                dot += a[i].1 as f64 * b[j].1 as f64;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+fn cosine(a: &[(u64, f32)], na: f64, b: &[(u64, f32)], nb: f64) -> f64 {
+    if na == 0.0 || nb == 0.0 {
+        return 0.0;
+    }
+    (dot(a, b) / (na * nb)).min(1.0)
+}
+
+/// The time factor of the gap between two date ranges; neutral
+/// ([`UNDATED_TIME`]) when one is undated.
+pub fn range_factor(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> f64 {
+    match (a, b) {
+        (Some((a0, a1)), Some((b0, b1))) => gap_factor((a0 - b1).max(b0 - a1).max(0)),
+        _ => UNDATED_TIME,
+    }
+}
+
+/// The similarity channels of two clusters: cosines of terms (0 across
+/// languages), names and anchors, and the time factor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Channels {
+    pub terms: f64,
+    pub names: f64,
+    pub anchors: f64,
+    pub time: f64,
+    pub same_language: bool,
+}
+
+impl Channels {
+    /// The weighted blend times the time factor, in [0, 1]. Across
+    /// languages the terms channel is dropped and the others scaled up to
+    /// the same total weight.
+    pub fn score(&self, w: &Weights) -> f64 {
+        self.time * self.content(w)
+    }
+
+    /// The weighted blend before the time factor.
+    pub fn content(&self, w: &Weights) -> f64 {
+        let blend = if self.same_language {
+            w.terms * self.terms + w.names * self.names + w.anchors * self.anchors
+        } else {
+            let rest = w.names + w.anchors;
+            if rest > 0.0 {
+                (w.terms + rest) / rest * (w.names * self.names + w.anchors * self.anchors)
+            } else {
+                0.0
+            }
+        };
+        blend.min(1.0)
+    }
+}
+
+impl Centroid {
+    /// The cluster of one node.
+    pub fn of(node: &Node, years: &[i32]) -> Centroid {
+        let a = node.anchors.len();
+        let anchors: Sparse = node
+            .anchors
+            .iter()
+            .map(|&k| (k, 1.0 / (a as f32).sqrt()))
+            .collect();
+        let mut counted: Vec<(i32, u32)> = years.iter().map(|&y| (y, 1)).collect();
+        counted.sort_unstable();
+        counted.dedup();
+        let terms = heaviest(node.terms.clone(), CENTROID_TERMS);
+        let names = heaviest(node.names.clone(), CENTROID_TERMS);
+        let anchors = heaviest(anchors, CENTROID_TERMS);
+        Centroid {
+            size: 1,
+            inner: 0.0,
+            norms: [norm(&terms), norm(&names), norm(&anchors)],
+            terms,
+            names,
+            anchors,
+            language: node.language,
+            dates: node.date.map(|d| (d, d)),
+            years: counted,
+        }
+    }
+
+    /// Mean similarity members joined with; `None` for one member.
+    pub fn cohesion(&self) -> Option<f64> {
+        (self.size > 1).then(|| self.inner / (self.size - 1) as f64)
+    }
+
+    /// Takes `other`'s members in, which meet it at `similarity`.
+    pub fn absorb(&mut self, other: &Centroid, similarity: f64) {
+        self.inner += other.inner + similarity * other.size as f64;
+        self.size += other.size;
+        self.terms = add(&self.terms, &other.terms);
+        self.names = add(&self.names, &other.names);
+        self.anchors = add(&self.anchors, &other.anchors);
+        self.norms = [norm(&self.terms), norm(&self.names), norm(&self.anchors)];
+        self.dates = match (self.dates, other.dates) {
+            (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
+            (a, b) => a.or(b),
+        };
+        let mut years: Vec<(i32, u32)> = self.years.iter().chain(&other.years).copied().collect();
+        years.sort_unstable_by_key(|&(y, _)| y);
+        years.dedup_by(|next, kept| {
+            let same = next.0 == kept.0;
+            if same {
+                kept.1 += next.1;
+            }
+            same
+        });
+        self.years = years;
+    }
+
+    /// The cluster without `member` (one of its members): its sums less
+    /// the member's vectors, for a leave-one-out comparison.
+    pub fn without(&self, member: &Centroid) -> Centroid {
+        let terms = sub(&self.terms, &member.terms);
+        let names = sub(&self.names, &member.names);
+        let anchors = sub(&self.anchors, &member.anchors);
+        Centroid {
+            size: self.size - 1,
+            inner: self.inner,
+            norms: [norm(&terms), norm(&names), norm(&anchors)],
+            terms,
+            names,
+            anchors,
+            language: self.language,
+            dates: self.dates,
+            years: self.years.clone(),
+        }
+    }
+
+    /// The channels of `self` against `other`.
+    pub fn channels(&self, other: &Centroid) -> Channels {
+        let same_language = self.language == other.language;
+        let [t, n, a] = self.norms;
+        let [ot, on, oa] = other.norms;
+        Channels {
+            terms: if same_language {
+                cosine(&self.terms, t, &other.terms, ot)
+            } else {
+                0.0
+            },
+            names: cosine(&self.names, n, &other.names, on),
+            anchors: cosine(&self.anchors, a, &other.anchors, oa),
+            time: range_factor(self.dates, other.dates),
+            same_language,
+        }
+    }
+
+    /// The keys the cluster is posted under: its heaviest terms and names.
+    pub fn keys(&self) -> Vec<u64> {
+        let top = |v: &Sparse, n: usize| {
+            let mut v = v.clone();
+            v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(n);
+            v.into_iter().map(|(k, _)| k)
+        };
+        let mut keys: Vec<u64> = top(&self.terms, TOP_TERMS)
+            .chain(top(&self.names, TOP_NAMES).map(|k| k ^ NAME_SALT))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+}
+
+/// Whether `a`'s members agree on a year that `b`'s rarely name: a year
+/// more than half of an established `a` names that `b` names less than
+/// half as often. Two stories told in different years are two events of
+/// one kind (the 2008 and the 2011 pirate captures), however alike their
+/// words.
+pub fn year_conflict(a: &Centroid, b: &Centroid) -> bool {
+    if a.size < ESTABLISHED || b.size < ESTABLISHED {
+        return false;
+    }
+    let share = |c: &Centroid, year: i32| {
+        let n = c
+            .years
+            .binary_search_by_key(&year, |&(y, _)| y)
+            .map_or(0, |i| c.years[i].1);
+        n as f64 / c.size as f64
+    };
+    a.years
+        .iter()
+        .filter(|&&(_, n)| 2 * n > a.size)
+        .any(|&(year, _)| share(b, year) < YEAR_AGREEMENT * share(a, year))
+}
+
+/// Live clusters and the postings of their top keys.
+#[derive(Debug, Default)]
+pub struct Clusters {
+    /// By id; `None` once merged into another.
+    pub live: Vec<Option<Centroid>>,
+    /// The keys each cluster is posted under now.
+    posted: Vec<Vec<u64>>,
+    /// Key → clusters posted under it, by id.
+    postings: HashMap<u64, Vec<u32>>,
+}
+
+impl Clusters {
+    /// Clusters sharing at least [`MIN_SHARED_KEYS`] of `keys`, by id.
+    fn candidates(&self, keys: &[u64]) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
+        for k in keys {
+            if let Some(p) = self.postings.get(k).filter(|p| p.len() <= MAX_POSTING) {
+                found.extend_from_slice(p);
+            }
+        }
+        found.sort_unstable();
+        found
+            .chunk_by(|x, y| x == y)
+            .filter(|run| run.len() >= MIN_SHARED_KEYS)
+            .map(|run| run[0])
+            .collect()
+    }
+
+    /// Posts cluster `c` under its current keys.
+    fn repost(&mut self, c: u32) {
+        let keys = self.live[c as usize]
+            .as_ref()
+            .map_or_else(Vec::new, Centroid::keys);
+        let old = std::mem::take(&mut self.posted[c as usize]);
+        for k in old.iter().filter(|k| keys.binary_search(k).is_err()) {
+            if let Some(p) = self.postings.get_mut(k) {
+                if let Ok(i) = p.binary_search(&c) {
+                    p.remove(i);
+                }
+                if p.is_empty() {
+                    self.postings.remove(k);
+                }
+            }
+        }
+        for &k in keys.iter().filter(|k| old.binary_search(k).is_err()) {
+            let p = self.postings.entry(k).or_default();
+            if let Err(i) = p.binary_search(&c) {
+                p.insert(i, c);
+            }
+        }
+        self.posted[c as usize] = keys;
+    }
+
+    /// Starts a cluster of `centroid`; its id.
+    pub fn start(&mut self, centroid: Centroid) -> u32 {
+        let id = self.live.len() as u32;
+        self.live.push(Some(centroid));
+        self.posted.push(Vec::new());
+        self.repost(id);
+        id
+    }
+
+    /// Merges clusters that meet ([`Rules::least`]), closest pair first,
+    /// where at least one of each pair is cluster `from` or later or has
+    /// changed in this pass; `into[c]` is the cluster `c` went into
+    /// (itself if it stayed).
+    pub fn merge(&mut self, rules: &Rules, from: u32, into: &mut Vec<u32>) {
+        into.extend(into.len() as u32..self.live.len() as u32);
+        let mut version = vec![0u32; self.live.len()];
+        let mut heap = BinaryHeap::new();
+        let push =
+            |clusters: &Clusters, heap: &mut BinaryHeap<Meeting>, version: &[u32], a: u32| {
+                let Some(ca) = &clusters.live[a as usize] else {
+                    return;
+                };
+                for b in clusters.candidates(&clusters.posted[a as usize]) {
+                    let Some(cb) = clusters.live[b as usize].as_ref().filter(|_| b != a) else {
+                        continue;
+                    };
+                    let s = ca.channels(cb).score(&rules.weights);
+                    if s >= rules.least(ca, cb) {
+                        heap.push(Meeting {
+                            score: s,
+                            low: a.min(b),
+                            high: a.max(b),
+                            versions: (version[a.min(b) as usize], version[a.max(b) as usize]),
+                        });
+                    }
+                }
+            };
+        for a in from..self.live.len() as u32 {
+            push(self, &mut heap, &version, a);
+        }
+        while let Some(m) = heap.pop() {
+            let (a, b) = (m.low as usize, m.high as usize);
+            if self.live[a].is_none()
+                || self.live[b].is_none()
+                || (version[a], version[b]) != m.versions
+            {
+                continue;
+            }
+            let other = self.live[b].take().expect("live");
+            self.live[a].as_mut().expect("live").absorb(&other, m.score);
+            self.repost(m.high);
+            self.repost(m.low);
+            version[a] += 1;
+            into[b] = m.low;
+            push(self, &mut heap, &version, m.low);
+        }
+        // Follow chains of merges to the cluster that stayed.
+        for c in 0..into.len() {
+            let mut t = into[c];
+            while into[t as usize] != t {
+                t = into[t as usize];
+            }
+            into[c] = t;
+        }
+    }
+}
+
+/// A candidate merge: ordered by score, then the older pair first.
+#[derive(Debug, Clone, Copy)]
+struct Meeting {
+    score: f64,
+    low: u32,
+    high: u32,
+    versions: (u32, u32),
+}
+
+impl Ord for Meeting {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then_with(|| other.low.cmp(&self.low))
+            .then_with(|| other.high.cmp(&self.high))
+    }
+}
+
+impl PartialOrd for Meeting {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Meeting {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Meeting {}
+
+/// The cluster of each of `nodes`, taken a day at a time in the order
+/// given: each day's nodes start clusters of their own, then clusters meet
+/// ([`Clusters::merge`], pairs with a new cluster only); at the end members
+/// far from the rest of their cluster leave it ([`evict`]). Clusters are
+/// named by their first node's place in that order; the second value holds
+/// the clusters' centroids.
+pub fn cluster(nodes: &[(&Node, &[i32])], rules: &Rules) -> (Vec<u32>, Clusters) {
+    let mut clusters = Clusters::default();
+    let mut into = Vec::new();
+    let mut label: Vec<u32> = Vec::with_capacity(nodes.len());
+    for day in nodes.chunk_by(|a, b| a.0.date == b.0.date) {
+        let from = clusters.live.len() as u32;
+        for (node, years) in day {
+            label.push(clusters.start(Centroid::of(node, years)));
+        }
+        clusters.merge(rules, from, &mut into);
+    }
+    let mut label: Vec<u32> = label.iter().map(|&c| into[c as usize]).collect();
+    evict(nodes, &mut label, &mut clusters, rules);
+    (label, clusters)
+}
+
+/// Members of clusters of three or more whose similarity to the rest of
+/// their cluster (before the time factor) is below `evict_ratio` × the
+/// other members' mean such similarity start clusters of their own. A one-pass
+/// clusterer can pair a same-day, same-topic article with a story's first
+/// article before the story has a centroid to compare it with; this undoes
+/// that once the story is whole. Judged against the clusters as they were
+/// before any member left, in one step, so the order of evictions never
+/// matters.
+fn evict(nodes: &[(&Node, &[i32])], label: &mut [u32], clusters: &mut Clusters, rules: &Rules) {
+    let mut members: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+    for (n, &c) in label.iter().enumerate() {
+        members.entry(c).or_default().push(n);
+    }
+    let mut leaving: Vec<usize> = Vec::new();
+    for (&c, nodes_of) in members.iter().filter(|(_, m)| m.len() >= 3) {
+        let cluster = clusters.live[c as usize].as_ref().expect("live");
+        let alone: Vec<f64> = nodes_of
+            .iter()
+            .map(|&n| {
+                let own = Centroid::of(nodes[n].0, nodes[n].1);
+                own.channels(&cluster.without(&own)).content(&rules.weights)
+            })
+            .collect();
+        let mean = alone.iter().sum::<f64>() / alone.len() as f64;
+        leaving.extend(
+            nodes_of
+                .iter()
+                .zip(&alone)
+                .filter(|&(_, &s)| {
+                    // The mean of the others.
+                    let others = (mean * alone.len() as f64 - s) / (alone.len() - 1) as f64;
+                    s < rules.evict_ratio * others
+                })
+                .map(|(&n, _)| n),
+        );
+    }
+    for n in leaving {
+        let own = Centroid::of(nodes[n].0, nodes[n].1);
+        let c = label[n] as usize;
+        let rest = clusters.live[c].as_ref().expect("live").without(&own);
+        clusters.live[c] = Some(rest);
+        clusters.repost(c as u32);
+        label[n] = clusters.start(own);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: Rules = Rules {
+        weights: Weights {
+            terms: 0.5,
+            names: 0.25,
+            anchors: 0.25,
+        },
+        threshold: 0.2,
+        merge_threshold: 0.3,
+        join_ratio: 0.3,
+        cohesion_ratio: 0.3,
+        evict_ratio: 0.55,
+    };
+
+    fn unit(keys: &[u64]) -> Sparse {
+        let w = 1.0 / (keys.len() as f32).sqrt();
+        let mut v: Sparse = keys.iter().map(|&k| (k, w)).collect();
+        v.sort_unstable_by_key(|&(k, _)| k);
+        v
+    }
+
+    fn node(terms: &[u64], names: &[u64], date: Option<Day>) -> Node {
+        Node {
+            terms: unit(terms),
+            names: unit(names),
+            anchors: Vec::new(),
+            language: "en",
+            date,
+        }
+    }
+
+    fn run(nodes: &[Node], years: &[Vec<i32>]) -> Vec<u32> {
+        let input: Vec<(&Node, &[i32])> =
+            nodes.iter().zip(years).map(|(n, y)| (n, &y[..])).collect();
+        cluster(&input, &RULES).0
+    }
+
+    #[test]
+    fn one_shared_name_does_not_chain_two_events() {
+        // Two stories about one person (name 100), each told three times,
+        // and an article that shares a little of each.
+        let nodes = [
+            node(&[1, 2, 3, 4], &[100, 101], None),
+            node(&[1, 2, 3, 5], &[100, 101], None),
+            node(&[1, 2, 4, 5], &[100, 101], None),
+            node(&[11, 12, 13, 14], &[100, 102], None),
+            node(&[11, 12, 13, 15], &[100, 102], None),
+            node(&[11, 12, 14, 15], &[100, 102], None),
+            node(&[1, 11, 20, 21], &[100], None),
+        ];
+        let label = run(&nodes, &vec![Vec::new(); nodes.len()]);
+        assert!(label[..3].iter().all(|&l| l == label[0]), "{label:?}");
+        assert!(label[3..6].iter().all(|&l| l == label[3]), "{label:?}");
+        assert_ne!(label[0], label[3], "{label:?}");
+    }
+
+    #[test]
+    fn a_long_story_gathers_its_later_articles() {
+        // Each article shares words with the few before it, none with the
+        // first once the story has moved on; two days apart, over 3 weeks.
+        let nodes: Vec<Node> = (0..12u64)
+            .map(|k| node(&[k, k + 1, k + 2, k + 3], &[100], Some(2 * k as Day)))
+            .collect();
+        assert_eq!(
+            nodes[0]
+                .terms
+                .iter()
+                .filter(|t| nodes[6].terms.contains(t))
+                .count(),
+            0
+        );
+        let label = run(&nodes, &vec![Vec::new(); nodes.len()]);
+        assert!(label.iter().all(|&l| l == 0), "{label:?}");
+    }
+
+    #[test]
+    fn clusters_far_apart_in_time_stay_apart() {
+        let story = |day| {
+            [
+                node(&[1, 2, 3, 4], &[100], Some(day)),
+                node(&[1, 2, 3, 5], &[100], Some(day + 1)),
+            ]
+        };
+        let nodes: Vec<Node> = story(0).into_iter().chain(story(60)).collect();
+        let label = run(&nodes, &vec![Vec::new(); 4]);
+        assert_eq!(label, [0, 0, 2, 2]);
+        // Undated, they are one story.
+        let undated: Vec<Node> = nodes
+            .into_iter()
+            .map(|n| Node { date: None, ..n })
+            .collect();
+        assert_eq!(run(&undated, &vec![Vec::new(); 4]), [0, 0, 0, 0]);
+    }
+
+    /// A cluster of `n` copies of one story told in `year`, its members
+    /// joined at `similarity`.
+    fn grown(n: u32, terms: &[u64], year: i32, similarity: f64) -> Centroid {
+        let one = Centroid::of(&node(terms, &[100], None), &[year]);
+        let mut c = one.clone();
+        for _ in 1..n {
+            c.absorb(&one, similarity);
+        }
+        c
+    }
+
+    #[test]
+    fn two_established_stories_of_different_years_do_not_merge() {
+        let merged = |a: Centroid, b: Centroid| {
+            let mut clusters = Clusters::default();
+            let (a, _) = (clusters.start(a), clusters.start(b));
+            let mut into = Vec::new();
+            clusters.merge(&RULES, 0, &mut into);
+            (into == [a, a], clusters)
+        };
+        let story = [1, 2, 3, 4];
+        assert!(!merged(grown(3, &story, 2008, 0.5), grown(3, &story, 2011, 0.5)).0);
+        // The same stories in one year meet and merge, into the older.
+        let (together, clusters) = merged(grown(3, &story, 2011, 0.5), grown(3, &story, 2011, 0.5));
+        assert!(together);
+        assert_eq!(clusters.live[0].as_ref().unwrap().size, 6);
+    }
+
+    #[test]
+    fn a_tight_event_keeps_a_loose_same_topic_article_out() {
+        let tight = grown(3, &[1, 2, 3, 4, 5], 2011, 0.9);
+        // Shares the topic words, not the story's.
+        let loose = Centroid::of(&node(&[1, 30, 31, 32, 33], &[100], None), &[]);
+        let s = loose.channels(&tight).score(&RULES.weights);
+        assert!(s >= RULES.threshold, "similar enough on its own: {s}");
+        assert!(s < RULES.least(&loose, &tight), "{s}");
+        // A close one joins.
+        let close = Centroid::of(&node(&[1, 2, 3, 4, 6], &[100], None), &[]);
+        let s = close.channels(&tight).score(&RULES.weights);
+        assert!(s >= RULES.least(&close, &tight), "{s}");
+    }
+
+    #[test]
+    fn a_same_day_pair_of_two_stories_comes_apart_once_one_story_is_whole() {
+        // Day 1: the story's first article and another story's; undated:
+        // the rest of the first story.
+        let nodes = [
+            node(&[1, 2, 3, 4], &[100, 101], Some(1)),
+            node(&[1, 20, 21, 22], &[100, 102], Some(1)),
+            node(&[1, 2, 3, 5], &[100, 101], None),
+            node(&[1, 2, 4, 5], &[100, 101], None),
+            node(&[2, 3, 4, 5], &[100, 101], None),
+        ];
+        let label = run(&nodes, &vec![Vec::new(); nodes.len()]);
+        assert!([2, 3, 4].iter().all(|&n| label[n] == label[0]), "{label:?}");
+        assert_ne!(label[1], label[0], "{label:?}");
+    }
+
+    #[test]
+    fn centroids_keep_their_heaviest_entries() {
+        let a: Sparse = (0..CENTROID_TERMS as u64).map(|k| (k, 1.0)).collect();
+        let b: Sparse = vec![(0, 1.0), (10_000, 0.5)];
+        let sum = add(&a, &b);
+        assert_eq!(sum.len(), CENTROID_TERMS);
+        assert_eq!(sum[0], (0, 2.0));
+        assert!(!sum.iter().any(|&(k, _)| k == 10_000));
+    }
+}
