@@ -138,8 +138,8 @@ pub struct EventDoc<'a> {
     pub date: Option<&'a str>,
 }
 
-/// One event: corpus indices (sorted), for each member its mean
-/// similarity to the other members (`None` for a lone article), and the
+/// One event: corpus indices (sorted), for each member its similarity to
+/// the event's centroid (`None` for a lone article), and the
 /// cluster's [`evidence::Evidence`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -411,7 +411,7 @@ mod tests {
             for outsider in ["ukraine-", "videocall-"] {
                 assert_ne!(event_of(&events, at(outsider)), seeds, "{outsider} joined");
             }
-            // Scores: mean similarity to the other nodes of the event.
+            // Scores: each node's similarity to its event's centroid.
             assert!(events[seeds]
                 .scores
                 .iter()

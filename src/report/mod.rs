@@ -114,8 +114,9 @@ pub struct Cluster {
     pub representative: Id,
     pub members: Vec<Member>,
     pub near_duplicate_groups: Vec<GroupEntry>,
-    /// Mean event score of the cluster's pairs, in [0, 1] (copies counted
-    /// once); `null` for one article, a group of copies or `--no-events`.
+    /// Mean similarity of the cluster's members to its centroid, in [0, 1]
+    /// (copies counted once); `null` for one article, a group of copies or
+    /// `--no-events`.
     /// A low value marks a weak cluster.
     #[serde(default)]
     pub cohesion: Option<f64>,
@@ -137,7 +138,7 @@ pub struct Member {
     pub title: Option<String>,
     /// The near-duplicate group the article belongs to, if any.
     pub group: Option<usize>,
-    /// Mean event similarity to the other members; `null` when alone.
+    /// Event similarity to the event's centroid; `null` when alone.
     pub score: Option<f64>,
 }
 

@@ -81,6 +81,9 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Re
     let room = WIDTH.saturating_sub(number.chars().count() + count.chars().count());
     let heading = format!("{number}{}{count}", fit_to(title, room));
     writeln!(out, "{}", paint.wrap("1", &heading))?;
+    if let Some(line) = evidence(cluster) {
+        writeln!(out, "{}", paint.wrap("2", &fit(&line)))?;
+    }
     for member in &cluster.members {
         let group = member
             .group
@@ -109,6 +112,38 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Re
         }
     }
     Ok(())
+}
+
+/// The line under an event's title that tells an analyst how much to trust
+/// it: its cohesion (mean similarity of its members to the event; low marks
+/// a weak cluster), its date range and the names and terms most members
+/// share. `None` for a single article or a group of copies alone.
+fn evidence(cluster: &Cluster) -> Option<String> {
+    let cohesion = cluster.cohesion?;
+    let mut line = format!("  cohesion {cohesion:.2}");
+    if let Some([first, last]) = &cluster.dates {
+        if first == last {
+            line.push_str(&format!(" · {first}"));
+        } else {
+            line.push_str(&format!(" · {first} to {last}"));
+        }
+    }
+    // Three names, then terms not already named, six in all.
+    let mut shared: Vec<&str> = cluster
+        .shared_names
+        .iter()
+        .take(3)
+        .map(String::as_str)
+        .collect();
+    for term in &cluster.shared_terms {
+        if shared.len() < 6 && !shared.iter().any(|s| s.split(' ').any(|w| w == term)) {
+            shared.push(term);
+        }
+    }
+    if !shared.is_empty() {
+        line.push_str(&format!(" · {}", shared.join(", ")));
+    }
+    Some(line)
 }
 
 /// Cuts a line to the terminal width, marking the cut.
