@@ -63,7 +63,7 @@ pub(super) fn pick(lines: &[Line], stopwords: &Stopwords) -> Option<String> {
     let candidates: Vec<(f64, &str, Vec<String>)> = above
         .chain(below)
         .filter(|(_, line)| is_candidate(line))
-        .map(|(distance, line)| (distance, line.text, content_words(line.text, stopwords)))
+        .map(|(place, line)| (place, line.text, content_words(line.text, stopwords)))
         .collect();
     if candidates.is_empty() {
         return None;
