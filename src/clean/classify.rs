@@ -110,6 +110,18 @@ pub(super) enum Decision {
     Outside { start: usize, end: usize },
 }
 
+impl Decision {
+    /// The rule id a line removed on this decision is reported under.
+    fn rule(self) -> &'static str {
+        match self {
+            Decision::FewStopwords { .. } => FEW_STOPWORDS,
+            Decision::Links { .. } => LINKS,
+            Decision::Context { .. } => CONTEXT,
+            Decision::Outside { .. } => OUTSIDE,
+        }
+    }
+}
+
 impl std::fmt::Display for Decision {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let percent = |share: f64| (share * 100.0).round();
@@ -154,8 +166,6 @@ struct Block {
     class: Class,
     /// …and after its neighbours had their say.
     revised: Class,
-    /// Why a block is bad on its own features.
-    reason: &'static str,
     /// What decided its class, when that is not good.
     decision: Option<Decision>,
 }
@@ -178,11 +188,7 @@ pub(super) fn apply(lines: &mut [Line], stopwords: &Stopwords) {
     keep_headings(&mut blocks, lines);
     for block in &blocks {
         if block.revised != Class::Good {
-            let rule = match block.class {
-                Class::Bad => block.reason,
-                _ => CONTEXT,
-            };
-            lines[block.line].removed_by = Some(rule);
+            lines[block.line].removed_by = Some(block.decision.map_or(CONTEXT, Decision::rule));
             lines[block.line].decision = block.decision;
         }
     }
@@ -265,7 +271,6 @@ fn measure(i: usize, line: &Line, stopwords: &Stopwords, word: &mut String) -> B
         stopwords: stops,
         class,
         revised: class,
-        reason: LINKS,
         decision: (class == Class::Bad).then_some(Decision::Links { density: links }),
     }
 }
@@ -322,7 +327,6 @@ fn judge_long_runs(blocks: &mut [Block]) {
         for block in run {
             block.class = class;
             block.revised = class;
-            block.reason = FEW_STOPWORDS;
             block.decision = (class == Class::Bad).then_some(Decision::FewStopwords {
                 words,
                 density,
@@ -412,7 +416,7 @@ fn keep_headings(blocks: &mut [Block], lines: &[Line]) {
         let block = &blocks[i];
         let heading = block.revised != Class::Good
             && block.words <= TITLE_MAX_WORDS
-            && !(block.class == Class::Bad && block.reason == LINKS)
+            && !matches!(block.decision, Some(Decision::Links { .. }))
             && !is_list_item(text)
             && !text.ends_with(['.', '!', '?', ':', ';', ',']);
         if !heading {
