@@ -12,6 +12,7 @@
 //! never from a date merely mentioned in the story, such as an appeal banner's
 //! "Since July 1, 2024".
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -302,6 +303,13 @@ pub struct Mention {
     pub year: Option<i32>,
 }
 
+/// The space between the parts of a written date: at most one line break,
+/// so that a date never spans a paragraph break ("… proper Jan.", blank
+/// line, "5 Arts …" is no date).
+const GAP: &str = r"(?:[^\S\n]+\n?[^\S\n]*|\n[^\S\n]*)";
+/// [`GAP`], or nothing.
+const GAP_OR_NONE: &str = r"[^\S\n]*\n?[^\S\n]*";
+
 struct DatePatterns {
     day_month: Regex,
     month_day: Regex,
@@ -314,22 +322,25 @@ fn date_patterns() -> &'static DatePatterns {
     static PATTERNS: OnceLock<DatePatterns> = OnceLock::new();
     PATTERNS.get_or_init(|| {
         let months = month_pattern();
+        let (gap, gap0) = (GAP, GAP_OR_NONE);
         let re = |p: &str| Regex::new(p).expect("valid date pattern");
         DatePatterns {
             // "30 December 2021", "30. Dezember 2021", "1er janvier",
             // "30 de diciembre de 2021", "the 10th of January".
             day_month: re(&format!(
-                r"\b(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?({months})\b\.?(?:,?\s+(?:de\s+)?(\d{{4}})\b)?"
+                r"\b(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?{gap}(?:of{gap}|de{gap})?({months})\b\.?(?:,?{gap}(?:de{gap})?(\d{{4}})\b)?"
             )),
             // "December 30, 2021", "Dec. 30th".
             month_day: re(&format!(
-                r"\b({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
+                r"\b({months})\.?{gap}(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?{gap}(\d{{4}})\b)?"
             )),
             iso: re(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"),
             numeric: re(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"),
             // Chinese and Japanese "2024年3月14日" (year optional), Korean
             // "2024년 3월 14일".
-            cjk: re(r"(?:(\d{4})\s*[年년]\s*)?(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"),
+            cjk: re(&format!(
+                r"(?:(\d{{4}}){gap0}[年년]{gap0})?(\d{{1,2}}){gap0}[月월]{gap0}(\d{{1,2}}){gap0}[日일]"
+            )),
         }
     })
 }
@@ -337,70 +348,69 @@ fn date_patterns() -> &'static DatePatterns {
 /// Every date written in `text`, in the order of the patterns (written
 /// day–month, month–day, ISO, numeric), never two over the same bytes.
 pub fn mentions(text: &str) -> Vec<Mention> {
+    mentions_in(text, &digit_spans(text))
+}
+
+/// [`mentions`], searching only `spans` of `text`, which must hold every
+/// date written in it.
+fn mentions_in(text: &str, spans: &[Range<usize>]) -> Vec<Mention> {
     let p = date_patterns();
     let mut found: Vec<Mention> = Vec::new();
     let add = |found: &mut Vec<Mention>,
-               m: regex::Match,
+               m: Range<usize>,
                month: Option<u32>,
                day: &str,
                year: Option<&str>| {
         let (Some(month), Ok(day)) = (month, day.parse::<u32>()) else {
             return;
         };
-        if !(1..=31).contains(&day) || found.iter().any(|f| m.start() < f.end && f.start < m.end())
-        {
+        if !(1..=31).contains(&day) || found.iter().any(|f| m.start < f.end && f.start < m.end) {
             return;
         }
         found.push(Mention {
-            start: m.start(),
-            end: m.end(),
+            start: m.start,
+            end: m.end,
             month,
             day,
             year: year.and_then(|y| y.parse().ok()),
         });
     };
-    for caps in p.day_month.captures_iter(text) {
+    for (at, caps) in captures_in(&p.day_month, text, spans) {
         let year = caps.get(3).map(|m| m.as_str());
         add(
             &mut found,
-            caps.get(0).expect("whole match"),
+            whole(at, &caps),
             month_number(&caps[2]),
             &caps[1],
             year,
         );
     }
-    for caps in p.month_day.captures_iter(text) {
+    for (at, caps) in captures_in(&p.month_day, text, spans) {
         let year = caps.get(3).map(|m| m.as_str());
         add(
             &mut found,
-            caps.get(0).expect("whole match"),
+            whole(at, &caps),
             month_number(&caps[1]),
             &caps[2],
             year,
         );
     }
-    for caps in p.iso.captures_iter(text) {
+    for (at, caps) in captures_in(&p.iso, text, spans) {
         let month = caps[2].parse().ok().filter(|m| (1..=12).contains(m));
         add(
             &mut found,
-            caps.get(0).expect("whole match"),
+            whole(at, &caps),
             month,
             &caps[3],
             Some(&caps[1]),
         );
     }
-    for caps in p.cjk.captures_iter(text) {
+    for (at, caps) in captures_in(&p.cjk, text, spans) {
         let month = caps[2].parse().ok().filter(|m| (1..=12).contains(m));
         let year = caps.get(1).map(|m| m.as_str());
-        add(
-            &mut found,
-            caps.get(0).expect("whole match"),
-            month,
-            &caps[3],
-            year,
-        );
+        add(&mut found, whole(at, &caps), month, &caps[3], year);
     }
-    for caps in p.numeric.captures_iter(text) {
+    for (at, caps) in captures_in(&p.numeric, text, spans) {
         let (a, b): (u32, u32) = (caps[1].parse().unwrap_or(0), caps[2].parse().unwrap_or(0));
         // Day first (30.12.2021, 30/12/2021: most of the world) unless that
         // cannot be; US month-first (12/30/2021) when the first part is no
@@ -409,13 +419,66 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         let month = Some(month).filter(|m| (1..=12).contains(m));
         add(
             &mut found,
-            caps.get(0).expect("whole match"),
+            whole(at, &caps),
             month,
             &day.to_string(),
             Some(&caps[3]),
         );
     }
     found
+}
+
+/// The byte range in the whole text of a match found at offset `at`.
+fn whole(at: usize, caps: &regex::Captures) -> Range<usize> {
+    let m = caps.get(0).expect("whole match");
+    at + m.start()..at + m.end()
+}
+
+/// Lines around a line with a digit that a date through it can reach: every
+/// date has a number, and at most two line breaks between it and its
+/// farthest part ("the 10th", "of", "January": [`GAP`] allows one a gap).
+const DATE_REACH: usize = 2;
+
+/// The parts of `text` where a date can be written: each line holding a
+/// digit, with [`DATE_REACH`] lines either side, joined where they meet,
+/// in text order. The date patterns are searched there only: on text with
+/// any non-ASCII character their Unicode word boundaries make the regex
+/// crate use its slowest engine, and searched over whole texts they took
+/// over half of a whole-pipeline run (10k kit corpus). The spans start and
+/// end at line breaks, which are not word characters, so a pattern's `\b`
+/// at their edges means what it means in the whole text.
+fn digit_spans(text: &str) -> Vec<Range<usize>> {
+    let mut lines = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((at..at + line.len(), line.chars().any(char::is_numeric)));
+        at += line.len();
+    }
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    for (i, (_, digit)) in lines.iter().enumerate() {
+        if !digit {
+            continue;
+        }
+        let start = lines[i.saturating_sub(DATE_REACH)].0.start;
+        let end = lines[(i + DATE_REACH).min(lines.len() - 1)].0.end;
+        match spans.last_mut() {
+            Some(last) if last.end >= start => last.end = end,
+            _ => spans.push(start..end),
+        }
+    }
+    spans
+}
+
+/// Every match of `re` in the `spans` of `text`, with the offset of its span.
+fn captures_in<'t>(
+    re: &'t Regex,
+    text: &'t str,
+    spans: &'t [Range<usize>],
+) -> impl Iterator<Item = (usize, regex::Captures<'t>)> + 't {
+    spans.iter().flat_map(move |span| {
+        re.captures_iter(&text[span.clone()])
+            .map(move |caps| (span.start, caps))
+    })
 }
 
 /// The anchor key of a month and day: `dec-30`.
@@ -504,7 +567,7 @@ pub fn dateline(text: &str) -> Option<Day> {
 }
 
 /// The dateline's day and its line's byte range in `text`.
-pub fn dateline_line(text: &str) -> Option<(Day, std::ops::Range<usize>)> {
+pub fn dateline_line(text: &str) -> Option<(Day, Range<usize>)> {
     let base = text.as_ptr() as usize;
     text.lines()
         .filter(|line| !line.trim().is_empty())
@@ -805,5 +868,49 @@ mod tests {
         assert_eq!(month_number("października"), Some(10));
         assert_eq!(month_number("ГРУДНЯ"), Some(12));
         assert_eq!(month_day_key(1, 10), "jan-10");
+    }
+
+    #[test]
+    fn a_date_spans_one_line_break_but_not_a_paragraph() {
+        let wrapped = mentions("the playoff on Jan.\n5 in Detroit");
+        assert_eq!(
+            wrapped.iter().map(|m| (m.month, m.day)).collect::<Vec<_>>(),
+            [(1, 5)]
+        );
+        assert_eq!(mentions("the playoff proper Jan.\n\n5 Arts don't look"), []);
+        assert_eq!(mentions("on the 10th\nof\nJanuary")[0].day, 10);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 1024,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Searching the lines near digits finds what searching the whole
+        /// text finds.
+        #[test]
+        fn digit_spans_hold_every_date(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "10th", "of", "de", "January", "Jan.", "5", "2021", "30.", "Dezember",
+                    "2024-03-14", "30/12/2021", "3", "月", "14", "日", "年", "word", "é",
+                ]),
+                0..40,
+            ),
+            joins in proptest::collection::vec(proptest::sample::select(vec![" ", "\n", "\n", "\n\n", ", ", ""]),
+                40,
+            ),
+        ) {
+            let text: String = words
+                .iter()
+                .zip(&joins)
+                .flat_map(|(w, j)| [*w, *j])
+                .collect();
+            let whole = 0..text.len();
+            let whole = std::slice::from_ref(&whole);
+            proptest::prop_assert_eq!(mentions(&text), mentions_in(&text, whole));
+        }
     }
 }
