@@ -61,11 +61,16 @@ pub fn names(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, 
             prev_end = Some(start + w.len());
             let sentence_start = between.is_none_or(|b| b.contains(SENTENCE_BREAKS));
             let joined = between.is_some_and(|b| b.chars().all(|c| c == ' ' || c == '\u{a0}'));
-            let key = fold(w);
             let letters = w.chars().filter(|c| c.is_alphabetic()).count();
             let upper = w.chars().filter(|c| c.is_uppercase()).count();
             let acronym = !shouting && (2..=6).contains(&letters) && upper == letters;
             let capitalised = w.chars().next().is_some_and(char::is_uppercase);
+            // Only a possible name word needs its key (most words are not).
+            let key = if capitalised || acronym {
+                fold(w)
+            } else {
+                String::new()
+            };
             let excluded = key.chars().count() < 2
                 || !key.chars().any(char::is_alphabetic)
                 || dates::is_calendar_word(&key)
