@@ -463,8 +463,15 @@ impl Clusters {
                     let Some(cb) = clusters.live[b as usize].as_ref().filter(|_| b != a) else {
                         continue;
                     };
+                    // A score is the time factor times a blend of cosines
+                    // of at most 1: clusters too far apart in time cannot
+                    // meet, and their vectors need no comparing.
+                    let least = rules.least(ca, cb);
+                    if range_factor(ca.dates, cb.dates) < least {
+                        continue;
+                    }
                     let s = ca.channels(cb).score(&rules.weights);
-                    if s >= rules.least(ca, cb) {
+                    if s >= least {
                         heap.push(Meeting {
                             score: s,
                             low: a.min(b),
