@@ -6,8 +6,10 @@
 //! ones, which come last) arrive together and are placed best first, so
 //! neither input order nor id order within a day decides what pairs up.
 //!
-//! Input: nodes ([`Node`] vectors with their years) sorted by story day,
-//! undated last, ties by id (the caller sorts). Output: each node's cluster.
+//! Input: the nodes' story days, sorted (undated last, ties by id: the
+//! caller sorts), and a way to make each node's cluster of one from its
+//! [`Node`] vectors and years, asked when needed rather than held. Output:
+//! each node's cluster.
 //!
 //! A cluster is a [`Centroid`]: the sums of its members' unit term, name
 //! and anchor vectors (the heaviest [`CENTROID_TERMS`] of each kept), its
@@ -37,6 +39,8 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+
+use rayon::prelude::*;
 
 use super::dates::Day;
 use super::score::{gap_factor, Weights, UNDATED_TIME};
@@ -543,25 +547,37 @@ impl PartialEq for Meeting {
 
 impl Eq for Meeting {}
 
-/// The cluster of each of `nodes`, taken a day at a time in the order
-/// given: each day's nodes start clusters of their own, then clusters meet
-/// ([`Clusters::merge`], pairs with a new cluster only); at the end members
-/// far from the rest of their cluster leave it ([`evict`]). Clusters are
-/// named by their first node's place in that order; the second value holds
-/// the clusters' centroids.
-pub fn cluster(nodes: &[(&Node, &[i32])], rules: &Rules) -> (Vec<u32>, Clusters) {
+/// The cluster of each node, the nodes taken a day at a time in the order
+/// of `days` (node `i`'s story day): each day's nodes start clusters of
+/// their own, then clusters meet ([`Clusters::merge`], pairs with a new
+/// cluster only); at the end members far from the rest of their cluster
+/// leave it ([`evict`]). `centroid_of(i)` is the cluster of node `i` alone
+/// ([`Centroid::of`]), made when needed (a day's nodes, then the members
+/// of clusters of three or more), so that no node's vectors are held after
+/// its day. Clusters are named by their first node's place in that order;
+/// the second value holds the clusters' centroids.
+pub fn cluster(
+    days: &[Option<Day>],
+    centroid_of: impl Fn(usize) -> Centroid + Sync,
+    rules: &Rules,
+) -> (Vec<u32>, Clusters) {
     let mut clusters = Clusters::default();
     let mut into = Vec::new();
-    let mut label: Vec<u32> = Vec::with_capacity(nodes.len());
-    for day in nodes.chunk_by(|a, b| a.0.date == b.0.date) {
+    let mut label: Vec<u32> = Vec::with_capacity(days.len());
+    for day in days.chunk_by(|a, b| a == b) {
         let from = clusters.live.len() as u32;
-        for (node, years) in day {
-            label.push(clusters.start(Centroid::of(node, years)));
+        let first = label.len();
+        let alone: Vec<Centroid> = (first..first + day.len())
+            .into_par_iter()
+            .map(&centroid_of)
+            .collect();
+        for centroid in alone {
+            label.push(clusters.start(centroid));
         }
         clusters.merge(rules, from, &mut into);
     }
     let mut label: Vec<u32> = label.iter().map(|&c| into[c as usize]).collect();
-    evict(nodes, &mut label, &mut clusters, rules);
+    evict(&centroid_of, &mut label, &mut clusters, rules);
     (label, clusters)
 }
 
@@ -573,36 +589,45 @@ pub fn cluster(nodes: &[(&Node, &[i32])], rules: &Rules) -> (Vec<u32>, Clusters)
 /// that once the story is whole. Judged against the clusters as they were
 /// before any member left, in one step, so the order of evictions never
 /// matters.
-fn evict(nodes: &[(&Node, &[i32])], label: &mut [u32], clusters: &mut Clusters, rules: &Rules) {
+fn evict(
+    centroid_of: &(impl Fn(usize) -> Centroid + Sync),
+    label: &mut [u32],
+    clusters: &mut Clusters,
+    rules: &Rules,
+) {
     let mut members: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
     for (n, &c) in label.iter().enumerate() {
         members.entry(c).or_default().push(n);
     }
-    let mut leaving: Vec<usize> = Vec::new();
-    for (&c, nodes_of) in members.iter().filter(|(_, m)| m.len() >= 3) {
-        let cluster = clusters.live[c as usize].as_ref().expect("live");
-        let alone: Vec<f64> = nodes_of
-            .iter()
-            .map(|&n| {
-                let own = Centroid::of(nodes[n].0, nodes[n].1);
-                own.channels(&cluster.without(&own)).content(&rules.weights)
-            })
-            .collect();
-        let mean = alone.iter().sum::<f64>() / alone.len() as f64;
-        leaving.extend(
+    let judged: Vec<(u32, &Vec<usize>)> = members
+        .iter()
+        .filter(|(_, m)| m.len() >= 3)
+        .map(|(&c, m)| (c, m))
+        .collect();
+    let live = &clusters.live;
+    let leaving: Vec<usize> = judged
+        .par_iter()
+        .flat_map_iter(|&(c, nodes_of)| {
+            let cluster = live[c as usize].as_ref().expect("live");
+            let alone: Vec<f64> = nodes_of
+                .iter()
+                .map(|&n| {
+                    let own = centroid_of(n);
+                    own.channels(&cluster.without(&own)).content(&rules.weights)
+                })
+                .collect();
+            let mean = alone.iter().sum::<f64>() / alone.len() as f64;
+            let others = |s: f64| (mean * alone.len() as f64 - s) / (alone.len() - 1) as f64;
             nodes_of
                 .iter()
                 .zip(&alone)
-                .filter(|&(_, &s)| {
-                    // The mean of the others.
-                    let others = (mean * alone.len() as f64 - s) / (alone.len() - 1) as f64;
-                    s < rules.evict_ratio * others
-                })
-                .map(|(&n, _)| n),
-        );
-    }
+                .filter(|&(_, &s)| s < rules.evict_ratio * others(s))
+                .map(|(&n, _)| n)
+                .collect::<Vec<usize>>()
+        })
+        .collect();
     for n in leaving {
-        let own = Centroid::of(nodes[n].0, nodes[n].1);
+        let own = centroid_of(n);
         let c = label[n] as usize;
         let rest = clusters.live[c].as_ref().expect("live").without(&own);
         clusters.live[c] = Some(rest);
@@ -646,9 +671,8 @@ mod tests {
     }
 
     fn run(nodes: &[Node], years: &[Vec<i32>]) -> Vec<u32> {
-        let input: Vec<(&Node, &[i32])> =
-            nodes.iter().zip(years).map(|(n, y)| (n, &y[..])).collect();
-        cluster(&input, &RULES).0
+        let days: Vec<Option<Day>> = nodes.iter().map(|n| n.date).collect();
+        cluster(&days, |i| Centroid::of(&nodes[i], &years[i]), &RULES).0
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! What an analyst needs to judge one event cluster: how tight it is, when
 //! it happened, and what its members share.
 //!
-//! Input: the nodes of one cluster, every node's [`Features`] and
-//! [`Node`] vector, and the cluster's mean pair score. Output: its
+//! Input: the story days, [`Features`] and [`Node`] vectors of one
+//! cluster's nodes, and the cluster's mean pair score. Output: its
 //! [`Evidence`]. A weak cluster shows a low cohesion, a wide date range or
 //! shared terms that name a topic rather than an event.
 //!
@@ -33,31 +33,32 @@ pub struct Evidence {
     pub names: Vec<String>,
 }
 
-/// The evidence of the cluster of `nodes` (`features[i]`: those of node
-/// `nodes[i]`; none are read for a single node).
+/// The evidence of a cluster whose nodes have story days `days`, features
+/// `features` and vectors `vectors`, in one order (none are read for a
+/// single node, which may pass none).
 pub fn of(
-    nodes: &[usize],
+    days: &[Option<Day>],
     features: &[Features],
     vectors: &[Node],
     cohesion: Option<f64>,
 ) -> Evidence {
-    let days = nodes.iter().filter_map(|&n| vectors[n].date);
-    let dates = days.clone().min().zip(days.max());
-    if nodes.len() < 2 {
+    let known = days.iter().flatten();
+    let dates = known.clone().min().copied().zip(known.max().copied());
+    if days.len() < 2 {
         return Evidence {
             dates,
             ..Evidence::default()
         };
     }
     let terms = shared(
-        nodes.len(),
+        days.len(),
         |i| features[i].terms.iter().map(|(t, _)| t.as_str()),
-        |i, k| weight(&vectors[nodes[i]].terms, k),
+        |i, k| weight(&vectors[i].terms, k),
     );
     let names = shared(
-        nodes.len(),
+        days.len(),
         |i| features[i].names.iter().map(|(t, _)| t.as_str()),
-        |i, k| weight(&vectors[nodes[i]].names, k),
+        |i, k| weight(&vectors[i].names, k),
     );
     Evidence {
         cohesion,
@@ -142,12 +143,13 @@ mod tests {
         ]
         .into_iter()
         .unzip();
-        let e = of(&[0, 1, 2], &f, &v, Some(0.4));
+        let days: Vec<Option<Day>> = v.iter().map(|n| n.date).collect();
+        let e = of(&days, &f, &v, Some(0.4));
         assert_eq!(e.terms, ["train", "derailed", "said"]);
         assert_eq!(e.names, ["lindenau"]);
         assert_eq!(e.dates, Some((10, 12)));
         assert_eq!(e.cohesion, Some(0.4));
-        let alone = of(&[2], &[], &v, None);
+        let alone = of(&days[2..], &[], &[], None);
         assert!(alone.terms.is_empty() && alone.cohesion.is_none());
         assert_eq!(alone.dates, Some((12, 12)));
     }

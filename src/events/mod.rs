@@ -247,76 +247,77 @@ pub fn cluster_with(
         }
         f
     };
-    let (vectors, years): (Vec<vectors::Node>, Vec<Vec<i32>>) = vectors::build_from(
+    // Counted once over every node; each node's vector is then made from
+    // its features when needed (its day, its cluster's checks, its event),
+    // never held for the whole corpus.
+    let (idf, kept) = vectors::count_from(
         nodes.members.len(),
         node_features,
         background::builtin(),
-        |f| f.years,
-    )
-    .into_iter()
-    .unzip();
+        |f| (f.date, f.years),
+    );
+    let day = |n: usize| kept[n].0;
     // Date order (undated last), ties by the node's smallest id: never
     // the input order.
     let first_id = |n: usize| nodes.members[n].iter().map(|&m| articles[m].id).min();
-    let mut order: Vec<usize> = (0..vectors.len()).collect();
+    let mut order: Vec<usize> = (0..kept.len()).collect();
     order.sort_by(|&x, &y| {
-        let day = |n: usize| (vectors[n].date.is_none(), vectors[n].date);
-        day(x)
-            .cmp(&day(y))
+        let key = |n: usize| (day(n).is_none(), day(n));
+        key(x)
+            .cmp(&key(y))
             .then_with(|| first_id(x).cmp(&first_id(y)))
     });
     let rules = params.rules();
-    let ordered: Vec<(&vectors::Node, &[i32])> = order
-        .iter()
-        .map(|&n| (&vectors[n], &years[n][..]))
-        .collect();
-    let (placed, clusters) = centroid::cluster(&ordered, &rules);
-    let mut label = vec![0u32; vectors.len()];
-    for (&n, &c) in order.iter().zip(&placed) {
-        label[n] = c;
-    }
+    let days: Vec<Option<dates::Day>> = order.iter().map(|&n| day(n)).collect();
+    let alone = |n: usize, f: &features::Features| {
+        centroid::Centroid::of(&vectors::node(f, &idf), &kept[n].1)
+    };
+    let (placed, clusters) =
+        centroid::cluster(&days, |i| alone(order[i], &node_features(order[i])), &rules);
 
-    // Each node's similarity to its event's centroid, before the time factor.
-    let centroid_of = |n: usize| clusters.live[label[n] as usize].as_ref().expect("live");
     let mut by_label: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
     for (&n, &c) in order.iter().zip(&placed) {
         by_label.entry(c).or_default().push(n);
     }
+    let by_label: Vec<(u32, Vec<usize>)> = by_label.into_iter().collect();
     let mut events: Vec<Event> = by_label
-        .values()
-        .map(|event_nodes| {
+        .par_iter()
+        .map(|(c, event_nodes)| {
             let k = event_nodes.len();
-            let similarity = |n: usize| {
-                (k > 1).then(|| {
-                    centroid::Centroid::of(&vectors[n], &years[n])
-                        .channels(centroid_of(n))
+            let event_days: Vec<Option<dates::Day>> = event_nodes.iter().map(|&n| day(n)).collect();
+            let features: Vec<features::Features> = match k {
+                1 => Vec::new(),
+                _ => event_nodes.iter().map(|&n| node_features(n)).collect(),
+            };
+            let vectors: Vec<vectors::Node> =
+                features.iter().map(|f| vectors::node(f, &idf)).collect();
+            // Each node's similarity to its event's centroid, before the
+            // time factor.
+            let centroid = clusters.live[*c as usize].as_ref().expect("live");
+            let similarity: Vec<f64> = event_nodes
+                .iter()
+                .zip(&vectors)
+                .map(|(&n, v)| {
+                    centroid::Centroid::of(v, &kept[n].1)
+                        .channels(centroid)
                         .content(&rules.weights)
                 })
-            };
+                .collect();
             let mut members: Vec<(usize, Option<f64>)> = event_nodes
                 .iter()
-                .flat_map(|&n| {
-                    let score = similarity(n);
+                .enumerate()
+                .flat_map(|(i, &n)| {
+                    let score = similarity.get(i).copied();
                     nodes.members[n].iter().map(move |&m| (m, score))
                 })
                 .collect();
             members.sort_unstable_by_key(|&(m, _)| m);
             // Summed in arrival order: never dependent on node numbering.
-            let cohesion = (k > 1).then(|| {
-                event_nodes
-                    .iter()
-                    .filter_map(|&n| similarity(n))
-                    .sum::<f64>()
-                    / k as f64
-            });
-            let features: Vec<features::Features> = match k {
-                1 => Vec::new(),
-                _ => event_nodes.iter().map(|&n| node_features(n)).collect(),
-            };
+            let cohesion = (k > 1).then(|| similarity.iter().sum::<f64>() / k as f64);
             Event {
                 members: members.iter().map(|&(m, _)| m).collect(),
                 scores: members.iter().map(|&(_, s)| s).collect(),
-                evidence: evidence::of(event_nodes, &features, &vectors, cohesion),
+                evidence: evidence::of(&event_days, &features, &vectors, cohesion),
             }
         })
         .collect();

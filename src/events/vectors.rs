@@ -119,36 +119,39 @@ impl<'a> Idf<'a> {
 
 /// Weighted, unit-length vectors for every node.
 pub fn build(features: &[Features], background: &Background) -> Vec<Node> {
-    let nodes = build_from(features.len(), |n| features[n].clone(), background, |_| ());
-    nodes.into_iter().map(|(node, ())| node).collect()
+    let (idf, _) = count_from(features.len(), |n| features[n].clone(), background, |_| ());
+    features.par_iter().map(|f| node(f, &idf)).collect()
 }
 
-/// [`build`] from the features of nodes `0..nodes`, as `features_of(n)`
-/// gives them (twice each: once to count, once to weigh), so that no more
-/// than one node's features need be held at a time; with each node, what
-/// `keep` takes of its features as they are weighed.
-pub fn build_from<T: Send>(
+/// The document frequencies of the features of nodes `0..nodes`, as
+/// `features_of(n)` gives them, so that no more than a chunk of nodes'
+/// features is held at a time; with each node, what `keep` takes of its
+/// features. A node's vector is then [`node`] of its features, made when
+/// needed.
+pub fn count_from<T: Send>(
     nodes: usize,
     features_of: impl Fn(usize) -> Features + Sync,
     background: &Background,
     keep: impl Fn(Features) -> T + Sync,
-) -> Vec<(Node, T)> {
+) -> (Idf<'_>, Vec<T>) {
     // Keyed in parallel a chunk at a time, counted into one table: a table
     // per thread's share would hold the vocabulary many times over.
     let mut counts = Counts::default();
+    let mut kept = Vec::with_capacity(nodes);
     for chunk in (0..nodes).collect::<Vec<_>>().chunks(COUNTED_AT_ONCE) {
-        let keyed: Vec<Keyed> = chunk.par_iter().map(|&n| keyed(&features_of(n))).collect();
-        keyed.iter().for_each(|k| counts.add(k));
+        let keyed: Vec<(Keyed, T)> = chunk
+            .par_iter()
+            .map(|&n| {
+                let f = features_of(n);
+                (keyed(&f), keep(f))
+            })
+            .collect();
+        for (k, t) in keyed {
+            counts.add(&k);
+            kept.push(t);
+        }
     }
-    let idf = counts.idf(nodes, background);
-    (0..nodes)
-        .into_par_iter()
-        .map(|n| {
-            let f = features_of(n);
-            let node = weighted(&f, &keyed(&f), &idf);
-            (node, keep(f))
-        })
-        .collect()
+    (counts.idf(nodes, background), kept)
 }
 
 /// Nodes whose keys are held at a time while counting.
