@@ -13,6 +13,7 @@ pub mod exit;
 pub mod explain;
 pub mod id;
 pub mod index;
+pub mod keymap;
 pub mod neardup;
 pub mod progress;
 pub mod read;

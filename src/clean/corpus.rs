@@ -30,8 +30,6 @@
 //! space), two sweeps of those slices tally the unrelated carriers of each
 //! recurring line, and pass 2 marks the lines.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::path::Path;
 
@@ -40,6 +38,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::{ends_sentence, Line};
 use crate::article::Article;
+use crate::keymap::{KeyMap, KeySet};
 use crate::spill::{take_u32, take_u64, Buckets};
 
 /// Unrelated articles of one site a line must recur in (trafilatura: more
@@ -64,29 +63,6 @@ pub(super) const REPEATED: &str = "repeated";
 /// Rule id of a line removed as site furniture.
 pub(super) const RECURRING: &str = "recurring";
 
-/// The tables' keys are already xxh3 hashes, with a fixed seed so that any
-/// collision is the same from run to run; the tables use them as they are.
-type Fixed = BuildHasherDefault<KeyHasher>;
-
-/// Passes a `u64` key through: hashing it again would only cost time.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64` keys are hashed here; anything else still hashes well.
-        self.0 = xxh3_64_with_seed(bytes, self.0);
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-}
-
 /// What one article tells the corpus: its kept lines' keys, after the
 /// rules and the repeat test. The cleaner's first pass keeps one per
 /// article, never the text.
@@ -99,7 +75,7 @@ pub(super) struct DocKeys {
 /// carry it.
 #[derive(Debug, Default)]
 pub(super) struct Evidence {
-    unrelated: HashMap<u64, u32, Fixed>,
+    unrelated: KeyMap<u32>,
 }
 
 /// Marks the lines that repeat inside the article and returns its keys:
@@ -197,7 +173,7 @@ impl Tally {
         })?;
         let unrelated_doc: Vec<bool> = own.iter().map(|&own| own as usize >= OWN_BODY).collect();
         drop(own);
-        let mut unrelated = HashMap::default();
+        let mut unrelated = KeyMap::default();
         self.sweep(|lines| {
             let n = carriers(lines, |doc| unrelated_doc[doc as usize]);
             if n >= MIN_ARTICLES {
@@ -266,7 +242,7 @@ fn apply(articles: &[Article], docs: &mut [Vec<Line>]) {
 /// repeated sentence stays: an interviewer asks each guest the same
 /// question, a recipe repeats its steps.
 fn mark_repeated(lines: &mut [Line], buffer: &mut String) {
-    let mut seen = HashSet::with_hasher(Fixed::default());
+    let mut seen = KeySet::default();
     for line in lines.iter_mut().filter(|line| line.is_kept()) {
         if line.text.split_whitespace().nth(3).is_none() || ends_sentence(line.text) {
             continue;
@@ -379,7 +355,7 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
 /// keeps (a lone short line, a line mid-article when the site is only a
 /// directory) are still counted, so that they are left out of the text
 /// compared for copies.
-fn mark_furniture(lines: &mut [Line], keys: &[Key], unrelated: &HashMap<u64, u32, Fixed>) {
+fn mark_furniture(lines: &mut [Line], keys: &[Key], unrelated: &KeyMap<u32>) {
     let recurs = |k: &Key| unrelated.get(&k.key).copied().unwrap_or(0);
     let furniture: Vec<bool> = keys.iter().map(|k| recurs(k) >= MIN_ARTICLES).collect();
     for (i, k) in keys.iter().enumerate() {

@@ -20,7 +20,7 @@
 //! `terms::term` and `names::names` produce them (a unit test checks), so
 //! the table must be regenerated whenever those change.
 
-use std::collections::HashMap;
+use crate::keymap::KeyMap;
 use std::sync::OnceLock;
 
 use super::vectors::key;
@@ -33,8 +33,8 @@ const TABLE: &str = include_str!("../../data/background_df.tsv");
 pub struct Background {
     /// Articles the frequencies were counted over.
     pub docs: u32,
-    pub terms: HashMap<u64, u32>,
-    pub names: HashMap<u64, u32>,
+    pub terms: KeyMap<u32>,
+    pub names: KeyMap<u32>,
 }
 
 /// The built-in table (parsed once).

@@ -38,13 +38,14 @@
 //! on the thread count; ties go to the older clusters (the smaller ids).
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
 use super::dates::Day;
 use super::score::{gap_factor, Weights, UNDATED_TIME};
 use super::vectors::{Node, Sparse};
+use crate::keymap::KeyMap;
 
 /// Entries of each centroid channel kept: the tail of a big cluster's sum
 /// weighs little in a cosine, and bounds memory per cluster.
@@ -396,7 +397,7 @@ pub struct Clusters {
     /// The keys each cluster is posted under now.
     posted: Vec<Vec<u64>>,
     /// Key → clusters posted under it, by id.
-    postings: HashMap<u64, Vec<u32>>,
+    postings: KeyMap<Vec<u32>>,
 }
 
 impl Clusters {

@@ -15,7 +15,7 @@
 //! run); a node's vector depends only on its features and the corpus
 //! *counts*, never on the corpus order or the number of threads.
 
-use std::collections::HashMap;
+use crate::keymap::KeyMap;
 
 use rayon::prelude::*;
 
@@ -77,8 +77,8 @@ fn keyed(f: &Features) -> Keyed {
 /// Document frequencies of the corpus blended with the background.
 pub struct Idf<'a> {
     docs: u32,
-    terms: HashMap<u64, u32>,
-    names: HashMap<u64, u32>,
+    terms: KeyMap<u32>,
+    names: KeyMap<u32>,
     background: &'a Background,
 }
 
@@ -104,8 +104,8 @@ impl<'a> Idf<'a> {
     /// index keeps them as articles are added.
     pub fn from_counts(
         docs: u32,
-        terms: HashMap<u64, u32>,
-        names: HashMap<u64, u32>,
+        terms: KeyMap<u32>,
+        names: KeyMap<u32>,
         background: &'a Background,
     ) -> Self {
         Idf {
@@ -160,8 +160,8 @@ const COUNTED_AT_ONCE: usize = 4096;
 /// Document frequencies of terms and names among nodes.
 #[derive(Default)]
 struct Counts {
-    terms: HashMap<u64, u32>,
-    names: HashMap<u64, u32>,
+    terms: KeyMap<u32>,
+    names: KeyMap<u32>,
 }
 
 impl Counts {
@@ -257,7 +257,7 @@ mod tests {
         let bg = Background {
             docs: 10,
             terms: [(key("said"), 10)].into_iter().collect(),
-            names: HashMap::new(),
+            names: KeyMap::default(),
         };
         let nodes = build(
             &[features(&[("said", 1.0), ("ryabkov", 1.0)]), features(&[])],

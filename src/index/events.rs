@@ -43,6 +43,7 @@ use crate::events::centroid::{self, Centroid};
 use crate::events::dates::Day;
 use crate::events::vectors::{self, Idf, Node, Sparse};
 use crate::events::{background, score, EventParams};
+use crate::keymap::KeyMap;
 
 /// Top keys of each article → article (`(key, doc)`, no value).
 const EVENT_KEYS: TableDefinition<(u32, u32), ()> = TableDefinition::new("event_keys");
@@ -264,12 +265,12 @@ fn weigh<T: ReadableTable<u32, u32>>(
     let lookup = |key: u32| -> Result<u32, IndexError> {
         Ok(df.get(key).map_err(store_error)?.map_or(0, |v| v.value()))
     };
-    let mut terms = HashMap::new();
+    let mut terms = KeyMap::default();
     for (t, _) in &f.terms {
         let k = vectors::key(t);
         terms.insert(k, lookup(cut(k))?);
     }
-    let mut names = HashMap::new();
+    let mut names = KeyMap::default();
     for (n, _) in &f.names {
         let k = vectors::key(n);
         names.insert(k, lookup(cut(k) ^ NAME_DF_SALT)?);
