@@ -284,25 +284,22 @@ pub fn cluster_with(
         .par_iter()
         .map(|(c, event_nodes)| {
             let k = event_nodes.len();
-            let event_days: Vec<Option<dates::Day>> = event_nodes.iter().map(|&n| day(n)).collect();
-            let features: Vec<features::Features> = match k {
-                1 => Vec::new(),
-                _ => event_nodes.iter().map(|&n| node_features(n)).collect(),
-            };
-            let vectors: Vec<vectors::Node> =
-                features.iter().map(|f| vectors::node(f, &idf)).collect();
             // Each node's similarity to its event's centroid, before the
-            // time factor.
+            // time factor; its features read and dropped one at a time.
             let centroid = clusters.live[*c as usize].as_ref().expect("live");
-            let similarity: Vec<f64> = event_nodes
-                .iter()
-                .zip(&vectors)
-                .map(|(&n, v)| {
-                    centroid::Centroid::of(v, &kept[n].1)
-                        .channels(centroid)
-                        .content(&rules.weights)
-                })
-                .collect();
+            let mut gather = evidence::Gather::default();
+            let mut similarity: Vec<f64> = Vec::with_capacity(k);
+            for &n in event_nodes {
+                if k == 1 {
+                    gather.add(day(n), None);
+                    continue;
+                }
+                let f = node_features(n);
+                let v = vectors::node(&f, &idf);
+                let own = centroid::Centroid::of(&v, &kept[n].1);
+                similarity.push(own.channels(centroid).content(&rules.weights));
+                gather.add(day(n), Some((&f, &v)));
+            }
             let mut members: Vec<(usize, Option<f64>)> = event_nodes
                 .iter()
                 .enumerate()
@@ -317,7 +314,7 @@ pub fn cluster_with(
             Event {
                 members: members.iter().map(|&(m, _)| m).collect(),
                 scores: members.iter().map(|&(_, s)| s).collect(),
-                evidence: evidence::of(&event_days, &features, &vectors, cohesion),
+                evidence: gather.finish(cohesion),
             }
         })
         .collect();
