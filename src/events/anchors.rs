@@ -45,16 +45,21 @@ pub fn anchors(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     // Byte spans already read as dates or times.
     let mut taken: Vec<(usize, usize)> = Vec::new();
-    for m in dates::mentions(text) {
+    // Dates and times are looked for near digits only (see
+    // `dates::digit_spans`: whole texts kept the regex crate on its
+    // slowest engine).
+    let spans = dates::digit_spans(text);
+    for m in dates::mentions_in(text, &spans) {
         found.push(format!("d:{}", dates::month_day_key(m.month, m.day)));
         if let Some(year) = m.year {
             found.push(format!("n:{year}"));
         }
         taken.push((m.start, m.end));
     }
-    for caps in p.time.captures_iter(text) {
-        let m = caps.get(0).expect("whole match");
-        if overlaps(&taken, m.start(), m.end()) {
+    for (at, caps) in dates::captures_in(&p.time, text, &spans) {
+        let whole = caps.get(0).expect("whole match");
+        let (start, end) = (at + whole.start(), at + whole.end());
+        if overlaps(&taken, start, end) {
             continue;
         }
         let (Ok(mut hour), Ok(minute)) = (caps[1].parse::<u32>(), caps[2].parse::<u32>()) else {
@@ -67,7 +72,7 @@ pub fn anchors(text: &str) -> Vec<String> {
         }
         if hour < 24 && minute < 60 {
             found.push(format!("t:{hour:02}:{minute:02}"));
-            taken.push((m.start(), m.end()));
+            taken.push((start, end));
         }
     }
     for m in p.number.find_iter(text) {

@@ -398,6 +398,9 @@ pub struct Clusters {
     posted: Vec<Vec<u64>>,
     /// Key → clusters posted under it, by id.
     postings: KeyMap<Vec<u32>>,
+    /// Merges each cluster has taken in: a meeting scored before one is
+    /// stale.
+    version: Vec<u32>,
 }
 
 impl Clusters {
@@ -453,47 +456,24 @@ impl Clusters {
 
     /// Merges clusters that meet ([`Rules::least`]), closest pair first,
     /// where at least one of each pair is cluster `from` or later or has
-    /// changed in this pass; `into[c]` is the cluster `c` went into
-    /// (itself if it stayed).
+    /// changed in this pass; `into[c]` is the cluster `c` went into (itself
+    /// if it stayed), which may have gone into another since: see
+    /// [`resolve`].
     pub fn merge(&mut self, rules: &Rules, from: u32, into: &mut Vec<u32>) {
         into.extend(into.len() as u32..self.live.len() as u32);
-        let mut version = vec![0u32; self.live.len()];
-        let mut heap = BinaryHeap::new();
-        let push =
-            |clusters: &Clusters, heap: &mut BinaryHeap<Meeting>, version: &[u32], a: u32| {
-                let Some(ca) = &clusters.live[a as usize] else {
-                    return;
-                };
-                for b in clusters.candidates(&clusters.posted[a as usize]) {
-                    let Some(cb) = clusters.live[b as usize].as_ref().filter(|_| b != a) else {
-                        continue;
-                    };
-                    // A score is the time factor times a blend of cosines
-                    // of at most 1: clusters too far apart in time cannot
-                    // meet, and their vectors need no comparing.
-                    let least = rules.least(ca, cb);
-                    if range_factor(ca.dates, cb.dates) < least {
-                        continue;
-                    }
-                    let s = ca.channels(cb).score(&rules.weights);
-                    if s >= least {
-                        heap.push(Meeting {
-                            score: s,
-                            low: a.min(b),
-                            high: a.max(b),
-                            versions: (version[a.min(b) as usize], version[a.max(b) as usize]),
-                        });
-                    }
-                }
-            };
-        for a in from..self.live.len() as u32 {
-            push(self, &mut heap, &version, a);
-        }
+        self.version.resize(self.live.len(), 0);
+        // The heap's order is total but for equal meetings, which are the
+        // same pair at the same score: filling it in parallel changes
+        // nothing.
+        let mut heap: BinaryHeap<Meeting> = (from..self.live.len() as u32)
+            .into_par_iter()
+            .flat_map_iter(|a| self.meetings(rules, a))
+            .collect();
         while let Some(m) = heap.pop() {
             let (a, b) = (m.low as usize, m.high as usize);
             if self.live[a].is_none()
                 || self.live[b].is_none()
-                || (version[a], version[b]) != m.versions
+                || (self.version[a], self.version[b]) != m.versions
             {
                 continue;
             }
@@ -501,18 +481,57 @@ impl Clusters {
             self.live[a].as_mut().expect("live").absorb(&other, m.score);
             self.repost(m.high);
             self.repost(m.low);
-            version[a] += 1;
+            self.version[a] += 1;
             into[b] = m.low;
-            push(self, &mut heap, &version, m.low);
+            heap.extend(self.meetings(rules, m.low));
         }
-        // Follow chains of merges to the cluster that stayed.
-        for c in 0..into.len() {
-            let mut t = into[c];
-            while into[t as usize] != t {
-                t = into[t as usize];
+    }
+
+    /// The meetings of cluster `a` with the clusters it shares keys with.
+    fn meetings(&self, rules: &Rules, a: u32) -> Vec<Meeting> {
+        let Some(ca) = &self.live[a as usize] else {
+            return Vec::new();
+        };
+        let meet = |&b: &u32| {
+            let cb = self.live[b as usize].as_ref().filter(|_| b != a)?;
+            // A score is the time factor times a blend of cosines of at
+            // most 1: clusters too far apart in time cannot meet, and
+            // their vectors need no comparing.
+            let least = rules.least(ca, cb);
+            if range_factor(ca.dates, cb.dates) < least {
+                return None;
             }
-            into[c] = t;
+            let score = ca.channels(cb).score(&rules.weights);
+            let (low, high) = (a.min(b), a.max(b));
+            (score >= least).then(|| Meeting {
+                score,
+                low,
+                high,
+                versions: (self.version[low as usize], self.version[high as usize]),
+            })
+        };
+        let candidates = self.candidates(&self.posted[a as usize]);
+        if candidates.len() < PARALLEL_CANDIDATES {
+            candidates.iter().filter_map(meet).collect()
+        } else {
+            candidates.par_iter().filter_map(meet).collect()
         }
+    }
+}
+
+/// Candidates of one cluster scored on one thread: below this, handing
+/// them to others costs more than it saves.
+const PARALLEL_CANDIDATES: usize = 256;
+
+/// Follows each cluster's chain of merges ([`Clusters::merge`]'s `into`)
+/// to the cluster that stayed.
+fn resolve(into: &mut [u32]) {
+    for c in 0..into.len() {
+        let mut t = into[c];
+        while into[t as usize] != t {
+            t = into[t as usize];
+        }
+        into[c] = t;
     }
 }
 
@@ -577,6 +596,7 @@ pub fn cluster(
         }
         clusters.merge(rules, from, &mut into);
     }
+    resolve(&mut into);
     let mut label: Vec<u32> = label.iter().map(|&c| into[c as usize]).collect();
     evict(&centroid_of, &mut label, &mut clusters, rules);
     (label, clusters)

@@ -354,7 +354,7 @@ pub fn mentions(text: &str) -> Vec<Mention> {
 
 /// [`mentions`], searching only `spans` of `text`, which must hold every
 /// date written in it.
-fn mentions_in(text: &str, spans: &[Range<usize>]) -> Vec<Mention> {
+pub(crate) fn mentions_in(text: &str, spans: &[Range<usize>]) -> Vec<Mention> {
     let p = date_patterns();
     let mut found: Vec<Mention> = Vec::new();
     let add = |found: &mut Vec<Mention>,
@@ -435,9 +435,10 @@ fn whole(at: usize, caps: &regex::Captures) -> Range<usize> {
     at + m.start()..at + m.end()
 }
 
-/// Words either side of a word with a digit that a date through it can
-/// reach: every date has a number, and no part of one is more than two
-/// words from one ("10th of January", "30 de diciembre de 2021").
+/// Words either side of a word with a digit that a date or a time through
+/// it can reach: every date has a number, and no part of one is more than
+/// two words from one ("10th of January", "30 de diciembre de 2021",
+/// "10:30 a.m.").
 const DATE_REACH: usize = 2;
 
 /// The parts of `text` where a date can be written: each word (a run
@@ -449,7 +450,7 @@ const DATE_REACH: usize = 2;
 /// whole-pipeline run (10k kit corpus); short spans are mostly ASCII. The
 /// spans start and end next to whitespace, which is no word character, so
 /// a pattern's `\b` at their edges means what it means in the whole text.
-fn digit_spans(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn digit_spans(text: &str) -> Vec<Range<usize>> {
     let words: Vec<(Range<usize>, bool)> = words(text)
         .map(|word| {
             let digit = text[word.clone()].chars().any(char::is_numeric);
@@ -487,7 +488,7 @@ fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 }
 
 /// Every match of `re` in the `spans` of `text`, with the offset of its span.
-fn captures_in<'t>(
+pub(crate) fn captures_in<'t>(
     re: &'t Regex,
     text: &'t str,
     spans: &'t [Range<usize>],

@@ -15,9 +15,7 @@
 //! "earthquakes" meets "earthquake". The background table is keyed by these
 //! same terms (see `background.rs`).
 
-use std::collections::HashMap;
-
-use crate::stopwords::Stopwords;
+use crate::stopwords::{Stopwords, WordMap};
 use crate::tokenize;
 
 /// Weight of a word in the title.
@@ -31,6 +29,18 @@ const TITLE_SEARCH: usize = 4096;
 
 /// `word` lowercased, without a possessive ending and without dots.
 pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        // The common case, in one allocation.
+        let base = match word.len().checked_sub(2) {
+            Some(at) if word[at..].eq_ignore_ascii_case("'s") => &word[..at],
+            _ => word,
+        };
+        return base
+            .bytes()
+            .filter(|&b| b != b'.')
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     let lower = word.to_lowercase();
     let base = lower
         .strip_suffix("'s")
@@ -42,7 +52,7 @@ pub fn fold(word: &str) -> String {
 /// The content term of `word`, or `None` for a stopword, a number or a word
 /// too short to mean much.
 pub fn term(word: &str, stop: &Stopwords) -> Option<String> {
-    let folded = fold(word);
+    let mut folded = fold(word);
     // A character bigram of an unspaced script is a word (see
     // `tokenize::term_words`); elsewhere two letters say too little.
     let long_enough = |w: &str| {
@@ -51,7 +61,9 @@ pub fn term(word: &str, stop: &Stopwords) -> Option<String> {
     };
     let content =
         |w: &str| long_enough(w) && w.chars().any(char::is_alphabetic) && !stop.contains(w);
-    if !content(&folded) || stop.contains(&word.to_lowercase()) {
+    // An ASCII word that folding left as long is its lowercase already.
+    let folded_is_lowercase = word.is_ascii() && folded.len() == word.len();
+    if !content(&folded) || (!folded_is_lowercase && stop.contains(&word.to_lowercase())) {
         return None;
     }
     if stop.language != "en" {
@@ -59,8 +71,13 @@ pub fn term(word: &str, stop: &Stopwords) -> Option<String> {
     }
     // The stem must pass too: "others" is no stopword but "other" is, and
     // "1950s" is a word but "1950" a number.
-    let stem = s_stem(&folded);
-    content(&stem).then(|| stem.into_owned())
+    let stem_len = match s_stem(&folded) {
+        std::borrow::Cow::Owned(stem) => return content(&stem).then_some(stem),
+        // A prefix of the folded word.
+        std::borrow::Cow::Borrowed(stem) => stem.len(),
+    };
+    folded.truncate(stem_len);
+    content(&folded).then_some(folded)
 }
 
 /// Harman's S-stemmer (1991): `-ies` → `-y`, `-es` → `-e`, `-s` → ``, with
@@ -89,7 +106,7 @@ pub fn s_stem(word: &str) -> std::borrow::Cow<'_, str> {
 
 /// The weighted content terms of an article, sorted by term.
 pub fn terms(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, f32)> {
-    let mut counts: HashMap<String, f32> = HashMap::new();
+    let mut counts: WordMap<String, f32> = WordMap::default();
     let mut add = |word: &str, weight: f32| {
         if let Some(t) = term(word, stop) {
             *counts.entry(t).or_default() += weight;
@@ -138,6 +155,7 @@ pub fn floor_char_boundary(s: &str, at: usize) -> usize {
 mod tests {
     use super::*;
     use crate::stopwords;
+    use std::collections::HashMap;
 
     #[test]
     fn terms_are_folded_stemmed_content_words() {
