@@ -21,6 +21,10 @@ pub struct Article {
     pub text: String,
     /// Where the article's bytes are in its input, to read them again.
     pub location: Location,
+    /// Its JSONL line as written (without a BOM or the line end), when the
+    /// reader was asked to keep lines ([`crate::read::ReadOptions`]):
+    /// `--write-unique` copies kept lines byte for byte.
+    pub line: Option<Vec<u8>>,
 }
 
 /// An article's place in the inputs: which one ([`crate::read::Sources`]
@@ -84,6 +88,7 @@ mod tests {
 
     fn page(id: &str, source: Option<&str>, url: Option<&str>) -> Article {
         Article {
+            line: None,
             id: id.into(),
             origin: "corpus.jsonl:1".into(),
             source: source.map(Into::into),

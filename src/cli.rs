@@ -398,7 +398,7 @@ impl InputArgs {
                 url: self.url_field.clone(),
             },
             max_bytes: self.max_bytes,
-            spool_stdin: false,
+            keep_lines: false,
         }
     }
 }

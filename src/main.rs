@@ -132,40 +132,42 @@ fn run(args: &RunArgs, shared: &SharedArgs) -> Result<Exit> {
             .map(|(i, r)| (&r.id, i))
             .collect();
         let cleaned = outcome.cleaned.as_ref();
-        let mut articles: Vec<(Article, Option<String>)> = Vec::new();
+        // Each kept article is written as this pass reads it: memory holds
+        // a batch, never the unique corpus. A JSONL target copies the lines
+        // as they were read.
+        let mut writer = target.writer(&read_options.fields)?;
         let mut failed = None;
-        // A compressed JSONL input is copied as this pass decompresses it, so
-        // that its kept lines can be read again as they were.
         let rereadable = read::ReadOptions {
-            spool_stdin: matches!(target, Target::Jsonl(_)),
+            keep_lines: matches!(target, Target::Jsonl(_)),
             ..read_options.clone()
         };
-        let sources = read::read_batches(&inputs, &rereadable, &mut |batch| {
+        read::read_batches(&inputs, &rereadable, &mut |batch| {
             for article in batch {
                 let kept = index_of.get(&article.id).filter(|&&i| layout.is_kept(i));
-                if let Some(&i) = kept {
-                    let text = cleaned.map(|c| c.get(i)).transpose();
-                    let text = text.unwrap_or_else(|e| {
-                        failed.get_or_insert(e);
-                        None
+                let Some(&i) = kept.filter(|_| failed.is_none()) else {
+                    continue;
+                };
+                let written = cleaned
+                    .map(|c| c.get(i))
+                    .transpose()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|text| {
+                        let title = records[i].title.clone();
+                        let article = Article { title, ..article };
+                        writer.add(&Kept {
+                            article: &article,
+                            cleaned: text.as_deref(),
+                        })
                     });
-                    let title = records[i].title.clone();
-                    articles.push((Article { title, ..article }, text));
+                if let Err(e) = written {
+                    failed = Some(e);
                 }
             }
-        })
-        .sources;
+        });
         if let Some(e) = failed {
-            anyhow::bail!("{e}");
+            return Err(e);
         }
-        let articles: Vec<Kept> = articles
-            .iter()
-            .map(|(article, cleaned)| Kept {
-                article,
-                cleaned: cleaned.as_deref(),
-            })
-            .collect();
-        let written = target.write(&articles, &sources, &read_options.fields)?;
+        let written = writer.finish()?;
         progress.finish();
         if !shared.quiet {
             eprintln!(

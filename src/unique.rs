@@ -26,7 +26,7 @@ use std::sync::{Mutex, Once};
 use anyhow::{bail, Context, Result};
 
 use crate::article::Article;
-use crate::read::{is_jsonl, Fields, Sources};
+use crate::read::{is_jsonl, Fields};
 
 /// Where the unique corpus goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,30 @@ pub struct Kept<'a> {
     pub article: &'a Article,
     /// Its cleaned text, written instead of the raw one (`--write-cleaned`).
     pub cleaned: Option<&'a str>,
+}
+
+/// A unique corpus being written, one kept article at a time, into a
+/// temporary that [`Writer::finish`] puts in place: memory never holds the
+/// corpus.
+pub struct Writer {
+    path: PathBuf,
+    out: Out,
+    written: usize,
+}
+
+enum Out {
+    Jsonl {
+        file: AtomicFile,
+        fields: Fields,
+    },
+    Dir {
+        temp: tempfile::TempDir,
+        _registered: Registered,
+        names: Names,
+        index: BufWriter<fs::File>,
+        dirs: Vec<PathBuf>,
+        files: Vec<PathBuf>,
+    },
 }
 
 impl Target {
@@ -83,20 +107,35 @@ impl Target {
         Ok(Target::Dir(target))
     }
 
-    /// Writes `articles` (those to keep, in order) and returns how many.
-    /// `sources` gives back the JSONL lines as they were read.
-    pub fn write(&self, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<usize> {
-        let written = match self {
-            Target::Jsonl(path) => write_jsonl(path, articles, sources, fields),
-            Target::Dir(path) => write_dir(path, articles),
+    /// Starts writing the corpus at the target; `fields` name the id and
+    /// text of an article from a text file in a JSONL target.
+    pub fn writer(&self, fields: &Fields) -> Result<Writer> {
+        let out = match self {
+            Target::Jsonl(path) => AtomicFile::create(path).map(|file| Out::Jsonl {
+                file,
+                fields: fields.clone(),
+            }),
+            Target::Dir(path) => {
+                let parent = parent_of(path);
+                beside(path, 0o755, |b| b.tempdir_in(parent)).and_then(|(temp, registered)| {
+                    let index = new_file(&temp.path().join("index.jsonl"))?;
+                    Ok(Out::Dir {
+                        dirs: vec![temp.path().to_path_buf()],
+                        temp,
+                        _registered: registered,
+                        names: Names::default(),
+                        index: BufWriter::new(index),
+                        files: Vec::new(),
+                    })
+                })
+            }
         };
-        if written.is_err() {
-            // A write that failed because a signal removed its temporary is
-            // not an error to report: the exit the signal asked for comes.
-            stop_if_interrupted();
-        }
-        written.with_context(|| format!("--write-unique {}", self.path().display()))?;
-        Ok(articles.len())
+        let out = out.with_context(|| format!("--write-unique {}", self.path().display()))?;
+        Ok(Writer {
+            path: self.path().to_path_buf(),
+            out,
+            written: 0,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -128,50 +167,120 @@ fn same_file(_: &fs::Metadata, _: &str) -> bool {
     false
 }
 
-/// Writes a file at `path` through `write`, atomically: into a new
-/// temporary beside it, synced and renamed into place once complete, so a
-/// reader never finds half a file there; the temporary goes on failure.
+impl Writer {
+    /// Writes the next kept article.
+    pub fn add(&mut self, kept: &Kept) -> Result<()> {
+        let added = match &mut self.out {
+            Out::Jsonl { file, fields } => write_line(&mut file.out, kept, fields),
+            Out::Dir {
+                temp,
+                names,
+                index,
+                dirs,
+                files,
+                ..
+            } => write_file(temp.path(), names, index, dirs, files, kept),
+        };
+        self.failed(added)?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Syncs what was written and puts it in place; how many articles.
+    pub fn finish(self) -> Result<usize> {
+        let path = self.path.clone();
+        let finished = match self.out {
+            Out::Jsonl { file, .. } => file.commit(),
+            Out::Dir {
+                temp,
+                _registered,
+                index,
+                dirs,
+                files,
+                ..
+            } => commit_dir(&path, temp, index, &dirs, &files),
+        };
+        if finished.is_err() {
+            stop_if_interrupted();
+        }
+        finished.with_context(|| format!("--write-unique {}", path.display()))?;
+        Ok(self.written)
+    }
+
+    fn failed(&self, result: Result<()>) -> Result<()> {
+        if result.is_err() {
+            // A write that failed because a signal removed its temporary is
+            // not an error to report: the exit the signal asked for comes.
+            stop_if_interrupted();
+        }
+        result.with_context(|| format!("--write-unique {}", self.path.display()))
+    }
+}
+
+/// A file being written atomically: into a new temporary beside it,
+/// synced and renamed into place once complete ([`AtomicFile::commit`]),
+/// so a reader never finds half a file there; the temporary goes on
+/// failure.
+struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    _registered: Registered,
+    out: BufWriter<fs::File>,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    fn create(path: &Path) -> Result<AtomicFile> {
+        let parent = parent_of(path);
+        let (temp, registered) = beside(path, 0o644, |b| b.tempfile_in(parent))?;
+        let out = BufWriter::new(temp.as_file().try_clone()?);
+        Ok(AtomicFile {
+            temp,
+            _registered: registered,
+            out,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn commit(self) -> Result<()> {
+        self.out
+            .into_inner()
+            .map_err(|e| e.into_error())?
+            .sync_all()?;
+        stop_if_interrupted();
+        let parent = parent_of(&self.path).to_path_buf();
+        self.temp.persist(&self.path)?;
+        sync_dir(&parent)?;
+        Ok(())
+    }
+}
+
+/// Writes a file at `path` through `write`, atomically ([`AtomicFile`]).
 pub fn write_atomically(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<&fs::File>) -> Result<()>,
+    write: impl FnOnce(&mut BufWriter<fs::File>) -> Result<()>,
 ) -> Result<()> {
-    let parent = parent_of(path);
-    let (temp, _registered) = beside(path, 0o644, |b| b.tempfile_in(parent))?;
-    let mut out = BufWriter::new(temp.as_file());
-    write(&mut out)?;
-    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    stop_if_interrupted();
-    temp.persist(path)?;
-    sync_dir(parent)?;
-    Ok(())
+    let mut file = AtomicFile::create(path)?;
+    write(&mut file.out)?;
+    file.commit()
 }
 
-fn write_jsonl(path: &Path, articles: &[Kept], sources: &Sources, fields: &Fields) -> Result<()> {
-    write_atomically(path, |out| write_lines(out, articles, sources, fields))
-}
-
-fn write_lines(
-    out: &mut impl Write,
-    articles: &[Kept],
-    sources: &Sources,
-    fields: &Fields,
-) -> Result<()> {
-    for kept in articles {
-        let article = kept.article;
-        let context = || format!("writing {}", article.origin);
-        if sources.is_line(&article.location) {
-            let raw = sources.raw(&article.location).with_context(context)?;
-            match kept.cleaned {
-                None => out.write_all(&raw)?,
-                Some(cleaned) => {
-                    let line = String::from_utf8_lossy(&raw);
-                    let line = crate::read::with_field(&line, &fields.text, cleaned)
-                        .map_err(|p| anyhow::anyhow!("{p}"))
-                        .with_context(context)?;
-                    out.write_all(line.as_bytes())?;
-                }
+/// One line of a JSONL target: the article's line as read, or, for an
+/// article from a text file, its id and text.
+fn write_line(out: &mut impl Write, kept: &Kept, fields: &Fields) -> Result<()> {
+    let article = kept.article;
+    let context = || format!("writing {}", article.origin);
+    match &article.line {
+        Some(raw) => match kept.cleaned {
+            None => out.write_all(raw)?,
+            Some(cleaned) => {
+                let line = String::from_utf8_lossy(raw);
+                let line = crate::read::with_field(&line, &fields.text, cleaned)
+                    .map_err(|p| anyhow::anyhow!("{p}"))
+                    .with_context(context)?;
+                out.write_all(line.as_bytes())?;
             }
-        } else {
+        },
+        None => {
             let text = kept.cleaned.unwrap_or(&article.text);
             write!(
                 out,
@@ -182,46 +291,57 @@ fn write_lines(
                 serde_json::to_string(text)?
             )?;
         }
-        out.write_all(b"\n")?;
     }
+    out.write_all(b"\n")?;
     Ok(())
 }
 
-fn write_dir(path: &Path, articles: &[Kept]) -> Result<()> {
-    let parent = parent_of(path);
-    let (temp, _registered) = beside(path, 0o755, |b| b.tempdir_in(parent))?;
-    let mut names = Names::default();
-    let mut index = BufWriter::new(new_file(&temp.path().join("index.jsonl"))?);
-    let mut dirs = vec![temp.path().to_path_buf()];
-    let mut files = Vec::with_capacity(articles.len());
-    for kept in articles {
-        stop_if_interrupted();
-        let id = &kept.article.id;
-        let name = names.claim(id);
-        let file = temp.path().join(&name);
-        let parent = file.parent().expect("a file inside the directory");
-        if !parent.exists() {
-            fs::create_dir_all(parent)?;
-            dirs.push(parent.to_path_buf());
-        }
-        let mut out = new_file(&file).with_context(|| format!("id {id}: {}", name.display()))?;
-        out.write_all(kept.cleaned.unwrap_or(&kept.article.text).as_bytes())?;
-        files.push(file);
-        let name = serde_json::to_string(&name.to_string_lossy())?;
-        writeln!(
-            index,
-            "{{\"id\":{},\"file\":{name}}}",
-            serde_json::to_string(id)?
-        )?;
+/// One article of a directory target: its file, and its line in the index.
+fn write_file(
+    root: &Path,
+    names: &mut Names,
+    index: &mut BufWriter<fs::File>,
+    dirs: &mut Vec<PathBuf>,
+    files: &mut Vec<PathBuf>,
+    kept: &Kept,
+) -> Result<()> {
+    stop_if_interrupted();
+    let id = &kept.article.id;
+    let name = names.claim(id);
+    let file = root.join(&name);
+    let parent = file.parent().expect("a file inside the directory");
+    if !parent.exists() {
+        fs::create_dir_all(parent)?;
+        dirs.push(parent.to_path_buf());
     }
+    let mut out = new_file(&file).with_context(|| format!("id {id}: {}", name.display()))?;
+    out.write_all(kept.cleaned.unwrap_or(&kept.article.text).as_bytes())?;
+    files.push(file);
+    let name = serde_json::to_string(&name.to_string_lossy())?;
+    writeln!(
+        index,
+        "{{\"id\":{},\"file\":{name}}}",
+        serde_json::to_string(id)?
+    )?;
+    Ok(())
+}
+
+/// Syncs a directory target's files and puts it in place at `path`.
+fn commit_dir(
+    path: &Path,
+    temp: tempfile::TempDir,
+    index: BufWriter<fs::File>,
+    dirs: &[PathBuf],
+    files: &[PathBuf],
+) -> Result<()> {
     index.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    sync_all(&files)?;
-    sync_all(&dirs)?;
+    sync_all(files)?;
+    sync_all(dirs)?;
     stop_if_interrupted();
     // rename(2) replaces an empty directory, so an empty target is fine.
     fs::rename(temp.path(), path)?;
     let _ = temp.keep(); // renamed: nothing left to remove
-    sync_dir(parent)?;
+    sync_dir(parent_of(path))?;
     Ok(())
 }
 

@@ -378,6 +378,7 @@ mod tests {
 
     fn article(id: &str, source: Option<&str>, text: String) -> Article {
         Article {
+            line: None,
             id: id.into(),
             origin: format!("site/{id}.txt"),
             source: source.map(Into::into),

@@ -398,6 +398,7 @@ mod tests {
 
     fn article(text: &str) -> Article {
         Article {
+            line: None,
             id: "a".into(),
             origin: "a.txt".into(),
             source: None,

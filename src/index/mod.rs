@@ -351,6 +351,7 @@ mod tests {
         news_corpus(n, seed)
             .into_iter()
             .map(|a| Article {
+                line: None,
                 origin: a.id.clone(),
                 id: a.id.into(),
                 source: Some(a.source),

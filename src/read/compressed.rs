@@ -62,7 +62,6 @@ pub(super) fn sniffed<'a>(mut reader: impl BufRead + 'a) -> io::Result<Box<dyn B
 pub(super) fn read(
     path: &Path,
     file: impl BufRead,
-    meta: &std::fs::Metadata,
     codec: Codec,
     options: &ReadOptions,
     corpus: &mut Corpus,
@@ -71,9 +70,9 @@ pub(super) fn read(
     let mut reader = codec.decode(file);
     let inner = inner_name(path);
     if is_jsonl(inner) {
-        return super::read_stream(reader, &name, options, corpus);
+        return super::read_stream(reader, &name, false, options, corpus);
     }
-    let input = corpus.sources.push_file(path, false, meta);
+    let input = corpus.sources.push_read();
     match load(&mut reader, options.max_bytes) {
         Ok(bytes) => {
             let location = Location {

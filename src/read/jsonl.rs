@@ -149,10 +149,12 @@ fn parse_batch(
                     let bom = if line.starts_with(BOM) { BOM.len() } else { 0 };
                     location.offset += bom as u64;
                     location.len = (line.len() - bom) as u64;
+                    let kept = options.keep_lines.then(|| line[bom..].to_vec());
                     let line = utf8(line.to_vec(), &origin, &mut outcome);
                     match parse(&line, &origin, &options.fields) {
                         Ok(article) => outcome.articles.push(Article {
                             location,
+                            line: kept,
                             ..article
                         }),
                         Err(problem) => outcome.error(origin, problem),
@@ -264,6 +266,7 @@ fn parse(line: &str, origin: &str, fields: &Fields) -> Result<Article, Problem> 
     let date = string_field(take(&mut record, DATE), &fields.date)?;
     let url = string_field(take(&mut record, URL), &fields.url)?;
     Ok(Article {
+        line: None,
         id,
         origin: origin.to_string(),
         source,

@@ -20,9 +20,8 @@ mod walk;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
-use std::time::SystemTime;
 
 use crate::article::{Article, Location};
 use crate::error::{InputError, Problem};
@@ -39,10 +38,8 @@ pub struct ReadOptions {
     pub fields: Fields,
     /// Largest article (a text file, or one JSONL line) read, in bytes.
     pub max_bytes: u64,
-    /// Keep a copy of stdin (and of a compressed JSONL file's content) in an
-    /// unnamed temporary file, so its lines can be read again
-    /// (`--write-unique FILE.jsonl` writes them as read).
-    pub spool_stdin: bool,
+    /// Keep each JSONL article's line as written ([`Article::line`]).
+    pub keep_lines: bool,
 }
 
 impl Default for ReadOptions {
@@ -51,7 +48,7 @@ impl Default for ReadOptions {
             glob: "*.txt".into(),
             fields: Fields::default(),
             max_bytes: 16 << 20,
-            spool_stdin: false,
+            keep_lines: false,
         }
     }
 }
@@ -336,7 +333,7 @@ pub fn read_jsonl(
     options: &ReadOptions,
 ) -> Corpus<'static> {
     let mut corpus = Corpus::default();
-    corpus.sources.0.push(Source::Unkept(name.to_string()));
+    corpus.sources.0.push(Source::Read);
     jsonl::read(reader, name, 0, options, &mut corpus);
     drop_duplicate_ids(&mut corpus);
     corpus
@@ -357,7 +354,7 @@ pub fn read_text(bytes: Vec<u8>, name: &str) -> Corpus<'static> {
 fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
     let Some(copy) = corpus.stdin else {
         return match compressed::sniffed(std::io::stdin().lock()) {
-            Ok(stdin) => read_stream(stdin, "stdin", options, corpus),
+            Ok(stdin) => read_stream(stdin, "stdin", false, options, corpus),
             Err(e) => corpus.error("stdin", Problem::Unreadable(e.to_string())),
         };
     };
@@ -365,18 +362,14 @@ fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
     // the next ones read the copy.
     if std::mem::replace(&mut corpus.stdin_read, true) {
         // Standard input can be read once: a second `-` finds it at its end.
-        return corpus.sources.0.push(Source::Unkept("stdin".into()));
+        return corpus.sources.0.push(Source::Read);
     }
     if let Some(copy) = copy.get() {
         return read_copy(copy, options, corpus);
     }
     let input = corpus.sources.0.len();
-    let spooled = ReadOptions {
-        spool_stdin: true,
-        ..options.clone()
-    };
     match compressed::sniffed(std::io::stdin().lock()) {
-        Ok(stdin) => read_stream(stdin, "stdin", &spooled, corpus),
+        Ok(stdin) => read_stream(stdin, "stdin", true, options, corpus),
         Err(e) => corpus.error("stdin", Problem::Unreadable(e.to_string())),
     }
     if let Some(Source::Spool(spool)) = corpus.sources.0.get(input) {
@@ -387,16 +380,18 @@ fn read_stdin(options: &ReadOptions, corpus: &mut Corpus) {
 }
 
 /// JSONL from a stream that cannot be read again (stdin, a decompressed
-/// file): copied to a spool file as it is read when asked.
+/// file): with `spool`, copied to a temporary file as it is read, for the
+/// next pass of a run ([`Inputs`]).
 fn read_stream(
     stream: impl std::io::BufRead,
     name: &str,
+    spool: bool,
     options: &ReadOptions,
     corpus: &mut Corpus,
 ) {
     let input = corpus.sources.0.len();
-    if !options.spool_stdin {
-        corpus.sources.0.push(Source::Unkept(name.to_string()));
+    if !spool {
+        corpus.sources.0.push(Source::Read);
         return jsonl::read(stream, name, input, options, corpus);
     }
     let spool = match tempfile::tempfile() {
@@ -406,7 +401,7 @@ fn read_stream(
             return corpus.error(name, Problem::Unreadable(why));
         }
     };
-    corpus.sources.0.push(Source::Unkept(name.to_string()));
+    corpus.sources.0.push(Source::Read);
     let mut tee = Tee {
         from: stream,
         copy: std::io::BufWriter::new(spool),
@@ -430,23 +425,19 @@ fn read_stream(
 /// Standard input from the copy an earlier pass made of it ([`Inputs`]).
 fn read_copy(copy: &File, options: &ReadOptions, corpus: &mut Corpus) {
     use std::io::{Seek, SeekFrom};
-    let input = corpus.sources.0.len();
-    // The handles share one position; raw reads seek first, and come after.
-    let handles = copy.try_clone().and_then(|mut reader| {
+    let input = corpus.sources.push_read();
+    let reader = copy.try_clone().and_then(|mut reader| {
         reader.seek(SeekFrom::Start(0))?;
-        Ok((reader, copy.try_clone()?))
+        Ok(reader)
     });
-    match handles {
-        Ok((reader, kept)) => {
-            corpus.sources.0.push(Source::Spool(kept));
-            jsonl::read(
-                std::io::BufReader::new(reader),
-                "stdin",
-                input,
-                options,
-                corpus,
-            );
-        }
+    match reader {
+        Ok(reader) => jsonl::read(
+            std::io::BufReader::new(reader),
+            "stdin",
+            input,
+            options,
+            corpus,
+        ),
         Err(e) => {
             let why = format!("cannot read its temporary copy: {e}");
             corpus.error("stdin", Problem::Unreadable(why));
@@ -474,81 +465,16 @@ pub struct Sources(Vec<Source>);
 
 #[derive(Debug)]
 enum Source {
-    /// A file, with its size and time when it was read, to notice a change.
-    File {
-        path: PathBuf,
-        jsonl: bool,
-        len: u64,
-        modified: Option<SystemTime>,
-    },
-    /// Standard input or a compressed file's content, not kept: it cannot
-    /// be read again.
-    Unkept(String),
-    /// Standard input or a compressed file's content, copied as it was read.
+    /// A file, or a stream read once.
+    Read,
+    /// Standard input's content, copied as it was read, for the next pass.
     Spool(File),
 }
 
 impl Sources {
-    fn push_file(&mut self, path: &Path, jsonl: bool, meta: &std::fs::Metadata) -> usize {
-        self.0.push(Source::File {
-            path: path.to_path_buf(),
-            jsonl,
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        });
+    fn push_read(&mut self) -> usize {
+        self.0.push(Source::Read);
         self.0.len() - 1
-    }
-
-    /// True when the article at `location` is a JSONL line (not a text file).
-    pub fn is_line(&self, location: &Location) -> bool {
-        !matches!(
-            self.0.get(location.input),
-            Some(Source::File { jsonl: false, .. })
-        )
-    }
-
-    /// The bytes at `location`, read again: a JSONL line as it was read
-    /// (without its line end), or a text file's content. Fails when the
-    /// input cannot be read again or changed since it was read.
-    pub fn raw(&self, location: &Location) -> std::io::Result<Vec<u8>> {
-        use std::io::{Error, ErrorKind, Seek, SeekFrom};
-        let mut bytes = vec![0; location.len as usize];
-        match self.0.get(location.input) {
-            Some(Source::File {
-                path,
-                len,
-                modified,
-                ..
-            }) => {
-                // Checked before it is opened: a FIFO put in its place would block.
-                if !std::fs::metadata(path)?.is_file() {
-                    let why = format!("{}: no longer a regular file", path_name(path));
-                    return Err(Error::other(why));
-                }
-                let mut file = File::open(path)?;
-                let meta = file.metadata()?;
-                if meta.len() != *len || meta.modified().ok() != *modified {
-                    let why = format!("{}: changed since it was read", path_name(path));
-                    return Err(Error::other(why));
-                }
-                file.seek(SeekFrom::Start(location.offset))?;
-                file.read_exact(&mut bytes)?;
-            }
-            Some(Source::Spool(file)) => {
-                let mut file = file;
-                file.seek(SeekFrom::Start(location.offset))?;
-                file.read_exact(&mut bytes)?;
-            }
-            Some(Source::Unkept(name)) => {
-                let why = format!("{name} was not kept, so its lines cannot be read again");
-                return Err(Error::new(ErrorKind::Unsupported, why));
-            }
-            None => {
-                let why = "no such input";
-                return Err(Error::new(ErrorKind::NotFound, why));
-            }
-        }
-        Ok(bytes)
     }
 }
 
@@ -593,12 +519,12 @@ fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
     };
     let mut file = std::io::BufReader::new(file);
     match std::io::BufRead::fill_buf(&mut file).map(compressed::Codec::sniff) {
-        Ok(Some(codec)) => return compressed::read(path, file, &meta, codec, options, corpus),
+        Ok(Some(codec)) => return compressed::read(path, file, codec, options, corpus),
         Ok(None) => {}
         Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
     }
     let jsonl = is_jsonl(path);
-    let input = corpus.sources.push_file(path, jsonl, &meta);
+    let input = corpus.sources.push_read();
     if jsonl {
         jsonl::read(file, &name, input, options, corpus);
     } else if html::is_html(path) {
@@ -677,33 +603,30 @@ mod tests {
     }
 
     #[test]
-    fn a_line_is_read_again_as_it_was_unless_the_file_changed() {
+    fn lines_are_kept_as_written_when_asked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.jsonl");
         let lines = "\u{feff}{\"id\":1,\"text\":\"one\"}\r\n\n{\"text\":\"two\",\"x\":[1]}";
         std::fs::write(&path, lines).unwrap();
-        let corpus = read_inputs(&[path.display().to_string()], &ReadOptions::default());
-        let raw: Vec<Vec<u8>> = corpus
+        let inputs = [path.display().to_string()];
+        let keep = ReadOptions {
+            keep_lines: true,
+            ..ReadOptions::default()
+        };
+        let lines: Vec<Option<Vec<u8>>> = read_inputs(&inputs, &keep)
             .articles
-            .iter()
-            .map(|a| corpus.sources.raw(&a.location).unwrap())
+            .into_iter()
+            .map(|a| a.line)
             .collect();
         assert_eq!(
-            raw,
+            lines,
             [
-                &b"{\"id\":1,\"text\":\"one\"}"[..],
-                b"{\"text\":\"two\",\"x\":[1]}"
+                Some(b"{\"id\":1,\"text\":\"one\"}".to_vec()),
+                Some(b"{\"text\":\"two\",\"x\":[1]}".to_vec())
             ]
         );
-        std::fs::write(&path, "{}").unwrap();
-        let err = corpus
-            .sources
-            .raw(&corpus.articles[0].location)
-            .unwrap_err();
-        assert!(
-            err.to_string().ends_with("changed since it was read"),
-            "{err}"
-        );
+        let unkept = read_inputs(&inputs, &ReadOptions::default());
+        assert!(unkept.articles.iter().all(|a| a.line.is_none()));
     }
 
     #[cfg(unix)]
@@ -720,6 +643,7 @@ mod tests {
     #[test]
     fn a_repeated_id_is_an_error_naming_both_places() {
         let article = |origin: &str| Article {
+            line: None,
             id: "x".into(),
             origin: origin.into(),
             source: None,

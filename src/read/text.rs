@@ -33,6 +33,7 @@ pub(super) fn read(
 /// The article of a text file: its path is its id.
 pub(super) fn article(name: &str, text: String, location: Location) -> Article {
     Article {
+        line: None,
         id: Id::from(name),
         origin: name.to_string(),
         source: None,

@@ -57,6 +57,7 @@ pub fn merge(
         lengths[i] = record.length;
         features[i] = Some(record.event);
         articles[i] = Some(Article {
+            line: None,
             id: record.id,
             origin: path.display().to_string(),
             source: None,

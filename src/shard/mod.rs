@@ -124,6 +124,7 @@ mod tests {
     #[test]
     fn articles_of_one_source_share_a_shard() {
         let article = |id: &str, source: &str| Article {
+            line: None,
             id: id.into(),
             origin: format!("corpus.jsonl:{id}"),
             source: Some(source.into()),
