@@ -19,11 +19,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use super::dates;
 use super::terms::fold;
 use crate::stopwords::Stopwords;
+use crate::tokenize;
 
 /// Characters that, between two words, start a new sentence (or quote).
 const SENTENCE_BREAKS: &[char] = &[
@@ -56,7 +55,7 @@ pub fn names(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, 
         let headline = is_title || looks_like_headline(line);
         let shouting = is_shouting(line);
         let mut prev_end = None;
-        for (start, w) in line.unicode_word_indices() {
+        for (start, w) in tokenize::word_indices(line) {
             let between = prev_end.map(|end| &line[end..start]);
             prev_end = Some(start + w.len());
             let sentence_start = between.is_none_or(|b| b.contains(SENTENCE_BREAKS));
@@ -119,7 +118,7 @@ fn looks_like_headline(line: &str) -> bool {
         return false;
     }
     let (mut words, mut capitals) = (0, 0);
-    for w in line.unicode_words() {
+    for w in tokenize::words(line) {
         if w.chars().any(char::is_alphabetic) {
             words += 1;
             capitals += w.chars().next().is_some_and(char::is_uppercase) as usize;
