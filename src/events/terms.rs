@@ -29,30 +29,46 @@ const TITLE_SEARCH: usize = 4096;
 
 /// `word` lowercased, without a possessive ending and without dots.
 pub fn fold(word: &str) -> String {
+    let mut folded = String::new();
+    fold_into(word, &mut folded);
+    folded
+}
+
+/// [`fold`] into `out`, replacing what it held: an ASCII word (the common
+/// case) allocates nothing once `out` is large enough.
+fn fold_into(word: &str, out: &mut String) {
+    out.clear();
     if word.is_ascii() {
-        // The common case, in one allocation.
         let base = match word.len().checked_sub(2) {
             Some(at) if word[at..].eq_ignore_ascii_case("'s") => &word[..at],
             _ => word,
         };
-        return base
-            .bytes()
-            .filter(|&b| b != b'.')
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect();
+        out.extend(
+            base.bytes()
+                .filter(|&b| b != b'.')
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return;
     }
     let lower = word.to_lowercase();
     let base = lower
         .strip_suffix("'s")
         .or_else(|| lower.strip_suffix("’s"))
         .unwrap_or(&lower);
-    base.chars().filter(|&c| c != '.').collect()
+    out.extend(base.chars().filter(|&c| c != '.'));
 }
 
 /// The content term of `word`, or `None` for a stopword, a number or a word
 /// too short to mean much.
 pub fn term(word: &str, stop: &Stopwords) -> Option<String> {
-    let mut folded = fold(word);
+    let mut term = String::new();
+    term_into(word, stop, &mut term).then_some(term)
+}
+
+/// [`term`] into `out`: whether `word` is a content term, which `out` then
+/// holds.
+fn term_into(word: &str, stop: &Stopwords, out: &mut String) -> bool {
+    fold_into(word, out);
     // A character bigram of an unspaced script is a word (see
     // `tokenize::term_words`); elsewhere two letters say too little.
     let long_enough = |w: &str| {
@@ -62,22 +78,26 @@ pub fn term(word: &str, stop: &Stopwords) -> Option<String> {
     let content =
         |w: &str| long_enough(w) && w.chars().any(char::is_alphabetic) && !stop.contains(w);
     // An ASCII word that folding left as long is its lowercase already.
-    let folded_is_lowercase = word.is_ascii() && folded.len() == word.len();
-    if !content(&folded) || (!folded_is_lowercase && stop.contains(&word.to_lowercase())) {
-        return None;
+    let folded_is_lowercase = word.is_ascii() && out.len() == word.len();
+    if !content(out) || (!folded_is_lowercase && stop.contains(&word.to_lowercase())) {
+        return false;
     }
     if stop.language != "en" {
-        return Some(folded);
+        return true;
     }
     // The stem must pass too: "others" is no stopword but "other" is, and
     // "1950s" is a word but "1950" a number.
-    let stem_len = match s_stem(&folded) {
-        std::borrow::Cow::Owned(stem) => return content(&stem).then_some(stem),
+    let stem_len = match s_stem(out) {
+        std::borrow::Cow::Owned(stem) => {
+            let kept = content(&stem);
+            *out = stem;
+            return kept;
+        }
         // A prefix of the folded word.
         std::borrow::Cow::Borrowed(stem) => stem.len(),
     };
-    folded.truncate(stem_len);
-    content(&folded).then_some(folded)
+    out.truncate(stem_len);
+    content(out)
 }
 
 /// Harman's S-stemmer (1991): `-ies` → `-y`, `-es` → `-e`, `-s` → ``, with
@@ -107,9 +127,17 @@ pub fn s_stem(word: &str) -> std::borrow::Cow<'_, str> {
 /// The weighted content terms of an article, sorted by term.
 pub fn terms(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, f32)> {
     let mut counts: WordMap<String, f32> = WordMap::default();
+    // A term seen before costs no allocation.
+    let mut term = String::new();
     let mut add = |word: &str, weight: f32| {
-        if let Some(t) = term(word, stop) {
-            *counts.entry(t).or_default() += weight;
+        if !term_into(word, stop, &mut term) {
+            return;
+        }
+        match counts.get_mut(term.as_str()) {
+            Some(count) => *count += weight,
+            None => {
+                counts.insert(term.clone(), weight);
+            }
         }
     };
     let head = &text[..floor_char_boundary(text, TITLE_SEARCH)];
