@@ -37,13 +37,14 @@ use super::verify::EdgeRule;
 use crate::spill::u32s;
 
 /// Hash ranges swept one after another (the top bits of a shingle): one
-/// range's entries, 24 bytes a shingle with their bookkeeping, are what
-/// memory holds at a time, 50 MB at 1M articles (smaller corpora sweep
-/// several ranges at once, up to [`SWEPT_ENTRIES`]).
+/// range's entries, 32 bytes a shingle with their bookkeeping ([`Swept`]),
+/// are what memory holds at a time, about 2M entries, 64 MiB, at 1M
+/// articles (smaller corpora sweep several ranges at once, up to
+/// [`SWEPT_ENTRIES`]).
 pub(crate) const RANGE_BITS: u32 = 8;
 const RANGES: u64 = 1 << RANGE_BITS;
 /// Entries swept at a time when ranges are small (a small corpus): fewer
-/// sweeps, each touching every set once. 4M entries, 64 MiB.
+/// sweeps, each touching every set once. 4M entries, 128 MiB.
 const SWEPT_ENTRIES: usize = 1 << 22;
 
 /// Pairs where the smaller set may be contained in the larger (indices of
@@ -52,9 +53,11 @@ const SWEPT_ENTRIES: usize = 1 << 22;
 /// Three steps, in bounded memory. 1: each hash range's `(shingle, set)`
 /// entries are sorted, and the runs of a shingle in two or more sets are
 /// written to a temporary postings file in shingle order; each set counts
-/// its shared shingles, so how many its prefix takes. A second sweep counts
-/// them by document frequency, as far as the prefix reaches (a set that
-/// cannot be contained keeps nothing). 2: each set's prefix is then known
+/// its shared shingles, so how many its prefix takes, and the frequencies
+/// of its shared shingles go, set by set, to a second temporary file. A
+/// read of that file counts them by document frequency, as far as the
+/// prefix reaches (a set that cannot be contained keeps nothing); the
+/// entries are sorted once. 2: each set's prefix is then known
 /// as a frequency and a count: all its shared shingles rarer than some
 /// frequency, and the first so many, in shingle order, of that frequency.
 /// 3: one read of the postings file pairs each set with the others that
@@ -119,22 +122,35 @@ impl Tally {
         }
     }
 
-    /// Adds one range's shingles of `set`, given by their frequencies, and
-    /// keeps the counts that can hold its prefix (`scratch`: a buffer, for
-    /// its allocation).
-    fn add(&mut self, set: usize, shingles: &mut [u32], scratch: &mut Vec<(u32, u32)>) {
+    /// Adds one range's shared shingles of `set`, given by their
+    /// frequencies, and keeps the counts that can hold its prefix
+    /// (`scratch`: a buffer, for its allocation).
+    fn add(&mut self, set: usize, shingles: &[u32], scratch: &mut Vec<(u32, u32)>) {
         let bound = self.wanted[set] as usize;
         if bound == 0 {
             return;
         }
-        shingles.sort_unstable();
-        let unique = shingles.partition_point(|&f| f == 1);
-        self.counts_of(set, scratch);
-        for same in shingles[unique..].chunk_by(|x, y| x == y) {
-            let frequency = same[0];
+        // The counts, in `scratch`: a set's in `more` are swapped in and
+        // out, not copied.
+        let more = match self.counts[set] {
+            [MORE, (at, _), ..] => Some(at),
+            _ => None,
+        };
+        match more {
+            Some(at) => std::mem::swap(scratch, &mut self.more[at as usize]),
+            None => self.counts_of(set, scratch),
+        }
+        // Once the counts hold the prefix, a shingle more frequent than
+        // all of them falls past it: it is not counted.
+        let held: usize = scratch.iter().map(|&(_, count)| count as usize).sum();
+        let cutoff = match scratch.last() {
+            Some(&(frequency, _)) if held >= bound => frequency,
+            _ => u32::MAX,
+        };
+        for &frequency in shingles.iter().filter(|&&f| f <= cutoff) {
             match scratch.binary_search_by_key(&frequency, |&(f, _)| f) {
-                Ok(i) => scratch[i].1 += same.len() as u32,
-                Err(i) => scratch.insert(i, (frequency, same.len() as u32)),
+                Ok(i) => scratch[i].1 += 1,
+                Err(i) => scratch.insert(i, (frequency, 1)),
             }
         }
         // The counts past the prefix can never be needed: later ranges add
@@ -150,10 +166,9 @@ impl Tally {
             .count();
         scratch.truncate(kept);
         let slots = &mut self.counts[set];
-        if slots[0] == MORE {
-            let at = slots[1].0;
+        if let Some(at) = more {
             if scratch.len() > SLOTS {
-                self.more[at as usize].clone_from(scratch);
+                std::mem::swap(scratch, &mut self.more[at as usize]);
                 return;
             }
             self.more[at as usize] = Vec::new();
@@ -164,7 +179,7 @@ impl Tally {
             if at as usize == self.more.len() {
                 self.more.push(Vec::new());
             }
-            self.more[at as usize].clone_from(scratch);
+            self.more[at as usize] = std::mem::take(scratch);
             slots[0] = MORE;
             slots[1] = (at, 0);
         } else {
@@ -216,54 +231,141 @@ impl Prefix {
 /// Step 1: the postings of every shared shingle, written in shingle order
 /// as `frequency, sets…` (`u32`s) to a temporary file, and the [`Tally`].
 fn postings(store: &impl SetStore, size: &[u32], rule: &EdgeRule) -> io::Result<(File, Tally)> {
-    // Sweep 1: the postings, and each set's shared shingles; so how many
-    // its prefix takes, exactly, before any count is kept.
+    // The one sweep: the postings, each set's shared shingles (so how many
+    // its prefix takes, exactly, before any count is kept), and, to count
+    // them by frequency afterwards without sorting the entries again, the
+    // frequencies of each set's shared shingles, range by range, set by
+    // set, as `set, n, frequencies…` (`u32`s) in a second temporary file.
+    // Both files take 4 bytes a shared entry (the disk, not memory); a set
+    // too short to be contained in anything writes no frequencies.
     let mut out = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+    let mut by_set = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+    let longest: Vec<u32> = size
+        .iter()
+        .map(|&len| prefix_len(len as usize, rule) as u32)
+        .collect();
     let mut shared = vec![0u32; size.len()];
-    sweep(store, |runs, _, _| {
-        for run in runs.chunk_by(|x, y| x >> 64 == y >> 64) {
-            if run.len() < 2 {
-                continue;
-            }
+    let mut kept: Vec<u32> = Vec::new();
+    sweep(store, |swept| {
+        for run in swept.runs().filter(|run| run.len() > 1) {
             out.write_all(&(run.len() as u32).to_le_bytes())?;
             for &entry in run {
-                let set = (entry >> 32) as u32;
-                out.write_all(&set.to_le_bytes())?;
-                shared[set as usize] += 1;
+                out.write_all(&((entry >> 32) as u32).to_le_bytes())?;
+            }
+        }
+        let mut at = 0;
+        for same in swept.sets.chunk_by(|x, y| x == y) {
+            let set = same[0];
+            let frequencies = &swept.frequency[at..at + same.len()];
+            at += same.len();
+            kept.clear();
+            kept.extend(frequencies.iter().filter(|&&f| f > 1));
+            shared[set as usize] += kept.len() as u32;
+            if kept.is_empty() || longest[set as usize] == 0 {
+                continue;
+            }
+            by_set.write_all(&set.to_le_bytes())?;
+            by_set.write_all(&(kept.len() as u32).to_le_bytes())?;
+            for &f in &kept {
+                by_set.write_all(&f.to_le_bytes())?;
             }
         }
         Ok(())
     })?;
+    // A set's prefix takes its shared shingles after those in no other
+    // set, which come first.
     let wanted: Vec<u32> = (0..size.len())
-        .map(|set| shared_prefix_len(size[set] as usize, shared[set] as usize, rule) as u32)
+        .map(|set| longest[set].saturating_sub(size[set] - shared[set]))
         .collect();
-    drop(shared);
-    // Sweep 2: the counts by frequency of the sets that can be contained,
-    // only as far as their prefixes reach.
+    drop((shared, longest));
+    // Then the counts by frequency of the sets that can be contained, only
+    // as far as their prefixes reach, from the frequencies written.
     let mut tally = Tally::new(wanted);
     let mut scratch = Vec::new();
-    sweep(store, |_, set_at, frequency| {
-        let mut at = 0;
-        for same in set_at.chunk_by(|x, y| x == y) {
-            let frequencies = &mut frequency[at..at + same.len()];
-            at += same.len();
-            tally.add(same[0] as usize, frequencies, &mut scratch);
+    let mut reader = BufReader::with_capacity(1 << 16, rewound(by_set)?);
+    let mut bytes = Vec::new();
+    while let Some(set) = read_u32(&mut reader)? {
+        let n = read_u32(&mut reader)?.ok_or(io::ErrorKind::UnexpectedEof)?;
+        bytes.resize(4 * n as usize, 0);
+        reader.read_exact(&mut bytes)?;
+        if tally.wanted[set as usize] == 0 {
+            continue;
         }
-        Ok(())
-    })?;
-    let mut file = out.into_inner().map_err(|e| e.into_error())?;
-    file.rewind()?;
-    Ok((file, tally))
+        kept.clear();
+        kept.extend(u32s(&bytes));
+        tally.add(set as usize, &kept, &mut scratch);
+    }
+    Ok((rewound(out)?, tally))
 }
 
-/// Calls `each` with every few hash ranges' entries: sorted by shingle
-/// (`shingle << 64 | set << 32 | place`), and in their place set by set,
-/// each entry's set and the frequency of its shingle.
-fn sweep(
-    store: &impl SetStore,
-    mut each: impl FnMut(&[u128], &[u32], &mut [u32]) -> io::Result<()>,
-) -> io::Result<()> {
-    let (mut entries, mut set_at, mut frequency) = (Vec::new(), Vec::new(), Vec::new());
+/// The file `writer` wrote, flushed, to be read from its start.
+fn rewound(writer: BufWriter<File>) -> io::Result<File> {
+    let mut file = writer.into_inner().map_err(|e| e.into_error())?;
+    file.rewind()?;
+    Ok(file)
+}
+
+/// The next `u32` of `reader`, or `None` at its end.
+fn read_u32(reader: &mut impl Read) -> io::Result<Option<u32>> {
+    let mut word = [0u8; 4];
+    match reader.read_exact(&mut word) {
+        Ok(()) => Ok(Some(u32::from_le_bytes(word))),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A few hash ranges' entries, what a sweep holds at a time: 32 bytes an
+/// entry, 128 MiB at [`SWEPT_ENTRIES`] (and, while they are read, their
+/// bytes in the spill, 8 an entry).
+#[derive(Default)]
+struct Swept {
+    /// Each entry's shingle and set, set by set (8 + 4 bytes an entry).
+    shingles: Vec<u64>,
+    sets: Vec<u32>,
+    /// The entries sorted by shingle: `shingle << 64 | set << 32 | place`,
+    /// `place` their index above (16 bytes an entry).
+    sorted: Vec<u128>,
+    /// The frequency of each entry's shingle among the entries, in place
+    /// (4 bytes an entry).
+    frequency: Vec<u32>,
+}
+
+impl Swept {
+    /// The runs of [`Swept::sorted`] of one shingle each, in shingle order.
+    fn runs(&self) -> impl Iterator<Item = &[u128]> {
+        self.sorted.chunk_by(|x, y| x >> 64 == y >> 64)
+    }
+
+    /// Sorts the entries by shingle into `sorted`, and counts `frequency`.
+    /// (A radix pass on the top bits then small sorts, tried instead of
+    /// rayon's sort, took as long: 96 ms against 88 for 4M entries.)
+    fn sort(&mut self) {
+        let len = self.shingles.len();
+        assert!(len <= 1 << 32, "a sweep's entries are numbered by u32");
+        self.sorted.clear();
+        self.sorted
+            .extend((self.shingles.iter().zip(&self.sets)).enumerate().map(
+                |(place, (&shingle, &set))| {
+                    u128::from(shingle) << 64 | u128::from(set) << 32 | place as u128
+                },
+            ));
+        self.sorted.par_sort_unstable();
+        self.frequency.clear();
+        self.frequency.resize(len, 1);
+        let mut frequency = std::mem::take(&mut self.frequency);
+        for run in self.runs().filter(|run| run.len() > 1) {
+            for &entry in run {
+                frequency[entry as u32 as usize] = run.len() as u32;
+            }
+        }
+        self.frequency = frequency;
+    }
+}
+
+/// Calls `each` with every few hash ranges' entries, [`Swept::sort`]ed.
+fn sweep(store: &impl SetStore, mut each: impl FnMut(&Swept) -> io::Result<()>) -> io::Result<()> {
+    let mut swept = Swept::default();
     let mut start = 0;
     while start < RANGES {
         // As many ranges at a time as fit the budget, at least one.
@@ -273,26 +375,12 @@ fn sweep(
             weight += store.range_weight(end, RANGE_BITS);
             end += 1;
         }
-        entries.clear();
-        store.range_entries(start..end, RANGE_BITS, &mut entries)?;
+        swept.shingles.clear();
+        swept.sets.clear();
+        store.range_entries(start..end, RANGE_BITS, &mut swept.shingles, &mut swept.sets)?;
         start = end;
-        // Entries come set by set. Each is numbered in that order before
-        // the sort by shingle, so that its frequency can be put back in
-        // place: each set's counts are then updated once a range, in set
-        // order, not once a shingle at a random place in memory.
-        set_at.clear();
-        set_at.extend(entries.iter().map(|&e| e as u32));
-        for (i, entry) in entries.iter_mut().enumerate() {
-            *entry = (*entry >> 64 << 64) | (u128::from(*entry as u32) << 32) | i as u128;
-        }
-        entries.par_sort_unstable();
-        frequency.clear();
-        frequency.resize(entries.len(), 0u32);
-        for run in entries.chunk_by(|x, y| x >> 64 == y >> 64) {
-            run.iter()
-                .for_each(|&e| frequency[e as u32 as usize] = run.len() as u32);
-        }
-        each(&entries, &set_at, &mut frequency)?;
+        swept.sort();
+        each(&swept)?;
     }
     Ok(())
 }
@@ -303,18 +391,12 @@ fn prefix_pairs(postings: File, prefixes: &[Prefix], size: &[u32]) -> io::Result
     let mut taken = vec![0u32; prefixes.len()];
     let mut pairs = Vec::new();
     let mut reader = BufReader::with_capacity(1 << 16, postings);
-    let mut word = [0u8; 4];
-    let mut members: Vec<u8> = Vec::new();
-    loop {
-        match reader.read_exact(&mut word) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(e),
-        }
-        let frequency = u32::from_le_bytes(word);
+    let (mut members, mut run) = (Vec::new(), Vec::new());
+    while let Some(frequency) = read_u32(&mut reader)? {
         members.resize(4 * frequency as usize, 0);
         reader.read_exact(&mut members)?;
-        let run: Vec<u32> = u32s(&members).collect();
+        run.clear();
+        run.extend(u32s(&members));
         for &set in &run {
             let prefix = prefixes[set as usize];
             let in_prefix = frequency < prefix.frequency
@@ -334,12 +416,6 @@ fn prefix_pairs(postings: File, prefixes: &[Prefix], size: &[u32]) -> io::Result
         }
     }
     Ok(pairs)
-}
-
-/// How many of a set's shared shingles are in its prefix: the prefix's
-/// length less the shingles in no other set, which come first.
-fn shared_prefix_len(len: usize, shared: usize, rule: &EdgeRule) -> usize {
-    prefix_len(len, rule).saturating_sub(len - shared)
 }
 
 /// The prefix a set of `len` shingles must have a shingle of in common with
@@ -421,5 +497,47 @@ mod tests {
             "{} candidates",
             candidates.len()
         );
+    }
+
+    #[test]
+    fn tally_finds_the_prefix_a_sort_of_all_frequencies_gives() {
+        let mut rng = SplitMix64::new(3);
+        let sets = 300;
+        let shared: Vec<Vec<u32>> = (0..sets)
+            .map(|_| {
+                let top = 2 + rng.below(40) as u32;
+                (0..rng.below(200))
+                    .map(|_| 2 + rng.below(top as usize) as u32)
+                    .collect()
+            })
+            .collect();
+        let wanted: Vec<u32> = (shared.iter())
+            .map(|s| rng.below(s.len() + 1) as u32)
+            .collect();
+        let mut tally = Tally::new(wanted.clone());
+        let mut scratch = Vec::new();
+        // Added a few at a time, set by set, as sweeps do.
+        let mut rests: Vec<&[u32]> = shared.iter().map(Vec::as_slice).collect();
+        while rests.iter().any(|rest| !rest.is_empty()) {
+            for (set, rest) in rests.iter_mut().enumerate() {
+                let (now, later) = rest.split_at(rng.below(12).min(rest.len()));
+                tally.add(set, now, &mut scratch);
+                *rest = later;
+            }
+        }
+        for set in 0..sets {
+            let prefix = tally.prefix(set);
+            let wanted = wanted[set] as usize;
+            if wanted == 0 {
+                assert_eq!(prefix.count, 0);
+                continue;
+            }
+            let mut all = shared[set].clone();
+            all.sort_unstable();
+            let frequency = all[wanted - 1];
+            let rarer = all.partition_point(|&f| f < frequency);
+            assert_eq!(prefix.frequency, frequency, "set {set}");
+            assert_eq!(prefix.count as usize, wanted - rarer, "set {set}");
+        }
     }
 }

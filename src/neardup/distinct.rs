@@ -33,10 +33,17 @@ pub trait SetStore: Sync {
     }
     /// The corpus indices whose shingles are set `set`, sorted.
     fn texts(&self, set: usize) -> &[usize];
-    /// Appends `shingle << 64 | set` for every shingle of every set whose
-    /// top `bits` bits are in `ranges`, set by set: one slice of the hash
-    /// space, what the containment filter sorts at a time.
-    fn range_entries(&self, ranges: Range<u64>, bits: u32, out: &mut Vec<u128>) -> io::Result<()>;
+    /// Appends every shingle of every set whose top `bits` bits are in
+    /// `ranges` to `shingles`, and its set to `sets`, set by set, each set's
+    /// in increasing order: one slice of the hash space, what the
+    /// containment filter sorts at a time.
+    fn range_entries(
+        &self,
+        ranges: Range<u64>,
+        bits: u32,
+        shingles: &mut Vec<u64>,
+        sets: &mut Vec<u32>,
+    ) -> io::Result<()>;
     /// About how many entries [`SetStore::range_entries`] gives for one
     /// range, to plan how many to take at a time.
     fn range_weight(&self, range: u64, bits: u32) -> usize;
@@ -64,16 +71,19 @@ impl SetStore for DistinctSets {
         &self.texts[set]
     }
 
-    fn range_entries(&self, ranges: Range<u64>, bits: u32, out: &mut Vec<u128>) -> io::Result<()> {
+    fn range_entries(
+        &self,
+        ranges: Range<u64>,
+        bits: u32,
+        shingles: &mut Vec<u64>,
+        sets: &mut Vec<u32>,
+    ) -> io::Result<()> {
         for (i, set) in self.sets.iter().enumerate() {
             let set = set.as_slice();
             let start = set.partition_point(|&s| range_of(s, bits) < ranges.start);
             let end = set.partition_point(|&s| range_of(s, bits) < ranges.end);
-            out.extend(
-                set[start..end]
-                    .iter()
-                    .map(|&s| (u128::from(s) << 64) | i as u128),
-            );
+            shingles.extend_from_slice(&set[start..end]);
+            sets.extend(std::iter::repeat_n(i as u32, end - start));
         }
         Ok(())
     }
