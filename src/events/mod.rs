@@ -220,8 +220,9 @@ pub struct EventArticle<'a> {
 /// (`features_of(i)` is [`features::extract`] of article `i`, `published(i)`
 /// its [`dates::published`]): `dedup merge` reads them from sketch files,
 /// a run from its temporary files, instead of texts. Features are asked for
-/// the speaker of each node only, a few times each (to count, to weigh, for
-/// the evidence of its event), and never all held at once.
+/// the speaker of each node only, a few times each (to count, for its
+/// vectors on its day, for its cluster's eviction check, for its event's
+/// scores and evidence), and never all held at once.
 pub fn cluster_with(
     articles: &[EventArticle],
     groups: &[Group],
