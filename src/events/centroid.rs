@@ -519,8 +519,10 @@ impl Clusters {
     }
 }
 
-/// Candidates of one cluster scored on one thread: below this, handing
-/// them to others costs more than it saves.
+/// Candidates of one cluster scored on one thread: fewer than this are not
+/// worth handing to other threads. Not tuned: a rayon split costs
+/// microseconds, a candidate's score about one, so a few hundred amortise
+/// it.
 const PARALLEL_CANDIDATES: usize = 256;
 
 /// Follows each cluster's chain of merges ([`Clusters::merge`]'s `into`)
