@@ -317,16 +317,31 @@ impl<'p> Analysis<'p> {
                         length: r.length,
                     })
                     .collect();
+                // The clusterer asks for features from many threads and
+                // cannot fail: a read that does gives a stand-in, and the
+                // first error ends the run once the clusterer returns.
+                let failed = std::sync::Mutex::new(None);
                 let features_of = |i: usize| {
                     let mut bytes = Vec::new();
-                    features
-                        .read(i, &mut bytes)
-                        .ok()
-                        .and_then(|()| events::features::Features::decode(&bytes))
-                        .expect("this run's event features read back from its temporary file")
+                    let read = features.read(i, &mut bytes).and_then(|()| {
+                        events::features::Features::decode(&bytes).ok_or_else(|| {
+                            let why = "event features read back from a temporary file are corrupt";
+                            std::io::Error::new(std::io::ErrorKind::InvalidData, why)
+                        })
+                    });
+                    read.unwrap_or_else(|e| {
+                        let mut failed = failed.lock().unwrap_or_else(|p| p.into_inner());
+                        failed.get_or_insert(e);
+                        events::features::Features::default()
+                    })
                 };
                 let published = |i: usize| events.published[i];
-                events::cluster_with(&articles, &groups, params, features_of, published)
+                let events =
+                    events::cluster_with(&articles, &groups, params, features_of, published);
+                if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+                    return Err(SpillError(e));
+                }
+                events
             }
             _ => events::groups_only(n, &groups),
         };

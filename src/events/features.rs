@@ -14,8 +14,8 @@ use crate::spill::take_u32;
 use crate::stopwords::{self, Stopwords};
 use crate::tokenize;
 
-/// One article's raw event features.
-#[derive(Debug, Clone, PartialEq)]
+/// One article's raw event features (the default: none, in no language).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Features {
     /// ISO 639-1 code of the stopword list that fits best.
     pub language: &'static str,
