@@ -3,9 +3,9 @@
 //!
 //! Input: the story days, [`Features`] and [`Node`] vectors of one
 //! cluster's nodes, one node at a time ([`Gather`]), and the cluster's
-//! cohesion. Output: its
-//! [`Evidence`]. A weak cluster shows a low cohesion, a wide date range or
-//! shared terms that name a topic rather than an event.
+//! cohesion. Output: its [`Evidence`]. A weak cluster shows a low cohesion,
+//! a wide date range or shared terms that name a topic rather than an
+//! event.
 //!
 //! Invariants: depends on the cluster's nodes as a set (ties go to the
 //! smaller string); a cluster of one shares nothing; at most [`SHARED`]
