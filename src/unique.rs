@@ -130,7 +130,7 @@ impl Target {
                 })
             }
         };
-        let out = out.with_context(|| format!("--write-unique {}", self.path().display()))?;
+        let out = reported(self.path(), out)?;
         Ok(Writer {
             path: self.path().to_path_buf(),
             out,
@@ -181,14 +181,13 @@ impl Writer {
                 ..
             } => write_file(temp.path(), names, index, dirs, files, kept),
         };
-        self.failed(added)?;
+        reported(&self.path, added)?;
         self.written += 1;
         Ok(())
     }
 
     /// Syncs what was written and puts it in place; how many articles.
     pub fn finish(self) -> Result<usize> {
-        let path = self.path.clone();
         let finished = match self.out {
             Out::Jsonl { file, .. } => file.commit(),
             Out::Dir {
@@ -198,23 +197,21 @@ impl Writer {
                 dirs,
                 files,
                 ..
-            } => commit_dir(&path, temp, index, &dirs, &files),
+            } => commit_dir(&self.path, temp, index, &dirs, &files),
         };
-        if finished.is_err() {
-            stop_if_interrupted();
-        }
-        finished.with_context(|| format!("--write-unique {}", path.display()))?;
+        reported(&self.path, finished)?;
         Ok(self.written)
     }
+}
 
-    fn failed(&self, result: Result<()>) -> Result<()> {
-        if result.is_err() {
-            // A write that failed because a signal removed its temporary is
-            // not an error to report: the exit the signal asked for comes.
-            stop_if_interrupted();
-        }
-        result.with_context(|| format!("--write-unique {}", self.path.display()))
+/// `result`, named after the target at `path` when it failed. A write that
+/// failed because a signal removed its temporary is not an error to report:
+/// the exit the signal asked for comes first.
+fn reported<T>(path: &Path, result: Result<T>) -> Result<T> {
+    if result.is_err() {
+        stop_if_interrupted();
     }
+    result.with_context(|| format!("--write-unique {}", path.display()))
 }
 
 /// A file being written atomically: into a new temporary beside it,
