@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Builds the many-pages-per-site dev set for near-duplicates and cleaning.
 
-usage: scripts/build-devset.py DATA_DIR OUT_DIR [DEDUP]
+usage: scripts/build-devset.py DATA_DIR OUT_DIR [DEDUP] [--seed N] [--sites N]
+
+--seed and --sites (defaults 11 and 8) draw other site templates and other
+placements: the same recipe on sites the default set never saw, to check
+that a rule tuned on the default set carries over (README, "Quality").
 
 DATA_DIR is ../shared/data (AEB, readability, ECB+ dev). OUT_DIR receives
   pages.jsonl  {"id", "url"?, "text", "clean"}  one scraped page a line
@@ -127,9 +131,23 @@ def slug(text):
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "page"
 
 
+def options(argv):
+    """The positional arguments, and --seed and --sites."""
+    positional, seed, sites = [], SEED, SITES
+    args = iter(argv)
+    for arg in args:
+        if arg == "--seed":
+            seed = int(next(args))
+        elif arg == "--sites":
+            sites = int(next(args))
+        else:
+            positional.append(arg)
+    return positional, seed, sites
+
+
 def main():
-    data, out = sys.argv[1], sys.argv[2]
-    rng = random.Random(SEED)
+    (data, out, *dedup), seed, sites = options(sys.argv[1:])
+    rng = random.Random(seed)
     aeb = load(os.path.join(data, "aeb", "pages.jsonl"))
     readability = load(os.path.join(data, "readability", "pages.jsonl"))
     ecb = load(os.path.join(data, "ecbplus-dev", "articles.jsonl"))
@@ -146,7 +164,7 @@ def main():
             donors.append((host, head, tail, page["id"]))
             hosts.add(host)
     rng.shuffle(donors)
-    donors = donors[:SITES]
+    donors = donors[:sites]
     donor_ids = {d[3] for d in donors}
 
     articles = []  # (key, body, kind)
@@ -225,7 +243,7 @@ def main():
         else:
             first[p["article"]] = i
     natural = 0
-    for k, other in natural_pairs(articles, sys.argv[3] if len(sys.argv) > 3 else None):
+    for k, other in natural_pairs(articles, dedup[0] if dedup else None):
         union(first[k], first[other])
         natural += 1
 
