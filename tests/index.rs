@@ -307,3 +307,71 @@ fn files_that_are_not_a_usable_index_are_refused_and_left_alone() {
         .args(["query", "--index", "news.idx", "-q", "fixtures"]));
     assert_eq!(code, 0, "{err}");
 }
+
+/// Each article's event as a partition: the ids grouped by label, sorted.
+fn partition(labels: &[(String, Value)]) -> Vec<Vec<String>> {
+    let mut by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (id, label) in labels {
+        by.entry(label.to_string()).or_default().push(id.clone());
+    }
+    let mut groups: Vec<Vec<String>> = by
+        .into_values()
+        .map(|mut g| {
+            g.sort();
+            g
+        })
+        .collect();
+    groups.sort();
+    groups
+}
+
+#[test]
+fn ten_date_ordered_adds_end_with_the_batch_runs_events() {
+    let dir = Dir::new();
+    let corpus =
+        std::fs::read_to_string(crate::util::fixtures().join("stream/articles.jsonl")).unwrap();
+    dir.write("all.jsonl", &corpus);
+    let mut rows: Vec<(String, String, String)> = corpus
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let field = |k: &str| v[k].as_str().unwrap().to_string();
+            (field("date"), field("id"), l.to_string())
+        })
+        .collect();
+    rows.sort();
+    assert!(rows.len() >= 10);
+    let per_add = rows.len().div_ceil(10);
+    for (k, part) in rows.chunks(per_add).enumerate() {
+        let lines: Vec<&str> = part.iter().map(|r| r.2.as_str()).collect();
+        let name = format!("add{k}.jsonl");
+        dir.write(&name, lines.join("\n") + "\n");
+        let (code, _, err) = run(dir
+            .dedup()
+            .args(["index", "add", "--index", "news.idx", "-q", &name]));
+        assert_eq!(code, 0, "{err}");
+    }
+    // A query of a stored article answers with the event it is in now.
+    let (code, out, err) = run(dir.dedup().args([
+        "query",
+        "--index",
+        "news.idx",
+        "--format",
+        "jsonl",
+        "all.jsonl",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let stored: Vec<(String, Value)> = jsonl(&out)
+        .into_iter()
+        .map(|a| (a["id"].as_str().unwrap().to_string(), a["event"].clone()))
+        .collect();
+    assert!(stored.iter().all(|(_, e)| e.is_u64()), "{out}");
+    let (code, out, err) = run(dir.dedup().args(["-q", "--format", "jsonl", "all.jsonl"]));
+    assert_eq!(code, 0, "{err}");
+    let batch: Vec<(String, Value)> = jsonl(&out)
+        .into_iter()
+        .map(|a| (a["id"].as_str().unwrap().to_string(), a["cluster"].clone()))
+        .collect();
+    assert_eq!(partition(&stored), partition(&batch));
+    assert_eq!(partition(&batch).len(), 3);
+}

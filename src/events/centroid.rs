@@ -27,12 +27,18 @@
 //!   their mean cohesion, and never when both are established and agree on
 //!   different years;
 //! - a member leaves when its similarity to the rest is below
-//!   `evict_ratio` × the other members' (see [`evict`]).
+//!   `evict_ratio` × the other members' (see [`Clusters::leaving`]).
 //!
 //! Candidates: clusters sharing at least [`MIN_SHARED_KEYS`] of a cluster's
 //! top terms and names in postings of each cluster's own top keys; a key
 //! posted by more than [`MAX_POSTING`] clusters says little and is skipped.
 //! Never all pairs, and no pair edges are held: centroids and postings only.
+//!
+//! One implementation for both paths: a [`Clusterer`] over live
+//! [`Clusters`] takes days of nodes. The batch run ([`cluster`]) starts
+//! with none; the persistent index starts with its stored events, which
+//! the clusters read through a [`Store`] only as they are met (postings of
+//! a key, a candidate's centroid).
 //!
 //! Invariants: the result depends on the nodes and their order only, never
 //! on the thread count; ties go to the older clusters (the smaller ids).
@@ -111,10 +117,10 @@ pub struct Centroid {
     pub size: u32,
     /// Sum of the similarities members joined with (a merge adds both
     /// sides' and the similarity of the merge, weighted by the pairs it links).
-    inner: f64,
-    terms: Sparse,
-    names: Sparse,
-    anchors: Sparse,
+    pub(crate) inner: f64,
+    pub(crate) terms: Sparse,
+    pub(crate) names: Sparse,
+    pub(crate) anchors: Sparse,
     /// Euclidean lengths of the three sums.
     norms: [f64; 3],
     /// The language of the first member: terms count only within it.
@@ -122,7 +128,7 @@ pub struct Centroid {
     /// Earliest and latest story day of a member, when any is dated.
     pub dates: Option<(Day, Day)>,
     /// How many members name each year, sorted by year.
-    years: Vec<(i32, u32)>,
+    pub(crate) years: Vec<(i32, u32)>,
 }
 
 /// `a + b` for sorted sparse vectors.
@@ -332,6 +338,45 @@ impl Centroid {
         }
     }
 
+    /// Lets `member` (one of its members) go: [`Centroid::without`], and
+    /// the years it names counted out. The date range and the similarities
+    /// members joined with stay: they are not kept per member.
+    pub(crate) fn remove(&mut self, member: &Centroid) {
+        let mut rest = self.without(member);
+        for &(year, n) in &member.years {
+            if let Ok(i) = rest.years.binary_search_by_key(&year, |&(y, _)| y) {
+                rest.years[i].1 = rest.years[i].1.saturating_sub(n);
+            }
+        }
+        rest.years.retain(|&(_, n)| n > 0);
+        *self = rest;
+    }
+
+    /// A stored cluster's centroid, its lengths worked out again.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn stored(
+        size: u32,
+        inner: f64,
+        terms: Sparse,
+        names: Sparse,
+        anchors: Sparse,
+        language: &'static str,
+        dates: Option<(Day, Day)>,
+        years: Vec<(i32, u32)>,
+    ) -> Centroid {
+        Centroid {
+            size,
+            inner,
+            norms: [norm(&terms), norm(&names), norm(&anchors)],
+            terms,
+            names,
+            anchors,
+            language,
+            dates,
+            years,
+        }
+    }
+
     /// The channels of `self` against `other`.
     pub fn channels(&self, other: &Centroid) -> Channels {
         let same_language = self.language == other.language;
@@ -389,10 +434,37 @@ pub fn year_conflict(a: &Centroid, b: &Centroid) -> bool {
         .any(|&(year, _)| share(b, year) < YEAR_AGREEMENT * share(a, year))
 }
 
+/// Clusters kept elsewhere (the persistent index) that a [`Clusters`]
+/// reads when it meets them: the postings of a key when a cluster posted
+/// under it looks for candidates, a centroid when it is a candidate. A
+/// batch run keeps none ([`Nothing`]).
+pub(crate) trait Store {
+    type Error;
+    /// Adds to `found` the stored clusters posted under `key`.
+    fn posted(&mut self, key: u64, found: &mut Vec<u32>) -> Result<(), Self::Error>;
+    /// The stored cluster `id` (one that [`Store::posted`] gave).
+    fn centroid(&mut self, id: u32) -> Result<Centroid, Self::Error>;
+}
+
+/// No stored clusters: a batch run.
+pub(crate) struct Nothing;
+
+impl Store for Nothing {
+    type Error = std::convert::Infallible;
+
+    fn posted(&mut self, _: u64, _: &mut Vec<u32>) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    fn centroid(&mut self, id: u32) -> Result<Centroid, Self::Error> {
+        unreachable!("cluster {id} is stored, but a batch run stores none")
+    }
+}
+
 /// Live clusters and the postings of their top keys.
 #[derive(Debug, Default)]
 pub struct Clusters {
-    /// By id; `None` once merged into another.
+    /// By id; `None` once merged into another, or while still stored.
     pub live: Vec<Option<Centroid>>,
     /// The keys each cluster is posted under now.
     posted: Vec<Vec<u64>>,
@@ -401,9 +473,71 @@ pub struct Clusters {
     /// Merges each cluster has taken in: a meeting scored before one is
     /// stale.
     version: Vec<u32>,
+    /// Clusters still in the [`Store`], not read yet (ids below its length).
+    unread: Vec<bool>,
+    /// Keys whose stored postings have been read into `postings`.
+    fetched: crate::keymap::KeySet,
 }
 
 impl Clusters {
+    /// Clusters `0..stored` kept in a [`Store`], read when met; new ones
+    /// follow them.
+    pub(crate) fn stored(stored: u32) -> Clusters {
+        let n = stored as usize;
+        Clusters {
+            live: vec![None; n],
+            posted: vec![Vec::new(); n],
+            unread: vec![true; n],
+            ..Clusters::default()
+        }
+    }
+
+    /// Whether cluster `c` is still only in the store.
+    fn is_unread(&self, c: u32) -> bool {
+        self.unread.get(c as usize).copied().unwrap_or(false)
+    }
+
+    /// Merges cluster `c` has taken in since it was started or read.
+    pub(crate) fn merges(&self, c: u32) -> u32 {
+        self.version.get(c as usize).copied().unwrap_or(0)
+    }
+
+    /// Reads from `store` the postings of `keys` not read yet and the
+    /// clusters among their candidates, so that [`Clusters::candidates`]
+    /// of `keys` is complete and every candidate live. Nothing to do
+    /// without stored clusters.
+    fn fetch<S: Store>(&mut self, keys: &[u64], store: &mut S) -> Result<(), S::Error> {
+        if self.unread.is_empty() {
+            return Ok(());
+        }
+        let mut found = Vec::new();
+        for &k in keys {
+            if !self.fetched.insert(k) {
+                continue;
+            }
+            found.clear();
+            store.posted(k, &mut found)?;
+            // Clusters read already are posted in memory as they are now.
+            found.retain(|&c| self.is_unread(c));
+            if !found.is_empty() {
+                let p = self.postings.entry(k).or_default();
+                for &c in &found {
+                    if let Err(i) = p.binary_search(&c) {
+                        p.insert(i, c);
+                    }
+                }
+            }
+        }
+        for c in self.candidates(keys) {
+            if self.is_unread(c) {
+                self.unread[c as usize] = false;
+                self.live[c as usize] = Some(store.centroid(c)?);
+                self.repost(c);
+            }
+        }
+        Ok(())
+    }
+
     /// Clusters sharing at least [`MIN_SHARED_KEYS`] of `keys`, by id.
     fn candidates(&self, keys: &[u64]) -> Vec<u32> {
         let mut found: Vec<u32> = Vec::new();
@@ -458,10 +592,20 @@ impl Clusters {
     /// where at least one of each pair is cluster `from` or later or has
     /// changed in this pass; `into[c]` is the cluster `c` went into (itself
     /// if it stayed), which may have gone into another since: see
-    /// [`resolve`].
-    pub fn merge(&mut self, rules: &Rules, from: u32, into: &mut Vec<u32>) {
+    /// [`resolve`]. Stored clusters are read from `store` as they are met.
+    pub(crate) fn merge<S: Store>(
+        &mut self,
+        rules: &Rules,
+        from: u32,
+        into: &mut Vec<u32>,
+        store: &mut S,
+    ) -> Result<(), S::Error> {
         into.extend(into.len() as u32..self.live.len() as u32);
         self.version.resize(self.live.len(), 0);
+        for a in from..self.live.len() as u32 {
+            let keys = self.posted[a as usize].clone();
+            self.fetch(&keys, store)?;
+        }
         // The heap's order is total but for equal meetings, which are the
         // same pair at the same score: filling it in parallel changes
         // nothing.
@@ -483,8 +627,11 @@ impl Clusters {
             self.repost(m.low);
             self.version[a] += 1;
             into[b] = m.low;
+            let keys = self.posted[a].clone();
+            self.fetch(&keys, store)?;
             heap.extend(self.meetings(rules, m.low));
         }
+        Ok(())
     }
 
     /// The meetings of cluster `a` with the clusters it shares keys with.
@@ -494,16 +641,9 @@ impl Clusters {
         };
         let meet = |&b: &u32| {
             let cb = self.live[b as usize].as_ref().filter(|_| b != a)?;
-            // A score is the time factor times a blend of cosines of at
-            // most 1: clusters too far apart in time cannot meet, and
-            // their vectors need no comparing.
-            let least = rules.least(ca, cb);
-            if range_factor(ca.dates, cb.dates) < least {
-                return None;
-            }
-            let score = ca.channels(cb).score(&rules.weights);
+            let score = meeting_score(rules, ca, cb)?;
             let (low, high) = (a.min(b), a.max(b));
-            (score >= least).then(|| Meeting {
+            Some(Meeting {
                 score,
                 low,
                 high,
@@ -517,6 +657,82 @@ impl Clusters {
             candidates.par_iter().filter_map(meet).collect()
         }
     }
+
+    /// The live cluster `own` (a cluster of its own, not added) would
+    /// join, the closest that meets it ([`Rules::least`]; ties to the
+    /// older), and its score: what a placement would do with it alone.
+    pub(crate) fn closest<S: Store>(
+        &mut self,
+        rules: &Rules,
+        own: &Centroid,
+        store: &mut S,
+    ) -> Result<Option<(u32, f64)>, S::Error> {
+        let keys = own.keys();
+        self.fetch(&keys, store)?;
+        let mut best: Option<(u32, f64)> = None;
+        for c in self.candidates(&keys) {
+            let Some(cluster) = &self.live[c as usize] else {
+                continue;
+            };
+            if let Some(score) = meeting_score(rules, own, cluster) {
+                if best.is_none_or(|(_, b)| score > b) {
+                    best = Some((c, score));
+                }
+            }
+        }
+        Ok(best)
+    }
+
+    /// Members of the `judged` clusters (each with its members, three or
+    /// more) whose similarity to the rest of their cluster (before the time
+    /// factor) is below `evict_ratio` × the other members' mean such
+    /// similarity: each with its cluster. `centroid_of(m)` is member `m`'s
+    /// cluster of one. A one-pass clusterer can pair a same-day, same-topic
+    /// article with a story's first article before the story has a centroid
+    /// to compare it with; this undoes that once the story is whole. Judged
+    /// against the clusters as they are, all in one step, so the order of
+    /// evictions never matters.
+    pub(crate) fn leaving<M: Copy + Send + Sync>(
+        &self,
+        judged: &[(u32, Vec<M>)],
+        centroid_of: impl Fn(M) -> Centroid + Sync,
+        rules: &Rules,
+    ) -> Vec<(u32, M)> {
+        judged
+            .par_iter()
+            .flat_map_iter(|(c, members)| {
+                let cluster = self.live[*c as usize].as_ref().expect("live");
+                let alone: Vec<f64> = members
+                    .iter()
+                    .map(|&m| {
+                        let own = centroid_of(m);
+                        own.channels(&cluster.without(&own)).content(&rules.weights)
+                    })
+                    .collect();
+                let mean = alone.iter().sum::<f64>() / alone.len() as f64;
+                let others = |s: f64| (mean * alone.len() as f64 - s) / (alone.len() - 1) as f64;
+                members
+                    .iter()
+                    .zip(&alone)
+                    .filter(|&(_, &s)| s < rules.evict_ratio * others(s))
+                    .map(|(&m, _)| (*c, m))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+/// The score at which `a` meets `b`, if they meet ([`Rules::least`]).
+fn meeting_score(rules: &Rules, a: &Centroid, b: &Centroid) -> Option<f64> {
+    // A score is the time factor times a blend of cosines of at most 1:
+    // clusters too far apart in time cannot meet, and their vectors need
+    // no comparing.
+    let least = rules.least(a, b);
+    if range_factor(a.dates, b.dates) < least {
+        return None;
+    }
+    let score = a.channels(b).score(&rules.weights);
+    (score >= least).then_some(score)
 }
 
 /// Candidates of one cluster scored on one thread: fewer than this are not
@@ -569,94 +785,99 @@ impl PartialEq for Meeting {
 
 impl Eq for Meeting {}
 
+/// The placement step both paths run: live clusters (none, or stored ones
+/// read on demand) fed days of nodes. The batch run is this fed the whole
+/// corpus ([`cluster`]); `dedup index add` feeds it a batch's new nodes
+/// over the stored clusters.
+pub(crate) struct Clusterer {
+    pub(crate) clusters: Clusters,
+    /// See [`Clusters::merge`].
+    into: Vec<u32>,
+    rules: Rules,
+}
+
+impl Clusterer {
+    /// Over `clusters`: [`Clusters::default`] for a batch run, or
+    /// [`Clusters::stored`].
+    pub(crate) fn new(clusters: Clusters, rules: Rules) -> Clusterer {
+        Clusterer {
+            clusters,
+            into: Vec::new(),
+            rules,
+        }
+    }
+
+    /// Takes one day's nodes (each a cluster of one, [`Centroid::of`]):
+    /// each starts a cluster, then clusters meet ([`Clusters::merge`],
+    /// pairs with a new cluster only). The clusters started, in order.
+    pub(crate) fn day<S: Store>(
+        &mut self,
+        alone: Vec<Centroid>,
+        store: &mut S,
+    ) -> Result<Vec<u32>, S::Error> {
+        let from = self.clusters.live.len() as u32;
+        let started = alone.into_iter().map(|c| self.clusters.start(c)).collect();
+        self.clusters
+            .merge(&self.rules, from, &mut self.into, store)?;
+        Ok(started)
+    }
+
+    /// The cluster each cluster so far went into (itself if it stayed).
+    pub(crate) fn resolved(&mut self) -> &[u32] {
+        self.into
+            .extend(self.into.len() as u32..self.clusters.live.len() as u32);
+        resolve(&mut self.into);
+        &self.into
+    }
+}
+
 /// The cluster of each node, the nodes taken a day at a time in the order
-/// of `days` (node `i`'s story day): each day's nodes start clusters of
-/// their own, then clusters meet ([`Clusters::merge`], pairs with a new
-/// cluster only); at the end members far from the rest of their cluster
-/// leave it ([`evict`]). `centroid_of(i)` is the cluster of node `i` alone
-/// ([`Centroid::of`]), made when needed (a day's nodes, then the members
-/// of clusters of three or more), so that no node's vectors are held after
-/// its day. Clusters are named by their first node's place in that order;
-/// the second value holds the clusters' centroids.
+/// of `days` (node `i`'s story day) by a [`Clusterer`] with nothing stored;
+/// at the end members far from the rest of their cluster leave it
+/// ([`Clusters::leaving`], clusters of three or more). `centroid_of(i)` is
+/// the cluster of node `i` alone ([`Centroid::of`]), made when needed (a
+/// day's nodes, then the members of clusters of three or more), so that no
+/// node's vectors are held after its day. Clusters are named by their
+/// first node's place in that order; the second value holds the clusters'
+/// centroids.
 pub fn cluster(
     days: &[Option<Day>],
     centroid_of: impl Fn(usize) -> Centroid + Sync,
     rules: &Rules,
 ) -> (Vec<u32>, Clusters) {
-    let mut clusters = Clusters::default();
-    let mut into = Vec::new();
+    let mut clusterer = Clusterer::new(Clusters::default(), *rules);
     let mut label: Vec<u32> = Vec::with_capacity(days.len());
     for day in days.chunk_by(|a, b| a == b) {
-        let from = clusters.live.len() as u32;
         let first = label.len();
         let alone: Vec<Centroid> = (first..first + day.len())
             .into_par_iter()
             .map(&centroid_of)
             .collect();
-        for centroid in alone {
-            label.push(clusters.start(centroid));
-        }
-        clusters.merge(rules, from, &mut into);
+        let Ok(started) = clusterer.day(alone, &mut Nothing);
+        label.extend(started);
     }
-    resolve(&mut into);
+    let into = clusterer.resolved();
     let mut label: Vec<u32> = label.iter().map(|&c| into[c as usize]).collect();
-    evict(&centroid_of, &mut label, &mut clusters, rules);
-    (label, clusters)
-}
-
-/// Members of clusters of three or more whose similarity to the rest of
-/// their cluster (before the time factor) is below `evict_ratio` × the
-/// other members' mean such similarity start clusters of their own. A one-pass
-/// clusterer can pair a same-day, same-topic article with a story's first
-/// article before the story has a centroid to compare it with; this undoes
-/// that once the story is whole. Judged against the clusters as they were
-/// before any member left, in one step, so the order of evictions never
-/// matters.
-fn evict(
-    centroid_of: &(impl Fn(usize) -> Centroid + Sync),
-    label: &mut [u32],
-    clusters: &mut Clusters,
-    rules: &Rules,
-) {
+    let mut clusters = clusterer.clusters;
     let mut members: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
     for (n, &c) in label.iter().enumerate() {
         members.entry(c).or_default().push(n);
     }
-    let judged: Vec<(u32, &Vec<usize>)> = members
-        .iter()
-        .filter(|(_, m)| m.len() >= 3)
-        .map(|(&c, m)| (c, m))
-        .collect();
-    let live = &clusters.live;
-    let leaving: Vec<usize> = judged
-        .par_iter()
-        .flat_map_iter(|&(c, nodes_of)| {
-            let cluster = live[c as usize].as_ref().expect("live");
-            let alone: Vec<f64> = nodes_of
-                .iter()
-                .map(|&n| {
-                    let own = centroid_of(n);
-                    own.channels(&cluster.without(&own)).content(&rules.weights)
-                })
-                .collect();
-            let mean = alone.iter().sum::<f64>() / alone.len() as f64;
-            let others = |s: f64| (mean * alone.len() as f64 - s) / (alone.len() - 1) as f64;
-            nodes_of
-                .iter()
-                .zip(&alone)
-                .filter(|&(_, &s)| s < rules.evict_ratio * others(s))
-                .map(|(&n, _)| n)
-                .collect::<Vec<usize>>()
-        })
-        .collect();
-    for n in leaving {
+    // The batch run's last step: the members [`Clusters::leaving`] names
+    // start clusters of their own (an index leaves its clusters whole and
+    // reports the same members as events of their own).
+    let judged: Vec<(u32, Vec<usize>)> =
+        members.into_iter().filter(|(_, m)| m.len() >= 3).collect();
+    for (c, n) in clusters.leaving(&judged, &centroid_of, rules) {
         let own = centroid_of(n);
-        let c = label[n] as usize;
-        let rest = clusters.live[c].as_ref().expect("live").without(&own);
-        clusters.live[c] = Some(rest);
-        clusters.repost(c as u32);
+        clusters.live[c as usize]
+            .as_mut()
+            .expect("live")
+            .remove(&own);
+        clusters.repost(c);
         label[n] = clusters.start(own);
     }
+    (label, clusters)
 }
 
 #[cfg(test)]
@@ -772,7 +993,7 @@ mod tests {
             let mut clusters = Clusters::default();
             let (a, _) = (clusters.start(a), clusters.start(b));
             let mut into = Vec::new();
-            clusters.merge(&RULES, 0, &mut into);
+            let Ok(()) = clusters.merge(&RULES, 0, &mut into, &mut Nothing);
             (into == [a, a], clusters)
         };
         let story = [1, 2, 3, 4];
@@ -811,6 +1032,75 @@ mod tests {
         let label = run(&nodes, &vec![Vec::new(); nodes.len()]);
         assert!([2, 3, 4].iter().all(|&n| label[n] == label[0]), "{label:?}");
         assert_ne!(label[1], label[0], "{label:?}");
+    }
+
+    /// Clusters kept apart as an index keeps them: by id, gone ones `None`.
+    struct Kept(Vec<Option<Centroid>>);
+
+    impl Store for Kept {
+        type Error = std::convert::Infallible;
+
+        fn posted(&mut self, key: u64, found: &mut Vec<u32>) -> Result<(), Self::Error> {
+            let posted = |c: &Option<Centroid>| c.as_ref().is_some_and(|c| c.keys().contains(&key));
+            found.extend((0..self.0.len() as u32).filter(|&i| posted(&self.0[i as usize])));
+            Ok(())
+        }
+
+        fn centroid(&mut self, id: u32) -> Result<Centroid, Self::Error> {
+            Ok(self.0[id as usize].clone().expect("posted clusters live"))
+        }
+    }
+
+    /// Each node's cluster after feeding `nodes` a day at a time.
+    fn fed(clusterer: &mut Clusterer, nodes: &[Node], store: &mut impl Store) -> Vec<u32> {
+        let mut started = Vec::new();
+        for day in nodes.chunk_by(|a, b| a.date == b.date) {
+            let alone = day.iter().map(|n| Centroid::of(n, &[])).collect();
+            let Ok(s) = clusterer.day(alone, store) else {
+                unreachable!()
+            };
+            started.extend(s);
+        }
+        started
+    }
+
+    #[test]
+    fn clusters_stored_then_fed_the_rest_end_as_one_run_over_everything() {
+        // Two stories, told a few days each, and one that starts later.
+        let mut nodes: Vec<Node> = (0..8u64)
+            .flat_map(|k| {
+                [
+                    node(&[k, k + 1, k + 2, 50], &[100], Some(k as Day)),
+                    node(&[20 + k, 21 + k, 22 + k, 60], &[101], Some(k as Day)),
+                ]
+            })
+            .collect();
+        nodes.push(node(&[70, 71, 72, 73], &[102], Some(6)));
+        nodes.push(node(&[70, 71, 72, 74], &[102], Some(7)));
+        nodes.sort_by_key(|n| n.date);
+        let mut whole = Clusterer::new(Clusters::default(), RULES);
+        let started = fed(&mut whole, &nodes, &mut Nothing);
+        let into = whole.resolved();
+        let once: Vec<u32> = started.iter().map(|&c| into[c as usize]).collect();
+
+        let split = nodes.iter().position(|n| n.date == Some(4)).unwrap();
+        let mut first = Clusterer::new(Clusters::default(), RULES);
+        let early = fed(&mut first, &nodes[..split], &mut Nothing);
+        let into = first.resolved().to_vec();
+        let mut kept = Kept(first.clusters.live);
+        let mut later = Clusterer::new(Clusters::stored(kept.0.len() as u32), RULES);
+        let late = fed(&mut later, &nodes[split..], &mut kept);
+        let into_later = later.resolved();
+        let twice: Vec<u32> = early
+            .iter()
+            .map(|&c| into_later[into[c as usize] as usize])
+            .chain(late.iter().map(|&c| into_later[c as usize]))
+            .collect();
+        assert_eq!(twice, once);
+        assert_eq!(
+            once.iter().collect::<std::collections::BTreeSet<_>>().len(),
+            3
+        );
     }
 
     #[test]

@@ -1,173 +1,75 @@
-//! Events, incrementally: each new article joins the stored event it is
-//! closest to on average, or starts one. Stored events keep their ids.
+//! Events, incrementally: the batch path's clusterer
+//! ([`centroid::Clusterer`]) run over the stored events, so that an index
+//! fed a corpus in date-ordered adds ends where the batch run fed it whole
+//! does (up to the document frequencies each add weighs with, which count
+//! only the articles so far).
 //!
-//! For an article:
-//! 1. a near-duplicate of a stored (or earlier same-batch) article joins
-//!    that article's event: copies lie inside one event, as in the batch;
-//! 2. otherwise its event vector is weighed with the batch path's TF-IDF
-//!    ([`vectors::node`]), with the document frequencies the index has
-//!    counted so far blended with the built-in background;
-//! 3. candidates are the stored articles sharing at least
-//!    [`centroid::MIN_SHARED_KEYS`] of its top terms and names in the
-//!    stored key index (a key on more than [`centroid::MAX_POSTING`]
-//!    articles says little and is skipped, as in the batch);
-//! 4. each candidate is scored with the batch pair score ([`score::score`],
-//!    content before time); an event's closeness is the sum over its
-//!    candidates divided by its size, times the time factor of the gap to
-//!    the event's date range: the average link the batch merges on (members
-//!    that are not candidates count 0);
-//! 5. the closest event is joined if its closeness reaches the threshold
-//!    and, for an event of two or more, the batch's join guard
-//!    (`join_ratio` × the event's cohesion, its average inner link), so a
-//!    same-topic article of another story stays out; else a new event
-//!    starts. Ties go to the older event.
+//! An add:
+//! 1. a near-duplicate of a stored (or earlier same-chunk) article belongs
+//!    to that article's node: copies lie inside one event and count once,
+//!    as in the batch;
+//! 2. the other articles are the chunk's nodes; their document frequencies
+//!    are counted into the stored ones first, then each is weighed with
+//!    the batch path's TF-IDF ([`vectors::node`]) under the counts so far;
+//! 3. the nodes are fed to the clusterer a day at a time in date order
+//!    (undated last, ties by id), over the stored events, read as they are
+//!    met ([`centroid::Store`]: postings of their top keys, centroids);
+//! 4. events that changed lose members far from the rest
+//!    ([`centroid::Clusters::leaving`]) are reported as events of their
+//!    own, as the batch run reports them at its end;
+//! 5. the changed and new events are written back, the merged-away ones
+//!    deleted, and every member of a changed event that now belongs to
+//!    another is moved (an event keeps its id while it lives; two that merge
+//!    keep the older's).
 //!
-//! As in the batch, a near-duplicate group counts once: a copy joins its
-//! original's event without adding to its size or storing features.
+//! A query runs the placement of one node against the stored events
+//! ([`centroid::Clusters::closest`]), adding nothing.
 //!
-//! Stored per article: its vector at add time (top [`STORED_TERMS`] terms,
-//! names and anchors, keys cut to 32 bits, weights to 16), so later
-//! articles are scored against it without recomputing; the key index as
-//! `(key, article)` composite keys; the document frequencies per key; and
-//! each event's size.
+//! Stored: each event's [`Centroid`]; the postings of its top keys as
+//! `(key, event)` composite keys; its members as `(event, doc) → node`
+//! (the doc whose vectors stand for it: itself, or the original it copies);
+//! per node its vector and years, to take it out of its event (eviction,
+//! expiry); the document frequencies per key.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 use super::codec::{put_day, put_str, put_varint, Bytes, Corrupt};
-use super::search::{Copy, Searcher, Window};
+use super::search::{Copy, Searcher};
 use super::store::{self, counter, set_counter, store_error, FEATURES};
 use super::{IndexError, Prepared};
-use crate::events::centroid::{self, Centroid};
-use crate::events::dates::Day;
+use crate::events::centroid::{self, Centroid, Clusterer, Clusters};
+use crate::events::features::Features;
 use crate::events::vectors::{self, Idf, Node, Sparse};
-use crate::events::{background, score, EventParams};
+use crate::events::{background, EventParams};
 use crate::keymap::KeyMap;
 
-/// Top keys of each article → article (`(key, doc)`, no value).
-const EVENT_KEYS: TableDefinition<(u32, u32), ()> = TableDefinition::new("event_keys");
-/// Document frequency of each term key (names salted apart).
-const EVENT_DF: TableDefinition<u32, u32> = TableDefinition::new("event_df");
-/// Each event's [`EventState`].
+/// Each event's centroid.
 const EVENTS: TableDefinition<u32, &[u8]> = TableDefinition::new("events");
-
-/// Terms of an article's vector that are stored: the tail of a long
-/// vector weighs little in a cosine (the batch keeps 200).
-pub const STORED_TERMS: usize = 64;
-/// Names and anchors stored per article.
-pub const STORED_NAMES: usize = 24;
+/// The top keys of each event → event (`(key, event)`, no value).
+const EVENT_KEYS: TableDefinition<(u64, u32), ()> = TableDefinition::new("event_keys");
+/// The members of each cluster: `(cluster, doc)` → the node doc standing
+/// for it.
+const EVENT_MEMBERS: TableDefinition<(u32, u32), u32> = TableDefinition::new("event_members");
+/// Each member's cluster, by doc. (The event an article is reported in is
+/// in its record: its cluster's, or one of its own when it is far from the
+/// rest.)
+const MEMBER_OF: TableDefinition<u32, u32> = TableDefinition::new("member_of");
+/// Document frequency of each term key (names salted apart), over nodes.
+const EVENT_DF: TableDefinition<u64, u32> = TableDefinition::new("event_df");
 
 /// Salts name keys apart from term keys in the document frequencies.
-const NAME_DF_SALT: u32 = 0x9e37_79b9;
+const NAME_DF_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Where an article went.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Assignment {
     pub event: Option<u32>,
-    /// Its link to the event it joined on evidence; `None` when it started
-    /// the event or joined through a copy.
+    /// Add: its similarity to its event's centroid (before the time
+    /// factor), as the batch scores members; query: the score it would
+    /// join at. `None` when alone in its event or joined through a copy.
     pub score: Option<f64>,
-}
-
-/// What the join rule needs of an event: its size in nodes (copies not
-/// counted), the sum of content scores inside it, and its date range.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct EventState {
-    size: u32,
-    inner: f64,
-    dates: Option<(Day, Day)>,
-}
-
-impl EventState {
-    fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(20);
-        put_varint(&mut out, u64::from(self.size));
-        out.extend_from_slice(&self.inner.to_le_bytes());
-        put_day(&mut out, self.dates.map(|d| d.0));
-        put_day(&mut out, self.dates.map(|d| d.1));
-        out
-    }
-
-    fn decode(bytes: &[u8]) -> Result<Self, Corrupt> {
-        let mut b = Bytes::new(bytes);
-        let size = b.u32()?;
-        let inner = f64::from_le_bytes(b.take(8)?.try_into().map_err(|_| Corrupt)?);
-        let dates = match (b.day()?, b.day()?) {
-            (Some(lo), Some(hi)) => Some((lo, hi)),
-            _ => None,
-        };
-        Ok(EventState { size, inner, dates })
-    }
-
-    /// Average content score inside; `None` for one node.
-    fn cohesion(&self) -> Option<f64> {
-        let n = f64::from(self.size);
-        (self.size > 1).then(|| self.inner / (n * (n - 1.0) / 2.0))
-    }
-}
-
-fn event_state<E: ReadableTable<u32, &'static [u8]>>(
-    events: &E,
-    event: u32,
-) -> Result<Option<EventState>, IndexError> {
-    events
-        .get(event)
-        .map_err(store_error)?
-        .map(|v| EventState::decode(v.value()).map_err(|_| store::damaged("events", event)))
-        .transpose()
-}
-
-/// A stored article as event scoring sees it.
-struct Stored {
-    event: u32,
-    node: Node,
-}
-
-fn cut(key: u64) -> u32 {
-    key as u32
-}
-
-/// `v` with keys cut to 32 bits, sorted, collisions merged (weights added).
-fn cut_sparse(v: &Sparse) -> Sparse {
-    let mut out: Sparse = v.iter().map(|&(k, w)| (u64::from(cut(k)), w)).collect();
-    out.sort_unstable_by_key(|&(k, _)| k);
-    out.dedup_by(|next, kept| {
-        if next.0 == kept.0 {
-            kept.1 += next.1;
-            true
-        } else {
-            false
-        }
-    });
-    out
-}
-
-/// The heaviest `n` entries of a sparse vector, sorted by key again.
-fn heaviest(v: &Sparse, n: usize) -> Sparse {
-    let mut out = v.clone();
-    if out.len() > n {
-        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.truncate(n);
-        out.sort_unstable_by_key(|&(k, _)| k);
-    }
-    out
-}
-
-/// The node as stored: cut keys, trimmed, so scoring a new article against
-/// a stored one compares like with like.
-fn stored_form(node: &Node) -> Node {
-    let mut anchors: Vec<u64> = node.anchors.iter().map(|&k| u64::from(cut(k))).collect();
-    anchors.sort_unstable();
-    anchors.dedup();
-    anchors.truncate(STORED_NAMES);
-    Node {
-        terms: heaviest(&cut_sparse(&node.terms), STORED_TERMS),
-        names: heaviest(&cut_sparse(&node.names), STORED_NAMES),
-        anchors,
-        language: node.language,
-        date: node.date,
-    }
 }
 
 fn put_sparse(out: &mut Vec<u8>, v: &Sparse) {
@@ -175,7 +77,7 @@ fn put_sparse(out: &mut Vec<u8>, v: &Sparse) {
     let mut previous = 0u64;
     for &(k, w) in v {
         put_varint(out, k - previous);
-        put_varint(out, (w.clamp(0.0, 1.0) * 65535.0).round() as u64);
+        out.extend_from_slice(&w.to_le_bytes());
         previous = k;
     }
 }
@@ -186,248 +88,354 @@ fn sparse(b: &mut Bytes) -> Result<Sparse, Corrupt> {
     let mut k = 0u64;
     for _ in 0..n {
         k = k.checked_add(b.varint()?).ok_or(Corrupt)?;
-        out.push((k, b.varint()? as f32 / 65535.0));
+        let w = f32::from_le_bytes(b.take(4)?.try_into().map_err(|_| Corrupt)?);
+        out.push((k, w));
     }
     Ok(out)
 }
 
-fn encode(event: u32, node: &Node) -> Vec<u8> {
-    let mut out = Vec::with_capacity(600);
-    put_varint(&mut out, u64::from(event));
+fn put_keys(out: &mut Vec<u8>, keys: &[u64]) {
+    put_varint(out, keys.len() as u64);
+    let mut previous = 0;
+    for &k in keys {
+        put_varint(out, k - previous);
+        previous = k;
+    }
+}
+
+fn keys(b: &mut Bytes) -> Result<Vec<u64>, Corrupt> {
+    let n = b.varint()? as usize;
+    let mut out = Vec::with_capacity(n.min(1024));
+    let mut k = 0u64;
+    for _ in 0..n {
+        k = k.checked_add(b.varint()?).ok_or(Corrupt)?;
+        out.push(k);
+    }
+    Ok(out)
+}
+
+fn language(b: &mut Bytes) -> Result<&'static str, Corrupt> {
+    Ok(crate::stopwords::for_language(b.str()?).language)
+}
+
+/// A node as stored: its vector and the years it names, exact, so that
+/// taking it out of its event's sums leaves what the others put in.
+fn encode_node(node: &Node, years: &[i32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 * (node.terms.len() + node.names.len()));
     put_str(&mut out, node.language);
     put_day(&mut out, node.date);
     put_sparse(&mut out, &node.terms);
     put_sparse(&mut out, &node.names);
-    put_varint(&mut out, node.anchors.len() as u64);
-    let mut previous = 0;
-    for &a in &node.anchors {
-        put_varint(&mut out, a - previous);
-        previous = a;
+    put_keys(&mut out, &node.anchors);
+    put_varint(&mut out, years.len() as u64);
+    for &y in years {
+        put_varint(&mut out, u64::from(y as u32));
     }
     out
 }
 
-fn decode(bytes: &[u8]) -> Result<Stored, Corrupt> {
+/// A stored node's cluster of one.
+fn decode_node(bytes: &[u8]) -> Result<Centroid, Corrupt> {
     let mut b = Bytes::new(bytes);
-    let event = b.u32()?;
-    let language = crate::stopwords::for_language(b.str()?).language;
+    let language = language(&mut b)?;
     let date = b.day()?;
-    let terms = sparse(&mut b)?;
-    let names = sparse(&mut b)?;
+    let node = Node {
+        terms: sparse(&mut b)?,
+        names: sparse(&mut b)?,
+        anchors: keys(&mut b)?,
+        language,
+        date,
+    };
     let n = b.varint()? as usize;
-    let mut anchors = Vec::with_capacity(n.min(1024));
-    let mut a = 0u64;
-    for _ in 0..n {
-        a = a.checked_add(b.varint()?).ok_or(Corrupt)?;
-        anchors.push(a);
-    }
-    Ok(Stored {
-        event,
-        node: Node {
-            terms,
-            names,
-            anchors,
-            language,
-            date,
-        },
-    })
+    let years = (0..n)
+        .map(|_| Ok(b.u32()? as i32))
+        .collect::<Result<Vec<i32>, Corrupt>>()?;
+    Ok(Centroid::of(&node, &years))
 }
 
-/// The document-frequency keys of an article's features.
-fn df_keys(p: &Prepared) -> Vec<u32> {
-    let Some(f) = &p.features else {
-        return Vec::new();
+fn encode_centroid(c: &Centroid) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 * (c.terms.len() + c.names.len() + c.anchors.len()));
+    put_varint(&mut out, u64::from(c.size));
+    out.extend_from_slice(&c.inner.to_le_bytes());
+    put_str(&mut out, c.language);
+    put_day(&mut out, c.dates.map(|d| d.0));
+    put_day(&mut out, c.dates.map(|d| d.1));
+    put_sparse(&mut out, &c.terms);
+    put_sparse(&mut out, &c.names);
+    put_sparse(&mut out, &c.anchors);
+    put_varint(&mut out, c.years.len() as u64);
+    for &(y, n) in &c.years {
+        put_varint(&mut out, u64::from(y as u32));
+        put_varint(&mut out, u64::from(n));
+    }
+    out
+}
+
+fn decode_centroid(bytes: &[u8]) -> Result<Centroid, Corrupt> {
+    let mut b = Bytes::new(bytes);
+    let size = b.u32()?;
+    let inner = f64::from_le_bytes(b.take(8)?.try_into().map_err(|_| Corrupt)?);
+    let language = language(&mut b)?;
+    let dates = match (b.day()?, b.day()?) {
+        (Some(lo), Some(hi)) => Some((lo, hi)),
+        _ => None,
     };
-    let mut keys: Vec<u32> = f
+    let (terms, names, anchors) = (sparse(&mut b)?, sparse(&mut b)?, sparse(&mut b)?);
+    let n = b.varint()? as usize;
+    let years = (0..n)
+        .map(|_| Ok((b.u32()? as i32, b.u32()?)))
+        .collect::<Result<Vec<(i32, u32)>, Corrupt>>()?;
+    Ok(Centroid::stored(
+        size, inner, terms, names, anchors, language, dates, years,
+    ))
+}
+
+/// The stored events as the clusterer reads them; remembers the keys each
+/// event read was posted under, to update its postings when written back.
+struct StoredEvents<'t, K, E> {
+    keys: &'t K,
+    events: &'t E,
+    read: HashMap<u32, Vec<u64>>,
+}
+
+impl<'t, K, E> StoredEvents<'t, K, E> {
+    fn new(keys: &'t K, events: &'t E) -> Self {
+        StoredEvents {
+            keys,
+            events,
+            read: HashMap::new(),
+        }
+    }
+}
+
+impl<K, E> centroid::Store for StoredEvents<'_, K, E>
+where
+    K: ReadableTable<(u64, u32), ()>,
+    E: ReadableTable<u32, &'static [u8]>,
+{
+    type Error = IndexError;
+
+    fn posted(&mut self, key: u64, found: &mut Vec<u32>) -> Result<(), IndexError> {
+        for entry in self
+            .keys
+            .range((key, 0)..=(key, u32::MAX))
+            .map_err(store_error)?
+        {
+            found.push(entry.map_err(store_error)?.0.value().1);
+        }
+        Ok(())
+    }
+
+    fn centroid(&mut self, id: u32) -> Result<Centroid, IndexError> {
+        let value = self
+            .events
+            .get(id)
+            .map_err(store_error)?
+            .ok_or_else(|| store::damaged("event_keys", id))?;
+        let c = decode_centroid(value.value()).map_err(|_| store::damaged("events", id))?;
+        self.read.insert(id, c.keys());
+        Ok(c)
+    }
+}
+
+/// The document-frequency keys of a node's features: term keys, and name
+/// keys salted apart, as [`vectors`] counts them.
+fn df_keys(f: &Features) -> Vec<u64> {
+    let mut keys: Vec<u64> = f
         .terms
         .iter()
-        .map(|(t, _)| cut(vectors::key(t)))
-        .chain(
-            f.names
-                .iter()
-                .map(|(n, _)| cut(vectors::key(n)) ^ NAME_DF_SALT),
-        )
+        .map(|(t, _)| vectors::key(t))
+        .chain(f.names.iter().map(|(n, _)| vectors::key(n) ^ NAME_DF_SALT))
         .collect();
     keys.sort_unstable();
     keys.dedup();
     keys
 }
 
-/// The article's full vector under the stored frequencies.
-fn weigh<T: ReadableTable<u32, u32>>(
-    p: &Prepared,
+/// A node's vector under the stored frequencies plus `extra` (counts not
+/// stored: a query's own articles), over `docs` nodes.
+fn weigh<T: ReadableTable<u64, u32>>(
+    f: &Features,
     df: &T,
+    extra: &KeyMap<u32>,
     docs: u32,
-) -> Result<Option<Node>, IndexError> {
-    let Some(f) = &p.features else {
-        return Ok(None);
-    };
-    let lookup = |key: u32| -> Result<u32, IndexError> {
-        Ok(df.get(key).map_err(store_error)?.map_or(0, |v| v.value()))
+) -> Result<Node, IndexError> {
+    let lookup = |key: u64| -> Result<u32, IndexError> {
+        let stored = df.get(key).map_err(store_error)?.map_or(0, |v| v.value());
+        Ok(stored + extra.get(&key).copied().unwrap_or(0))
     };
     let mut terms = KeyMap::default();
     for (t, _) in &f.terms {
         let k = vectors::key(t);
-        terms.insert(k, lookup(cut(k))?);
+        terms.insert(k, lookup(k)?);
     }
     let mut names = KeyMap::default();
     for (n, _) in &f.names {
         let k = vectors::key(n);
-        names.insert(k, lookup(cut(k) ^ NAME_DF_SALT)?);
+        names.insert(k, lookup(k ^ NAME_DF_SALT)?);
     }
     let idf = Idf::from_counts(docs, terms, names, background::builtin());
-    Ok(Some(vectors::node(f, &idf)))
-}
-
-/// The stored articles sharing enough top keys with `node`.
-fn candidate_docs<K: ReadableTable<(u32, u32), ()>>(
-    keys: &K,
-    node: &Node,
-) -> Result<Vec<u32>, IndexError> {
-    let mut docs: Vec<u32> = Vec::new();
-    for key in Centroid::of(node, &[]).keys() {
-        let key = cut(key);
-        let before = docs.len();
-        for entry in keys
-            .range((key, 0)..=(key, u32::MAX))
-            .map_err(store_error)?
-        {
-            let (k, _) = entry.map_err(store_error)?;
-            docs.push(k.value().1);
-            if docs.len() - before > centroid::MAX_POSTING {
-                docs.truncate(before);
-                break;
-            }
-        }
-    }
-    docs.sort_unstable();
-    Ok(docs
-        .chunk_by(|a, b| a == b)
-        .filter(|run| run.len() >= centroid::MIN_SHARED_KEYS)
-        .map(|run| run[0])
-        .collect())
-}
-
-/// The event `node` joins among its candidates: the event, its closeness
-/// and the sum of content scores to its members.
-fn best_event<F, E>(
-    node: &Node,
-    candidates: &[u32],
-    features: &F,
-    events: &E,
-    params: &EventParams,
-) -> Result<Option<(u32, f64, f64)>, IndexError>
-where
-    F: ReadableTable<u32, &'static [u8]>,
-    E: ReadableTable<u32, &'static [u8]>,
-{
-    let mine = stored_form(node);
-    let mut sums: HashMap<u32, f64> = HashMap::new();
-    for &doc in candidates {
-        let Some(value) = features.get(doc).map_err(store_error)? else {
-            continue;
-        };
-        let stored = decode(value.value()).map_err(|_| store::damaged("features", doc))?;
-        let s = score::score(&mine, &stored.node, &params.weights).content;
-        *sums.entry(stored.event).or_default() += s;
-    }
-    let mut best: Option<(u32, f64, f64)> = None;
-    let mut sorted: Vec<(u32, f64)> = sums.into_iter().collect();
-    sorted.sort_unstable_by_key(|&(e, _)| e);
-    for (event, sum) in sorted {
-        let Some(state) = event_state(events, event)? else {
-            continue;
-        };
-        let time = centroid::range_factor(node.date.map(|d| (d, d)), state.dates);
-        let closeness = sum / f64::from(state.size.max(1)) * time;
-        let guard = state.cohesion().map_or(0.0, |c| params.join_ratio * c);
-        if closeness >= params.threshold
-            && closeness >= guard
-            && best.is_none_or(|(_, b, _)| closeness > b)
-        {
-            best = Some((event, closeness, sum));
-        }
-    }
-    Ok(best)
+    Ok(vectors::node(f, &idf))
 }
 
 /// Creates the event tables of a new index, so a reader finds them.
 pub fn create_tables(txn: &redb::WriteTransaction) -> Result<(), IndexError> {
-    txn.open_table(EVENT_KEYS).map_err(store_error)?;
-    txn.open_table(EVENT_DF).map_err(store_error)?;
     txn.open_table(EVENTS).map_err(store_error)?;
+    txn.open_table(EVENT_KEYS).map_err(store_error)?;
+    txn.open_table(EVENT_MEMBERS).map_err(store_error)?;
+    txn.open_table(MEMBER_OF).map_err(store_error)?;
+    txn.open_table(EVENT_DF).map_err(store_error)?;
     Ok(())
 }
 
-/// Read-only assignment for `query`.
+/// A stored meta counter, read-only.
+fn read_counter(txn: &ReadTransaction, name: &str) -> Result<u32, IndexError> {
+    let meta = txn.open_table(store::META).map_err(store_error)?;
+    let value = meta.get(name).map_err(store_error)?;
+    match value {
+        None => Ok(0),
+        Some(v) => Bytes::new(v.value())
+            .u32()
+            .map_err(|_| store::damaged("meta", name)),
+    }
+}
+
+/// Read-only placement for `query`.
 pub struct Events {
-    keys: redb::ReadOnlyTable<(u32, u32), ()>,
-    df: redb::ReadOnlyTable<u32, u32>,
-    features: redb::ReadOnlyTable<u32, &'static [u8]>,
+    ids: redb::ReadOnlyTable<&'static str, u32>,
+    keys: redb::ReadOnlyTable<(u64, u32), ()>,
+    df: redb::ReadOnlyTable<u64, u32>,
     events: redb::ReadOnlyTable<u32, &'static [u8]>,
     docs: u32,
+    stored: u32,
     params: EventParams,
 }
 
 impl Events {
     pub fn new(txn: &ReadTransaction, params: &EventParams) -> Result<Self, IndexError> {
-        let meta = txn.open_table(store::META).map_err(store_error)?;
-        let docs = match meta.get("event_docs").map_err(store_error)? {
-            None => 0,
-            Some(v) => Bytes::new(v.value())
-                .u32()
-                .map_err(|_| store::damaged("meta", "event_docs"))?,
-        };
         Ok(Events {
+            ids: txn.open_table(store::IDS).map_err(store_error)?,
             keys: txn.open_table(EVENT_KEYS).map_err(store_error)?,
             df: txn.open_table(EVENT_DF).map_err(store_error)?,
-            features: txn.open_table(FEATURES).map_err(store_error)?,
             events: txn.open_table(EVENTS).map_err(store_error)?,
-            docs,
+            docs: read_counter(txn, "event_docs")?,
+            stored: read_counter(txn, "next_event")?,
             params: params.clone(),
         })
     }
 
-    /// The stored event each article would join (none of them joins
-    /// another of the batch: nothing is written).
+    /// The stored event each article would join, each on its own (none
+    /// joins another of the batch: nothing is written). Weighed as an add
+    /// of the batch would weigh it: its nodes counted in. An article
+    /// stored already is in its event: that is the answer.
     pub fn assign_all(
         &self,
         batch: &[Prepared],
         copies: &[Vec<Copy>],
         searcher: &Searcher,
-        _window: Option<Window>,
     ) -> Result<Vec<Assignment>, IndexError> {
+        let mut extra: KeyMap<u32> = KeyMap::default();
+        let mut nodes = 0u32;
+        for (p, copies) in batch.iter().zip(copies) {
+            if let (Some(f), None) = (&p.features, copies.first()) {
+                df_keys(f)
+                    .into_iter()
+                    .for_each(|k| *extra.entry(k).or_default() += 1);
+                nodes += 1;
+            }
+        }
+        let rules = self.params.rules();
+        let mut clusters = Clusters::stored(self.stored);
+        let mut store = StoredEvents::new(&self.keys, &self.events);
         batch
             .iter()
             .zip(copies)
             .map(|(p, copies)| {
+                if let Some(doc) = self.ids.get(p.id.as_str()).map_err(store_error)? {
+                    let event = searcher.doc(doc.value())?.and_then(|d| d.event);
+                    return Ok(Assignment { event, score: None });
+                }
                 if let Some(copy) = copies.first() {
                     let event = searcher.doc(copy.doc)?.and_then(|d| d.event);
                     return Ok(Assignment { event, score: None });
                 }
-                let Some(node) = weigh(p, &self.df, self.docs)? else {
+                let Some(f) = &p.features else {
                     return Ok(Assignment::default());
                 };
-                let candidates = candidate_docs(&self.keys, &node)?;
-                let best = best_event(
-                    &node,
-                    &candidates,
-                    &self.features,
-                    &self.events,
-                    &self.params,
-                )?;
+                let node = weigh(f, &self.df, &extra, self.docs + nodes)?;
+                let own = Centroid::of(&node, &f.years);
+                // A query adds nothing, so it never starts an event.
+                let best = clusters.closest(&rules, &own, &mut store)?;
                 Ok(Assignment {
                     event: best.map(|b| b.0),
                     score: best.map(|b| b.1),
                 })
-                // A query adds nothing, so it never starts an event.
             })
             .collect()
     }
 }
 
-/// Assigns each article of a chunk (numbered `docs`) to an event, in
-/// order, and stores what later articles are scored against.
+/// What an article of a chunk joins: the node it belongs to, and for a
+/// copy of a stored article, the original's cluster and reported event.
+#[derive(Debug, Clone, Copy)]
+struct Joins {
+    node: u32,
+    stored: Option<(u32, u32)>,
+}
+
+/// The node each article of a chunk belongs to: its own doc, or the node
+/// of the article it copies; `None` without features, or when the
+/// original has no event.
+fn nodes_of(
+    txn: &redb::WriteTransaction,
+    part: &[&Prepared],
+    docs: &[u32],
+    copies: &[Vec<Copy>],
+) -> Result<Vec<Option<Joins>>, IndexError> {
+    let stored_docs = txn.open_table(store::DOCS).map_err(store_error)?;
+    let member_of = txn.open_table(MEMBER_OF).map_err(store_error)?;
+    let members = txn.open_table(EVENT_MEMBERS).map_err(store_error)?;
+    let mut out: Vec<Option<Joins>> = Vec::with_capacity(part.len());
+    for ((p, &doc), copies) in part.iter().zip(docs).zip(copies) {
+        let via_copy = match copies.first() {
+            None => None,
+            Some(copy) if copy.doc >= docs[0] => out[(copy.doc - docs[0]) as usize],
+            Some(copy) => {
+                let reported = match stored_docs.get(copy.doc).map_err(store_error)? {
+                    Some(v) => {
+                        store::StoredDoc::decode(v.value())
+                            .map_err(|_| store::damaged("docs", copy.doc))?
+                            .event
+                    }
+                    None => None,
+                };
+                let cluster = member_of
+                    .get(copy.doc)
+                    .map_err(store_error)?
+                    .map(|v| v.value());
+                match (reported, cluster) {
+                    (Some(reported), Some(cluster)) => members
+                        .get((cluster, copy.doc))
+                        .map_err(store_error)?
+                        .map(|node| Joins {
+                            node: node.value(),
+                            stored: Some((cluster, reported)),
+                        }),
+                    _ => None,
+                }
+            }
+        };
+        out.push(via_copy.or(p.features.as_ref().map(|_| Joins {
+            node: doc,
+            stored: None,
+        })));
+    }
+    Ok(out)
+}
+
+/// Places the articles of a chunk (numbered `docs`, after every stored
+/// one) in events, over the stored ones, and stores the result; see the
+/// module comment.
 pub fn assign_and_store(
     txn: &redb::WriteTransaction,
     params: &EventParams,
@@ -435,151 +443,304 @@ pub fn assign_and_store(
     docs: &[u32],
     copies: &[Vec<Copy>],
 ) -> Result<Vec<Assignment>, IndexError> {
-    let mut doc_count = counter(txn, "event_docs")?;
-    let mut next_event = counter(txn, "next_event")?;
-    let mut keys = txn.open_table(EVENT_KEYS).map_err(store_error)?;
+    let joins = nodes_of(txn, part, docs, copies)?;
+    // The chunk's nodes, as (index in the chunk, doc).
+    let nodes: Vec<(usize, u32)> = (0..part.len())
+        .filter(|&i| joins[i].is_some_and(|j| j.node == docs[i]))
+        .map(|i| (i, docs[i]))
+        .collect();
+    let features = |i: usize| part[i].features.as_ref().expect("a node has features");
+
+    // Document frequencies: the chunk's nodes counted in before any is
+    // weighed, so that none depends on its place in the chunk.
+    let node_count = counter(txn, "event_docs")? + nodes.len() as u32;
     let mut df = txn.open_table(EVENT_DF).map_err(store_error)?;
-    let mut features = txn.open_table(FEATURES).map_err(store_error)?;
-    let mut events = txn.open_table(EVENTS).map_err(store_error)?;
-    let stored_docs = txn.open_table(store::DOCS).map_err(store_error)?;
-    let mut out = Vec::with_capacity(part.len());
-    let mut in_chunk: HashMap<u32, u32> = HashMap::new();
-    for ((p, &doc), copies) in part.iter().zip(docs).zip(copies) {
-        let via_copy = match copies.first() {
-            None => None,
-            Some(copy) => match in_chunk.get(&copy.doc) {
-                Some(&e) => Some(e),
-                None => match stored_docs.get(copy.doc).map_err(store_error)? {
-                    Some(v) => {
-                        store::StoredDoc::decode(v.value())
-                            .map_err(|_| store::damaged("docs", copy.doc))?
-                            .event
-                    }
-                    None => None,
-                },
-            },
-        };
-        if let Some(event) = via_copy {
-            // A copy is its original's node: nothing more to store.
-            in_chunk.insert(doc, event);
-            out.push(Assignment {
-                event: Some(event),
-                score: None,
-            });
-            continue;
-        }
-        let node = weigh(p, &df, doc_count)?;
-        let best = match &node {
-            Some(node) => {
-                let candidates = candidate_docs(&keys, node)?;
-                best_event(node, &candidates, &features, &events, params)?
-            }
-            None => None,
-        };
-        let day = node.as_ref().and_then(|n| n.date).or(p.day);
-        let (event, state) = match best {
-            Some((event, _, sum)) => {
-                let old = event_state(&events, event)?.expect("a scored event is stored");
-                let dates = match (old.dates, day) {
-                    (Some((lo, hi)), Some(d)) => Some((lo.min(d), hi.max(d))),
-                    (dates, None) => dates,
-                    (None, Some(d)) => Some((d, d)),
-                };
-                let state = EventState {
-                    size: old.size + 1,
-                    inner: old.inner + sum,
-                    dates,
-                };
-                (event, state)
-            }
-            None => {
-                next_event += 1;
-                let state = EventState {
-                    size: 1,
-                    inner: 0.0,
-                    dates: day.map(|d| (d, d)),
-                };
-                (next_event - 1, state)
-            }
-        };
-        in_chunk.insert(doc, event);
-        events
-            .insert(event, state.encode().as_slice())
+    let mut counted: BTreeMap<u64, u32> = BTreeMap::new();
+    for &(i, _) in &nodes {
+        df_keys(features(i))
+            .into_iter()
+            .for_each(|k| *counted.entry(k).or_default() += 1);
+    }
+    for (k, n) in counted {
+        let old = df.get(k).map_err(store_error)?.map_or(0, |v| v.value());
+        df.insert(k, old + n).map_err(store_error)?;
+    }
+    let mut own: HashMap<u32, Centroid> = HashMap::with_capacity(nodes.len());
+    let mut feature_rows = txn.open_table(FEATURES).map_err(store_error)?;
+    for &(i, doc) in &nodes {
+        let f = features(i);
+        let node = weigh(f, &df, &KeyMap::default(), node_count)?;
+        feature_rows
+            .insert(doc, encode_node(&node, &f.years).as_slice())
             .map_err(store_error)?;
-        if let Some(node) = &node {
-            let stored = stored_form(node);
-            features
-                .insert(doc, encode(event, &stored).as_slice())
-                .map_err(store_error)?;
-            for key in Centroid::of(node, &[]).keys() {
-                keys.insert((cut(key), doc), ()).map_err(store_error)?;
-            }
-            for key in df_keys(p) {
-                let n = df.get(key).map_err(store_error)?.map_or(0, |v| v.value());
-                df.insert(key, n + 1).map_err(store_error)?;
-            }
-            doc_count += 1;
+        own.insert(doc, Centroid::of(&node, &f.years));
+    }
+    drop(df);
+    set_counter(txn, "event_docs", node_count)?;
+
+    // Date order (undated last), ties by id, a day at a time: the batch
+    // run's order.
+    let mut order = nodes.clone();
+    let day = |i: usize| own[&docs[i]].dates.map(|d| d.0);
+    order.sort_by(|&(x, _), &(y, _)| {
+        let key = |i: usize| (day(i).is_none(), day(i));
+        key(x)
+            .cmp(&key(y))
+            .then_with(|| part[x].id.as_str().cmp(part[y].id.as_str()))
+    });
+    let stored = counter(txn, "next_event")?;
+    let rules = params.rules();
+    let mut keys = txn.open_table(EVENT_KEYS).map_err(store_error)?;
+    let mut events = txn.open_table(EVENTS).map_err(store_error)?;
+    let mut members = txn.open_table(EVENT_MEMBERS).map_err(store_error)?;
+    let mut member_of = txn.open_table(MEMBER_OF).map_err(store_error)?;
+    let mut clusterer = Clusterer::new(Clusters::stored(stored), rules);
+    // Each node's cluster, by doc: the new ones', and the stored ones' of
+    // the clusters this add changes.
+    let (mut cluster_of, into, read) = {
+        let mut store = StoredEvents::new(&keys, &events);
+        let mut started: Vec<u32> = Vec::with_capacity(order.len());
+        for day_nodes in order.chunk_by(|&(x, _), &(y, _)| day(x) == day(y)) {
+            let alone = day_nodes.iter().map(|(_, d)| own[d].clone()).collect();
+            started.extend(clusterer.day(alone, &mut store)?);
         }
+        let into = clusterer.resolved().to_vec();
+        let placed: HashMap<u32, u32> = order
+            .iter()
+            .zip(&started)
+            .map(|(&(_, doc), &c)| (doc, into[c as usize]))
+            .collect();
+        (placed, into, store.read)
+    };
+    let clusters = &clusterer.clusters;
+    let changed = |c: u32| c >= stored || clusters.merges(c) > 0;
+    // Stored clusters merged into or merged away, and their member rows
+    // (cluster, doc, node).
+    let mut touched: Vec<u32> = read
+        .keys()
+        .copied()
+        .filter(|&c| clusters.live[c as usize].is_none() || changed(c))
+        .collect();
+    touched.sort_unstable();
+    let mut rows: Vec<(u32, u32, u32)> = Vec::new();
+    for &c in &touched {
+        for entry in members.range((c, 0)..=(c, u32::MAX)).map_err(store_error)? {
+            let (k, v) = entry.map_err(store_error)?;
+            rows.push((c, k.value().1, v.value()));
+        }
+    }
+    for &(c, doc, node) in &rows {
+        if doc == node {
+            cluster_of.insert(doc, into[c as usize]);
+        }
+    }
+
+    // Members far from the rest of a changed cluster are reported as
+    // events of their own, as the batch run's are at its end; the cluster
+    // keeps them, as the batch run's keeps them until its end.
+    let mut by_cluster: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (&doc, &c) in &cluster_of {
+        by_cluster.entry(c).or_default().push(doc);
+    }
+    let judged: Vec<(u32, Vec<u32>)> = by_cluster
+        .into_iter()
+        .filter(|(c, m)| m.len() >= 3 && changed(*c))
+        .map(|(c, mut m)| {
+            m.sort_unstable();
+            (c, m)
+        })
+        .collect();
+    for (_, m) in &judged {
+        for &doc in m {
+            if let std::collections::hash_map::Entry::Vacant(e) = own.entry(doc) {
+                let value = feature_rows
+                    .get(doc)
+                    .map_err(store_error)?
+                    .ok_or_else(|| store::damaged("features", doc))?;
+                e.insert(decode_node(value.value()).map_err(|_| store::damaged("features", doc))?);
+            }
+        }
+    }
+    drop(feature_rows);
+    let mut stored_docs = txn.open_table(store::DOCS).map_err(store_error)?;
+    let record = |stored_docs: &redb::Table<u32, &'static [u8]>, doc: u32| {
+        stored_docs
+            .get(doc)
+            .map_err(store_error)?
+            .map(|v| store::StoredDoc::decode(v.value()))
+            .transpose()
+            .map_err(|_| store::damaged("docs", doc))
+    };
+    let was_in: HashMap<u32, u32> = rows.iter().map(|&(c, doc, _)| (doc, c)).collect();
+    let mut next_event = clusters.live.len() as u32;
+    let mut reported: HashMap<u32, u32> = cluster_of.clone();
+    let mut apart: Vec<u32> = Vec::new();
+    for (_, node) in clusters.leaving(&judged, |doc| own[&doc].clone(), &rules) {
+        // Reported apart before: the same event again.
+        let before = match was_in.get(&node) {
+            Some(&c) => record(&stored_docs, node)?
+                .and_then(|r| r.event)
+                .filter(|&e| e != c),
+            None => None,
+        };
+        let event = before.unwrap_or_else(|| {
+            next_event += 1;
+            next_event - 1
+        });
+        reported.insert(node, event);
+        apart.push(node);
+    }
+    set_counter(txn, "next_event", next_event)?;
+
+    // Write back: merged-away clusters go, changed and new ones are stored
+    // with their postings.
+    for &c in &touched {
+        match &clusters.live[c as usize] {
+            None => {
+                events.remove(c).map_err(store_error)?;
+                for &k in &read[&c] {
+                    keys.remove((k, c)).map_err(store_error)?;
+                }
+            }
+            Some(centroid) => write_event(&mut events, &mut keys, c, centroid, &read[&c])?,
+        }
+    }
+    for c in stored..clusters.live.len() as u32 {
+        if let Some(centroid) = &clusters.live[c as usize] {
+            write_event(&mut events, &mut keys, c, centroid, &[])?;
+        }
+    }
+
+    // Stored members that moved, and the records of those reported in
+    // another event.
+    for (c, doc, node) in rows {
+        // A copy whose original expired stays with the cluster.
+        let now = cluster_of.get(&node).copied().unwrap_or(into[c as usize]);
+        if now != c {
+            members.remove((c, doc)).map_err(store_error)?;
+            members.insert((now, doc), node).map_err(store_error)?;
+            member_of.insert(doc, now).map_err(store_error)?;
+        }
+        let event = reported.get(&node).copied().unwrap_or(now);
+        if let Some(mut r) = record(&stored_docs, doc)?.filter(|r| r.event != Some(event)) {
+            r.event = Some(event);
+            stored_docs
+                .insert(doc, r.encode().as_slice())
+                .map_err(store_error)?;
+        }
+    }
+    drop(stored_docs);
+
+    // The chunk's articles: their rows and assignments.
+    let mut out = Vec::with_capacity(part.len());
+    for (i, joins) in joins.iter().enumerate() {
+        let Some(Joins { node, stored }) = *joins else {
+            out.push(Assignment::default());
+            continue;
+        };
+        let (cluster, event) = match (cluster_of.get(&node), stored) {
+            (Some(&c), _) => (c, reported[&node]),
+            (None, Some(was)) => was,
+            (None, None) => unreachable!("a new node is placed"),
+        };
+        members
+            .insert((cluster, docs[i]), node)
+            .map_err(store_error)?;
+        member_of.insert(docs[i], cluster).map_err(store_error)?;
+        let score = (node == docs[i] && !apart.contains(&node))
+            .then(|| clusters.live[cluster as usize].as_ref())
+            .flatten()
+            .filter(|c| c.size > 1)
+            .map(|c| own[&node].channels(c).content(&rules.weights));
         out.push(Assignment {
             event: Some(event),
-            score: best.map(|b| b.1),
+            score,
         });
     }
-    drop((keys, df, features, events, stored_docs));
-    set_counter(txn, "event_docs", doc_count)?;
-    set_counter(txn, "next_event", next_event)?;
     Ok(out)
 }
 
-/// Removes an expired article's features, and it from its event and the
-/// key index.
-pub fn forget(txn: &redb::WriteTransaction, doc: u32) -> Result<(), IndexError> {
-    let mut features = txn.open_table(FEATURES).map_err(store_error)?;
-    let Some(value) = features.remove(doc).map_err(store_error)? else {
-        return Ok(());
-    };
-    let stored = decode(value.value()).map_err(|_| store::damaged("features", doc))?;
-    drop(value);
-    drop(features);
-    let mut events = txn.open_table(EVENTS).map_err(store_error)?;
-    if let Some(mut state) = event_state(&events, stored.event)? {
-        // The inner sum keeps the expired member's links (they are not
-        // stored), so the cohesion guard grows stricter, never looser.
-        state.size = state.size.saturating_sub(1);
-        if state.size == 0 {
-            events.remove(stored.event).map_err(store_error)?;
-        } else {
-            events
-                .insert(stored.event, state.encode().as_slice())
-                .map_err(store_error)?;
-        }
+fn write_event(
+    events: &mut redb::Table<u32, &'static [u8]>,
+    keys: &mut redb::Table<(u64, u32), ()>,
+    c: u32,
+    centroid: &Centroid,
+    before: &[u64],
+) -> Result<(), IndexError> {
+    events
+        .insert(c, encode_centroid(centroid).as_slice())
+        .map_err(store_error)?;
+    let now = centroid.keys();
+    for k in before.iter().filter(|k| now.binary_search(k).is_err()) {
+        keys.remove((*k, c)).map_err(store_error)?;
     }
-    let mut keys = txn.open_table(EVENT_KEYS).map_err(store_error)?;
-    for key in Centroid::of(&stored.node, &[]).keys() {
-        keys.remove((cut(key), doc)).map_err(store_error)?;
+    for &k in now.iter().filter(|k| before.binary_search(k).is_err()) {
+        keys.insert((k, c), ()).map_err(store_error)?;
     }
     Ok(())
 }
 
-/// Events with at least one stored article.
-pub fn count(txn: &ReadTransaction) -> Result<u64, IndexError> {
-    match txn.open_table(EVENTS) {
-        Ok(t) => t.len().map_err(store_error),
-        Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
-        Err(e) => Err(store_error(e)),
+/// Takes an expired article out of its cluster: a node's vector leaves
+/// the cluster's sums, a cluster left empty goes.
+pub fn forget(txn: &redb::WriteTransaction, doc: u32) -> Result<(), IndexError> {
+    let mut member_of = txn.open_table(MEMBER_OF).map_err(store_error)?;
+    let Some(cluster) = member_of
+        .remove(doc)
+        .map_err(store_error)?
+        .map(|v| v.value())
+    else {
+        return Ok(());
+    };
+    drop(member_of);
+    let mut members = txn.open_table(EVENT_MEMBERS).map_err(store_error)?;
+    let node = members
+        .remove((cluster, doc))
+        .map_err(store_error)?
+        .map(|v| v.value());
+    drop(members);
+    if node != Some(doc) {
+        return Ok(());
     }
+    let mut features = txn.open_table(FEATURES).map_err(store_error)?;
+    let own = match features.remove(doc).map_err(store_error)? {
+        Some(v) => decode_node(v.value()).map_err(|_| store::damaged("features", doc))?,
+        None => return Ok(()),
+    };
+    drop(features);
+    let mut events = txn.open_table(EVENTS).map_err(store_error)?;
+    let mut keys = txn.open_table(EVENT_KEYS).map_err(store_error)?;
+    let centroid = match events.get(cluster).map_err(store_error)? {
+        Some(v) => decode_centroid(v.value()).map_err(|_| store::damaged("events", cluster))?,
+        None => return Ok(()),
+    };
+    let before = centroid.keys();
+    if centroid.size <= 1 {
+        events.remove(cluster).map_err(store_error)?;
+        for k in before {
+            keys.remove((k, cluster)).map_err(store_error)?;
+        }
+        return Ok(());
+    }
+    let mut rest = centroid;
+    rest.remove(&own);
+    write_event(&mut events, &mut keys, cluster, &rest, &before)
 }
 
 /// Bytes of the event tables besides the stored vectors.
 pub fn bytes(txn: &ReadTransaction) -> Result<u64, IndexError> {
-    let mut total = 0;
     let size = |s: redb::TableStats| s.stored_bytes() + s.metadata_bytes() + s.fragmented_bytes();
-    for stats in [
-        txn.open_table(EVENT_KEYS).map(|t| t.stats()),
-        txn.open_table(EVENT_DF).map(|t| t.stats()),
+    let stats = [
         txn.open_table(EVENTS).map(|t| t.stats()),
-    ] {
-        match stats {
+        txn.open_table(EVENT_DF).map(|t| t.stats()),
+    ];
+    let more = [
+        txn.open_table(EVENT_KEYS).map(|t| t.stats()),
+        txn.open_table(EVENT_MEMBERS).map(|t| t.stats()),
+        txn.open_table(MEMBER_OF).map(|t| t.stats()),
+    ];
+    let mut total = 0;
+    for s in stats.into_iter().chain(more) {
+        match s {
             Ok(s) => total += size(s.map_err(store_error)?),
             Err(redb::TableError::TableDoesNotExist(_)) => {}
             Err(e) => return Err(store_error(e)),

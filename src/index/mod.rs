@@ -56,6 +56,9 @@ pub enum IndexError {
     ReadOnly,
     Busy,
     Mismatch(Mismatch),
+    /// Written in another layout (by another version of dedup): the format
+    /// tag it has.
+    OtherFormat(String),
     NoSuchArticle(String),
     Io(std::io::Error),
     Store(String),
@@ -93,6 +96,12 @@ impl fmt::Display for IndexError {
                 "built with {} {}, this run asks for {}; leave the flag out to use the \
                  index's setting, or build a new index",
                 m.setting, m.stored, m.asked
+            ),
+            IndexError::OtherFormat(found) => write!(
+                f,
+                "an index in format {found}, which this dedup does not read (it reads {}); \
+                 build a new index from the articles with 'dedup index add'",
+                String::from_utf8_lossy(store::FORMAT)
             ),
             IndexError::NoSuchArticle(id) => write!(f, "{id}: no such article in the index"),
             IndexError::Io(e) => write!(f, "{e}"),
@@ -256,7 +265,7 @@ impl Index {
         let assigned = match self.params.events() {
             Some(event_params) => {
                 let events = events::Events::new(&txn, &event_params)?;
-                events.assign_all(batch, &copies, &searcher, window)?
+                events.assign_all(batch, &copies, &searcher)?
             }
             None => vec![events::Assignment::default(); batch.len()],
         };

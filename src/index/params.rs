@@ -185,10 +185,11 @@ impl IndexParams {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn params() -> IndexParams {
+    /// Settings of a test index.
+    pub(crate) fn params() -> IndexParams {
         IndexParams {
             ngram: 5,
             num_perm: 128,

@@ -10,7 +10,8 @@
 //!   verification re-shingles it, `explain` shows passages from it;
 //! - `features`: per article, its event features (see `events.rs`);
 //! - `segments`, `postings`: see `segment.rs`;
-//! - `event_keys`, `events`, `event_df`: see `events.rs`.
+//! - `events`, `event_keys`, `event_members`, `member_of`, `event_df`: see
+//!   `events.rs`.
 //!
 //! Every commit is one batch: an interrupted add leaves the last committed
 //! batch. Writers and readers open the file in redb's single-writer mode,
@@ -40,7 +41,12 @@ pub const SEGMENTS: TableDefinition<u32, &[u8]> = TableDefinition::new("segments
 pub const POSTINGS: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("postings");
 
 /// The `meta` value that marks a file as a dedup index, and its layout.
-pub const FORMAT: &[u8] = b"dedup-index/1";
+/// 2: events are stored as centroids with their members (`events.rs`).
+pub const FORMAT: &[u8] = b"dedup-index/2";
+
+/// What every format tag starts with: a file tagged so with another
+/// version is an index of another layout, not a stranger.
+const FORMAT_FAMILY: &[u8] = b"dedup-index/";
 
 /// The first bytes of every redb file: anything else is not ours, and is
 /// refused before redb reads (or repairs) it.
@@ -184,8 +190,14 @@ fn stored_params(db: &Db) -> Result<IndexParams, IndexError> {
         Err(e) => return Err(store_error(e)),
     };
     let format = meta.get("format").map_err(store_error)?;
-    if format.as_ref().map(|v| v.value()) != Some(FORMAT) {
-        return Err(IndexError::NotAnIndex);
+    match format.as_ref().map(|v| v.value()) {
+        Some(FORMAT) => {}
+        Some(other) if other.starts_with(FORMAT_FAMILY) => {
+            return Err(IndexError::OtherFormat(
+                String::from_utf8_lossy(other).into_owned(),
+            ))
+        }
+        _ => return Err(IndexError::NotAnIndex),
     }
     let params = meta
         .get("params")
@@ -329,5 +341,24 @@ mod tests {
         let text = "some text ".repeat(50);
         assert_eq!(inflate(&deflate(&text)).unwrap(), text);
         assert!(inflate(b"not deflate at all").is_err());
+    }
+
+    #[test]
+    fn an_index_in_another_format_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.idx");
+        let params = super::super::params::tests::params();
+        drop(open_writer(&path, &params, &|_| false).unwrap());
+        let db = builder().open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(META)
+            .unwrap()
+            .insert("format", b"dedup-index/1".as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+        drop(db);
+        let err = open_reader(&path).err().unwrap();
+        assert!(matches!(&err, IndexError::OtherFormat(f) if f == "dedup-index/1"));
+        assert!(err.to_string().contains("build a new index"), "{err}");
     }
 }
