@@ -16,6 +16,10 @@
 //! the raw text, template-heavy pages look like copies because of the
 //! template.
 //!
+//! A line printed on its own counts only the carriers that print it on its
+//! own too, not those that list it: a story's headline recurs in the
+//! "Related" lists of the site's other pages and is still the story's own.
+//!
 //! Short lines (menu entries, tags, "Home") are too common to be furniture
 //! on their own; a recurring short line goes only inside a run of furniture
 //! (a menu, a list), next to another recurring line.
@@ -36,7 +40,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-use super::{ends_sentence, Line};
+use super::{ends_sentence, is_list_item, Line};
 use crate::article::Article;
 use crate::keymap::{KeyMap, KeySet};
 use crate::spill::{take_u32, take_u64, Buckets};
@@ -75,8 +79,19 @@ pub(super) struct DocKeys {
 /// carry it.
 #[derive(Debug, Default)]
 pub(super) struct Evidence {
-    unrelated: KeyMap<u32>,
+    unrelated: KeyMap<Carriers>,
 }
+
+/// The unrelated articles that carry a line: all of them, and those that
+/// print it on its own rather than as a list entry.
+#[derive(Debug, Clone, Copy)]
+struct Carriers {
+    n: u32,
+    standalone: u32,
+}
+
+/// Marks a list entry among a tally entry's characters.
+const LISTED: u32 = 1 << 31;
 
 /// Marks the lines that repeat inside the article and returns its keys:
 /// the same for an article in either pass, as it depends on it alone.
@@ -95,7 +110,12 @@ impl DocKeys {
             out.extend_from_slice(&k.line.to_le_bytes());
             out.extend_from_slice(&k.chars.to_le_bytes());
             out.extend_from_slice(&k.key.to_le_bytes());
-            out.push(u8::from(k.body) | u8::from(k.short) << 1 | u8::from(k.removable) << 2);
+            out.push(
+                u8::from(k.body)
+                    | u8::from(k.short) << 1
+                    | u8::from(k.removable) << 2
+                    | u8::from(k.listed) << 3,
+            );
         }
     }
 
@@ -114,6 +134,7 @@ impl DocKeys {
                     body: flags & 1 != 0,
                     short: flags & 2 != 0,
                     removable: flags & 4 != 0,
+                    listed: flags & 8 != 0,
                 })
             })
             .collect::<Option<_>>()?;
@@ -127,7 +148,8 @@ const SLICE_BITS: u32 = 6;
 
 /// Pass 1's count of every line key, in temporary files: per key slice,
 /// entries `key, article, characters` (the characters of a long line or a
-/// sentence, else 0), 16 bytes a line.
+/// sentence, else 0, with [`LISTED`] set for a list entry), 16 bytes a
+/// line.
 pub(super) struct Tally {
     slices: Buckets,
     docs: u32,
@@ -147,8 +169,9 @@ impl Tally {
             let mut entry = [0u8; 16];
             entry[..8].copy_from_slice(&k.key.to_le_bytes());
             entry[8..12].copy_from_slice(&self.docs.to_le_bytes());
-            let body = if k.body { k.chars } else { 0 };
-            entry[12..].copy_from_slice(&body.to_le_bytes());
+            let body = if k.body { k.chars.min(!LISTED) } else { 0 };
+            let listed = if k.listed { LISTED } else { 0 };
+            entry[12..].copy_from_slice(&(body | listed).to_le_bytes());
             self.slices
                 .push((k.key >> (64 - SLICE_BITS)) as usize, &entry)?;
         }
@@ -168,16 +191,19 @@ impl Tally {
             if carriers(lines, |_| true) < 2 {
                 lines
                     .iter()
-                    .for_each(|&(_, doc, chars)| own[doc as usize] += chars);
+                    .for_each(|&(_, doc, chars)| own[doc as usize] += chars & !LISTED);
             }
         })?;
         let unrelated_doc: Vec<bool> = own.iter().map(|&own| own as usize >= OWN_BODY).collect();
         drop(own);
         let mut unrelated = KeyMap::default();
         self.sweep(|lines| {
-            let n = carriers(lines, |doc| unrelated_doc[doc as usize]);
+            let n = carriers(lines, |&(_, doc, _)| unrelated_doc[doc as usize]);
             if n >= MIN_ARTICLES {
-                unrelated.insert(lines[0].0, n);
+                let standalone = carriers(lines, |&(_, doc, chars)| {
+                    unrelated_doc[doc as usize] && chars & LISTED == 0
+                });
+                unrelated.insert(lines[0].0, Carriers { n, standalone });
             }
         })?;
         Ok(Evidence { unrelated })
@@ -204,12 +230,12 @@ impl Tally {
     }
 }
 
-/// The articles among `counted` that carry a key, each once, from its
-/// entries sorted by article.
-fn carriers(lines: &[(u64, u32, u32)], counted: impl Fn(u32) -> bool) -> u32 {
+/// The articles that carry a key in an entry `counted` accepts, each once,
+/// from its entries sorted by article.
+fn carriers(lines: &[(u64, u32, u32)], counted: impl Fn(&(u64, u32, u32)) -> bool) -> u32 {
     lines
         .chunk_by(|x, y| x.1 == y.1)
-        .filter(|same| counted(same[0].1))
+        .filter(|same| same.iter().any(&counted))
         .count() as u32
 }
 
@@ -327,6 +353,8 @@ struct Key {
     short: bool,
     /// Where a recurring line may be removed (see [`HEAD_SHARE`]).
     removable: bool,
+    /// An entry of a list (it starts with a bullet).
+    listed: bool,
 }
 
 fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key> {
@@ -345,6 +373,7 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
                 key: site_hash(site, normalised),
                 short: normalised.chars().count() < MIN_CHARS,
                 removable: named || rank < head || rank >= tail,
+                listed: is_list_item(lines[line].text),
             })
         })
         .collect()
@@ -355,8 +384,15 @@ fn line_keys(article: &Article, lines: &[Line], buffer: &mut String) -> Vec<Key>
 /// keeps (a lone short line, a line mid-article when the site is only a
 /// directory) are still counted, so that they are left out of the text
 /// compared for copies.
-fn mark_furniture(lines: &mut [Line], keys: &[Key], unrelated: &KeyMap<u32>) {
-    let recurs = |k: &Key| unrelated.get(&k.key).copied().unwrap_or(0);
+fn mark_furniture(lines: &mut [Line], keys: &[Key], unrelated: &KeyMap<Carriers>) {
+    // A line printed on its own counts only where others print it on its
+    // own too: a story's headline recurs in the "Related" lists of the
+    // site's other pages, and is still its own.
+    let recurs = |k: &Key| {
+        unrelated
+            .get(&k.key)
+            .map_or(0, |c| if k.listed { c.n } else { c.standalone })
+    };
     let furniture: Vec<bool> = keys.iter().map(|k| recurs(k) >= MIN_ARTICLES).collect();
     for (i, k) in keys.iter().enumerate() {
         let in_run = (i > 0 && furniture[i - 1]) || furniture.get(i + 1) == Some(&true);
@@ -432,6 +468,28 @@ mod tests {
             .iter()
             .flatten()
             .all(Option::is_none));
+    }
+
+    #[test]
+    fn a_headline_the_other_pages_list_as_related_stays_in_its_own_story() {
+        const HEADLINE: &str = "Council approves the tram line to the eastern districts";
+        let mut articles = vec![article(
+            "tram",
+            Some("Harbourside"),
+            format!("{HEADLINE}\n{}", story("tram")),
+        )];
+        articles.extend(["quake", "cup", "fire"].iter().map(|topic| {
+            article(
+                topic,
+                Some("Harbourside"),
+                format!("{}Related\n* {HEADLINE}\n", story(topic)),
+            )
+        }));
+        let removed = removed(&articles);
+        assert_eq!(removed[0][0], None, "the story's own headline stays");
+        for lines in &removed[1..] {
+            assert_eq!(lines[5], Some("recurring"), "the related entries go");
+        }
     }
 
     #[test]

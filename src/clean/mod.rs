@@ -32,7 +32,7 @@ use serde::Serialize;
 /// Which lines the cleaner keeps. A persistent index stores it and refuses
 /// a cleaner that differs: bump it whenever a rule or threshold changes what
 /// is removed.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 use crate::article::Article;
 use crate::error::SpillError;
