@@ -465,7 +465,8 @@ impl Store for Nothing {
 #[derive(Debug, Default)]
 pub struct Clusters {
     /// By id; `None` once merged into another, or while still stored.
-    pub live: Vec<Option<Centroid>>,
+    /// Boxed: an index's clusters start as one `None` per stored id.
+    pub live: Vec<Option<Box<Centroid>>>,
     /// The keys each cluster is posted under now.
     posted: Vec<Vec<u64>>,
     /// Key → clusters posted under it, by id.
@@ -531,11 +532,20 @@ impl Clusters {
         for c in self.candidates(keys) {
             if self.is_unread(c) {
                 self.unread[c as usize] = false;
-                self.live[c as usize] = Some(store.centroid(c)?);
+                self.live[c as usize] = Some(Box::new(store.centroid(c)?));
                 self.repost(c);
             }
         }
         Ok(())
+    }
+
+    /// [`Clusters::fetch`] of the keys cluster `a` is posted under.
+    fn fetch_around<S: Store>(&mut self, a: u32, store: &mut S) -> Result<(), S::Error> {
+        if self.unread.is_empty() {
+            return Ok(());
+        }
+        let keys = self.posted[a as usize].clone();
+        self.fetch(&keys, store)
     }
 
     /// Clusters sharing at least [`MIN_SHARED_KEYS`] of `keys`, by id.
@@ -558,7 +568,7 @@ impl Clusters {
     fn repost(&mut self, c: u32) {
         let keys = self.live[c as usize]
             .as_ref()
-            .map_or_else(Vec::new, Centroid::keys);
+            .map_or_else(Vec::new, |c| c.keys());
         let old = std::mem::take(&mut self.posted[c as usize]);
         for k in old.iter().filter(|k| keys.binary_search(k).is_err()) {
             if let Some(p) = self.postings.get_mut(k) {
@@ -582,7 +592,7 @@ impl Clusters {
     /// Starts a cluster of `centroid`; its id.
     pub fn start(&mut self, centroid: Centroid) -> u32 {
         let id = self.live.len() as u32;
-        self.live.push(Some(centroid));
+        self.live.push(Some(Box::new(centroid)));
         self.posted.push(Vec::new());
         self.repost(id);
         id
@@ -603,8 +613,7 @@ impl Clusters {
         into.extend(into.len() as u32..self.live.len() as u32);
         self.version.resize(self.live.len(), 0);
         for a in from..self.live.len() as u32 {
-            let keys = self.posted[a as usize].clone();
-            self.fetch(&keys, store)?;
+            self.fetch_around(a, store)?;
         }
         // The heap's order is total but for equal meetings, which are the
         // same pair at the same score: filling it in parallel changes
@@ -627,8 +636,7 @@ impl Clusters {
             self.repost(m.low);
             self.version[a] += 1;
             into[b] = m.low;
-            let keys = self.posted[a].clone();
-            self.fetch(&keys, store)?;
+            self.fetch_around(m.low, store)?;
             heap.extend(self.meetings(rules, m.low));
         }
         Ok(())
@@ -1087,7 +1095,14 @@ mod tests {
         let mut first = Clusterer::new(Clusters::default(), RULES);
         let early = fed(&mut first, &nodes[..split], &mut Nothing);
         let into = first.resolved().to_vec();
-        let mut kept = Kept(first.clusters.live);
+        let mut kept = Kept(
+            first
+                .clusters
+                .live
+                .into_iter()
+                .map(|c| c.map(|c| *c))
+                .collect(),
+        );
         let mut later = Clusterer::new(Clusters::stored(kept.0.len() as u32), RULES);
         let late = fed(&mut later, &nodes[split..], &mut kept);
         let into_later = later.resolved();
