@@ -12,8 +12,10 @@ add` in date order, in --batches equal batches; an article's date is its
 sub-corpus (the ECB articles, then the later ECB+ ones, which report a
 second event of each topic) and then by id, so later batches bring new
 stories of old topics. The batch figure is `dedup --format jsonl` over the
-whole corpus with the same flags. Cleaning and events on, defaults
-otherwise.
+whole corpus with the same flags. Two incremental figures: each article's
+event as its add reported it, and the event it is in after the last add
+(a `dedup query` of the stored articles: merges of stored events move their
+articles). Cleaning and events on, defaults otherwise.
 """
 import argparse
 import json
