@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -43,6 +44,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };
+    if cli.command.is_none() {
+        if let Some(exit) = mistyped_subcommand(&cli.run.inputs) {
+            return exit;
+        }
+    }
     let shared = &cli.shared;
     let sub = |name: &str| matches.subcommand_matches(name).unwrap_or(&matches);
     let result = match &cli.command {
@@ -72,6 +78,27 @@ fn main() -> ExitCode {
             Exit::Error.into()
         }
     }
+}
+
+/// A first input that is no file but nearly a subcommand's name (`dedup
+/// expalin a b`) is a typo, not a corpus: say so and stop (exit 2) rather
+/// than report every argument missing.
+fn mistyped_subcommand(inputs: &[String]) -> Option<ExitCode> {
+    let first = inputs.first()?;
+    if first == "-" || Path::new(first).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    let name = command
+        .get_subcommands()
+        .map(clap::Command::get_name)
+        // A third of the name: `expalin`, `idnex`, `mna`; never `a` for `man`.
+        .find(|name| strsim::osa_distance(first, name) <= (name.len() / 3).max(1))?;
+    eprintln!(
+        "dedup: {first}: no such file or directory, and no such subcommand; \
+         did you mean `dedup {name}`?"
+    );
+    Some(Exit::Error.into())
 }
 
 /// clap's own errors read like ours: `dedup: …` on stderr, exit code 2.

@@ -289,6 +289,53 @@ fn inputs_are_never_changed() {
 }
 
 #[test]
+fn a_thread_count_beyond_any_machine_is_a_usage_error() {
+    let dir = Dir::new();
+    dir.write("a.txt", article("alpha"));
+    let (code, _, stderr) = run(dir.dedup().args(["--threads", "20000", "a.txt"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("dedup: --threads must be between 1 and 1024, got 20000"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_mistyped_subcommand_is_named_not_read_as_files() {
+    let dir = Dir::new();
+    let (code, _, stderr) = run(dir.dedup().args(["expalin", "a", "b"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "dedup: expalin: no such file or directory, and no such subcommand; \
+         did you mean `dedup explain`?\n"
+    );
+    // A missing file that is no near subcommand stays a missing file.
+    let (code, _, stderr) = run(dir.dedup().args(["a"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("dedup: a: no such file or directory\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+}
+
+#[test]
+fn plain_text_on_stdin_says_stdin_is_read_as_jsonl() {
+    let dir = Dir::new();
+    let (code, _, stderr) = run(dir
+        .dedup()
+        .arg("-")
+        .write_stdin("The council met on Tuesday.\n"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr
+            .contains("stdin:1: malformed JSON: expected value at line 1 column 1 (read as JSONL"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2_and_name_the_flag() {
     let dir = Dir::new();
     dir.write("a.txt", article("alpha"));

@@ -237,7 +237,17 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, limit: u64) -> std::i
 /// Parses one line, deserialising only the fields named in `fields` (the
 /// rest of the object is checked for syntax and skipped, never built).
 fn parse(line: &str, origin: &str, fields: &Fields) -> Result<Article, Problem> {
-    let malformed = |e: serde_json::Error| Problem::MalformedJson(e.to_string());
+    let malformed = |e: serde_json::Error| {
+        // Plain text where JSONL was expected (text piped to `-`) fails on
+        // its first character: say what the input is read as.
+        Problem::MalformedJson(if e.line() == 1 && e.column() <= 1 {
+            format!(
+                "{e} (read as JSONL, one JSON object a line; give plain-text articles as files)"
+            )
+        } else {
+            e.to_string()
+        })
+    };
     let mut de = serde_json::Deserializer::from_str(line);
     let parsed = RecordSeed(fields).deserialize(&mut de).map_err(malformed)?;
     de.end().map_err(malformed)?;
