@@ -1,14 +1,15 @@
 //! Every JSON and JSONL output validates against its JSON Schema (draft
-//! 2020-12) in `schema/`. The schemas forbid unknown fields, so a field added
-//! to an output without its schema fails here, loudly.
+//! 2020-12) in `schema/`. The published schemas let a version gain fields
+//! (the README's contract); here they are made strict, so a field added to
+//! an output without its schema fails, loudly.
 
 use serde_json::Value;
 
 use crate::util::{dedup, fixture_paths, run, Dir};
 
-/// The validator of `schema/<name>`, after checking the schema itself
-/// against the draft 2020-12 meta-schema.
-fn validator(name: &str) -> jsonschema::Validator {
+/// `schema/<name>` as published, after checking it against the draft
+/// 2020-12 meta-schema.
+fn published(name: &str) -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("schema")
         .join(name);
@@ -21,6 +22,27 @@ fn validator(name: &str) -> jsonschema::Validator {
     if let Err(e) = jsonschema::meta::validate(&schema) {
         panic!("{name} is not a valid schema: {e}");
     }
+    schema
+}
+
+/// Every object schema with listed properties, made to refuse others.
+fn strict(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                map.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            map.values_mut().for_each(strict);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strict),
+        _ => {}
+    }
+}
+
+/// The strict validator of `schema/<name>`: an undocumented field fails.
+fn validator(name: &str) -> jsonschema::Validator {
+    let mut schema = published(name);
+    strict(&mut schema);
     jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
@@ -163,6 +185,54 @@ fn the_reasons_the_classifier_gives_follow_the_clean_schemas() {
     assert!(removed.iter().all(|r| r["why"].is_string()), "{removed:?}");
     assert_valid("dedup-clean-1.schema.json", &document);
     assert_valid("dedup-clean-1.line.schema.json", &document["articles"][0]);
+}
+
+#[test]
+fn numeric_ids_follow_the_schemas_as_the_numbers_they_were() {
+    let dir = Dir::new();
+    let story = crate::util::article("the harbour");
+    let rows: String = [7, 8, 9]
+        .iter()
+        .map(|id| format!("{}\n", serde_json::json!({"id": id, "text": story})))
+        .collect();
+    dir.write("numbers.jsonl", rows);
+    let stdout = |args: &[&str]| {
+        let (code, stdout, stderr) = run(dir.dedup().args(args));
+        assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+        stdout
+    };
+    let report = json(&stdout(&["--format", "json", "numbers.jsonl"]));
+    assert_eq!(report["clusters"][0]["members"][0]["id"], 7);
+    assert_eq!(
+        report["clusters"][0]["near_duplicate_groups"][0]["pairs"][0]["b"],
+        8
+    );
+    assert_valid("dedup-1.schema.json", &report);
+    let lines = stdout(&["--format", "jsonl", "numbers.jsonl"]);
+    for line in lines.lines() {
+        assert_valid("dedup-1.line.schema.json", &json(line));
+    }
+    assert_eq!(json(lines.lines().nth(1).unwrap())["duplicate_of"], 7);
+    let cleaned = json(&stdout(&["clean", "--format", "json", "numbers.jsonl"]));
+    assert_eq!(cleaned["articles"][0]["id"], 7);
+    assert_valid("dedup-clean-1.schema.json", &cleaned);
+    let lines = stdout(&["clean", "--format", "jsonl", "numbers.jsonl"]);
+    assert_valid(
+        "dedup-clean-1.line.schema.json",
+        &json(lines.lines().next().unwrap()),
+    );
+}
+
+#[test]
+fn the_published_schemas_let_a_version_gain_fields() {
+    let fixtures = fixture_paths();
+    let mut report = json(&stdout_of(&with_fixtures(&["--format", "json"], &fixtures)));
+    report["clusters"][0]["members"][0]["added_later"] = Value::Bool(true);
+    report["added_later"] = Value::Bool(true);
+    let schema = published("dedup-1.schema.json");
+    assert!(jsonschema::draft202012::new(&schema)
+        .unwrap()
+        .is_valid(&report));
 }
 
 #[test]
