@@ -1,20 +1,25 @@
 //! Events, incrementally: the batch path's clusterer
 //! ([`centroid::Clusterer`]) run over the stored events, so that an index
-//! fed a corpus in date-ordered adds ends where the batch run fed it whole
-//! does (up to the document frequencies each add weighs with, which count
-//! only the articles so far).
+//! fed a corpus in date-ordered adds ends near where the batch run fed it
+//! whole does. What differs: each add weighs with the document frequencies
+//! counted so far; the near-duplicates it finds are a superset of the batch
+//! run's; a group that copies a stored article keeps that article's node;
+//! and articles of one day (or undated ones) that come in different adds
+//! are placed in turn, not together.
 //!
 //! An add:
-//! 1. a near-duplicate of a stored (or earlier same-chunk) article belongs
-//!    to that article's node: copies lie inside one event and count once,
-//!    as in the batch;
-//! 2. the other articles are the chunk's nodes; their document frequencies
-//!    are counted into the stored ones first, then each is weighed with
-//!    the batch path's TF-IDF ([`vectors::node`]) under the counts so far;
+//! 1. near-duplicates within the chunk count once, as the batch run's
+//!    groups do (the longest member speaks, dated by the earliest); a
+//!    group that copies a stored article belongs to that article's node:
+//!    copies lie inside one event;
+//! 2. the other groups and articles are the chunk's nodes; their document
+//!    frequencies are counted into the stored ones first, then each is
+//!    weighed with the batch path's TF-IDF ([`vectors::node`]) under the
+//!    counts so far;
 //! 3. the nodes are fed to the clusterer a day at a time in date order
 //!    (undated last, ties by id), over the stored events, read as they are
 //!    met ([`centroid::Store`]: postings of their top keys, centroids);
-//! 4. events that changed lose members far from the rest
+//! 4. members far from the rest of an event that changed
 //!    ([`centroid::Clusters::leaving`]) are reported as events of their
 //!    own, as the batch run reports them at its end;
 //! 5. the changed and new events are written back, the merged-away ones
@@ -40,6 +45,7 @@ use super::search::{Copy, Searcher};
 use super::store::{self, counter, set_counter, store_error, FEATURES};
 use super::{IndexError, Prepared};
 use crate::events::centroid::{self, Centroid, Clusterer, Clusters};
+use crate::events::dates::Day;
 use crate::events::features::Features;
 use crate::events::vectors::{self, Idf, Node, Sparse};
 use crate::events::{background, EventParams};
@@ -383,23 +389,54 @@ struct Joins {
     stored: Option<(u32, u32)>,
 }
 
-/// The node each article of a chunk belongs to: its own doc, or the node
-/// of the article it copies; `None` without features, or when the
-/// original has no event.
+/// The chunk's articles as the batch run makes nodes of them: the
+/// near-duplicates among them (linked through their copies, as the batch
+/// run's groups are) count once, through their longest member (ties to the
+/// smallest id), dated by the earliest member as the batch run dates a
+/// group; a group that copies a stored article joins that article's node
+/// instead.
 fn nodes_of(
     txn: &redb::WriteTransaction,
     part: &[&Prepared],
     docs: &[u32],
     copies: &[Vec<Copy>],
-) -> Result<Vec<Option<Joins>>, IndexError> {
+) -> Result<ChunkNodes, IndexError> {
     let stored_docs = txn.open_table(store::DOCS).map_err(store_error)?;
     let member_of = txn.open_table(MEMBER_OF).map_err(store_error)?;
     let members = txn.open_table(EVENT_MEMBERS).map_err(store_error)?;
-    let mut out: Vec<Option<Joins>> = Vec::with_capacity(part.len());
-    for ((p, &doc), copies) in part.iter().zip(docs).zip(copies) {
-        let via_copy = match copies.first() {
-            None => None,
-            Some(copy) if copy.doc >= docs[0] => out[(copy.doc - docs[0]) as usize],
+    // Groups within the chunk: each article linked to the earlier ones it
+    // copies; a group's root is its first article.
+    let mut root: Vec<usize> = (0..part.len()).collect();
+    fn find(root: &mut [usize], mut i: usize) -> usize {
+        while root[i] != i {
+            root[i] = root[root[i]];
+            i = root[i];
+        }
+        i
+    }
+    for (i, copies) in copies.iter().enumerate() {
+        for copy in copies.iter().filter(|c| c.doc >= docs[0]) {
+            let (a, b) = (
+                find(&mut root, i),
+                find(&mut root, (copy.doc - docs[0]) as usize),
+            );
+            root[a.max(b)] = a.min(b);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..part.len() {
+        let r = find(&mut root, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out: Vec<Option<Joins>> = vec![None; part.len()];
+    let mut days: HashMap<u32, Option<Day>> = HashMap::new();
+    for group in groups.values() {
+        // The first stored article the group copies, in the group's order.
+        let original = group
+            .iter()
+            .flat_map(|&i| copies[i].iter())
+            .find(|c| c.doc < docs[0]);
+        let joins = match original {
             Some(copy) => {
                 let reported = match stored_docs.get(copy.doc).map_err(store_error)? {
                     Some(v) => {
@@ -424,13 +461,62 @@ fn nodes_of(
                     _ => None,
                 }
             }
+            None => None,
         };
-        out.push(via_copy.or(p.features.as_ref().map(|_| Joins {
-            node: doc,
+        if joins.is_some() {
+            group.iter().for_each(|&i| out[i] = joins);
+            continue;
+        }
+        let Some(speaker) = group
+            .iter()
+            .copied()
+            .filter(|&i| part[i].features.is_some())
+            .min_by(|&x, &y| {
+                part[y]
+                    .text
+                    .len()
+                    .cmp(&part[x].text.len())
+                    .then_with(|| part[x].id.as_str().cmp(part[y].id.as_str()))
+            })
+        else {
+            continue;
+        };
+        let f = part[speaker]
+            .features
+            .as_ref()
+            .expect("a speaker has features");
+        // The group's earliest publication day, moved as the speaker's
+        // lead moves its own: the batch run's node day.
+        let day = if group.len() > 1 {
+            let shift = f
+                .date
+                .zip(part[speaker].day)
+                .map_or(0, |(story, p)| story - p);
+            group
+                .iter()
+                .filter_map(|&i| part[i].day)
+                .min()
+                .map(|d| d + shift)
+        } else {
+            f.date
+        };
+        days.insert(docs[speaker], day);
+        let joins = Some(Joins {
+            node: docs[speaker],
             stored: None,
-        })));
+        });
+        group.iter().for_each(|&i| out[i] = joins);
     }
-    Ok(out)
+    Ok(ChunkNodes { joins: out, days })
+}
+
+/// What [`nodes_of`] makes of a chunk.
+struct ChunkNodes {
+    /// For each article what it joins: `None` without features, or when
+    /// the original it copies has no event.
+    joins: Vec<Option<Joins>>,
+    /// Each new node's story day, by its speaker's doc.
+    days: HashMap<u32, Option<Day>>,
 }
 
 /// Places the articles of a chunk (numbered `docs`, after every stored
@@ -443,13 +529,25 @@ pub fn assign_and_store(
     docs: &[u32],
     copies: &[Vec<Copy>],
 ) -> Result<Vec<Assignment>, IndexError> {
-    let joins = nodes_of(txn, part, docs, copies)?;
-    // The chunk's nodes, as (index in the chunk, doc).
+    let ChunkNodes {
+        joins,
+        days: node_days,
+    } = nodes_of(txn, part, docs, copies)?;
+    // The chunk's nodes, as (index in the chunk, doc), with their features
+    // dated as nodes.
     let nodes: Vec<(usize, u32)> = (0..part.len())
-        .filter(|&i| joins[i].is_some_and(|j| j.node == docs[i]))
+        .filter(|&i| joins[i].is_some_and(|j| j.node == docs[i] && j.stored.is_none()))
         .map(|i| (i, docs[i]))
         .collect();
-    let features = |i: usize| part[i].features.as_ref().expect("a node has features");
+    let node_features: HashMap<u32, Features> = nodes
+        .iter()
+        .map(|&(i, doc)| {
+            let mut f = part[i].features.clone().expect("a node has features");
+            f.date = node_days[&doc];
+            (doc, f)
+        })
+        .collect();
+    let features = |i: usize| &node_features[&docs[i]];
 
     // Document frequencies: the chunk's nodes counted in before any is
     // weighed, so that none depends on its place in the chunk.
@@ -478,15 +576,22 @@ pub fn assign_and_store(
     drop(df);
     set_counter(txn, "event_docs", node_count)?;
 
-    // Date order (undated last), ties by id, a day at a time: the batch
-    // run's order.
+    // Date order (undated last), ties by the node's smallest id, a day at
+    // a time: the batch run's order.
+    let mut first_id: HashMap<u32, &str> = HashMap::new();
+    for (i, j) in joins.iter().enumerate() {
+        if let Some(Joins { node, stored: None }) = j {
+            let id = first_id.entry(*node).or_insert(part[i].id.as_str());
+            *id = (*id).min(part[i].id.as_str());
+        }
+    }
     let mut order = nodes.clone();
     let day = |i: usize| own[&docs[i]].dates.map(|d| d.0);
-    order.sort_by(|&(x, _), &(y, _)| {
+    order.sort_by(|&(x, dx), &(y, dy)| {
         let key = |i: usize| (day(i).is_none(), day(i));
         key(x)
             .cmp(&key(y))
-            .then_with(|| part[x].id.as_str().cmp(part[y].id.as_str()))
+            .then_with(|| first_id[&dx].cmp(first_id[&dy]))
     });
     let stored = counter(txn, "next_event")?;
     let rules = params.rules();
