@@ -76,6 +76,10 @@ struct Member {
     title: Option<String>,
     group: Option<usize>,
     score: Option<f64>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

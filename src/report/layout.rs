@@ -228,6 +228,8 @@ impl<'a> Layout<'a> {
                     title: records[m].title.clone(),
                     group: self.group_of[m].map(|g| self.group_number[g]),
                     score: score.map(round4),
+                    source: records[m].source.clone(),
+                    date: records[m].date.clone(),
                 })
                 .collect(),
             near_duplicate_groups: groups.into_iter().map(|g| self.group_entry(g)).collect(),

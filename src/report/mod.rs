@@ -140,6 +140,14 @@ pub struct Member {
     pub group: Option<usize>,
     /// Event similarity to the event's centroid; `null` when alone.
     pub score: Option<f64>,
+    /// The outlet or site the input names (`--source-field`); absent when
+    /// it names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The publication date as the input gives it (`--date-field`); absent
+    /// when it gives none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

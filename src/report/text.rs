@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::{Cluster, Layout, Reporter};
+use super::{Cluster, Layout, Member, Reporter};
 use crate::show::printable;
 
 const WIDTH: usize = 80;
@@ -57,15 +57,7 @@ fn write(layout: &Layout, out: &mut dyn Write, color: bool) -> io::Result<()> {
         writeln!(out, "{heading} ({single}), each its own story:")?;
         for cluster in clusters {
             let member = &cluster.members[0];
-            writeln!(
-                out,
-                "{}",
-                fit(&format!(
-                    "  {}  {}",
-                    member.id,
-                    member.title.as_deref().unwrap_or("")
-                ))
-            )?;
+            writeln!(out, "{}", fit(&format!("  {}{}", member.id, about(member))))?;
         }
     }
     Ok(())
@@ -92,10 +84,14 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Re
             continue; // listed under the copy that is kept
         }
         if member.id == cluster.representative {
-            let line = fit(&format!("  * {}", member.id));
+            let line = fit(&format!("  * {}{}", member.id, about(member)));
             writeln!(out, "{}", paint.wrap("32", &line))?;
         } else {
-            writeln!(out, "{}", fit(&format!("    {}", member.id)))?;
+            writeln!(
+                out,
+                "{}",
+                fit(&format!("    {}{}", member.id, about(member)))
+            )?;
         }
         let Some(group) = group else { continue };
         for copy in group.members.iter().filter(|m| **m != group.representative) {
@@ -107,11 +103,32 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Re
                 Some(p) => format!("J {:.2}, C {:.2}", p.jaccard, p.containment),
                 None => "same group".to_string(),
             };
-            let line = fit(&format!("      = {copy}  (copy, {detail})"));
+            let about = cluster
+                .members
+                .iter()
+                .find(|m| m.id == *copy)
+                .map(about)
+                .unwrap_or_default();
+            let line = fit(&format!("      = {copy}  (copy, {detail}){about}"));
             writeln!(out, "{}", paint.wrap("2", &line))?;
         }
     }
     Ok(())
+}
+
+/// What the input tells of an article beside its id, for its line: its
+/// title, source and date, those it has, after two spaces.
+fn about(member: &Member) -> String {
+    let known: Vec<&str> = [&member.title, &member.source, &member.date]
+        .into_iter()
+        .filter_map(|field| field.as_deref())
+        .filter(|field| !field.trim().is_empty())
+        .collect();
+    if known.is_empty() {
+        String::new()
+    } else {
+        format!("  {}", known.join(" · "))
+    }
 }
 
 /// The line under an event's title that tells an analyst how much to trust

@@ -140,6 +140,10 @@ pub struct Record {
     pub title: Option<String>,
     /// The publication date as given.
     pub date: Option<String>,
+    /// The outlet or site the input names, for the report's member lines
+    /// (absent from sketches written before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Bytes of the compared (cleaned) text.
     pub length: usize,
     /// xxh3-128 of `shingles` (32 hex digits): equal sets, equal keys.

@@ -60,7 +60,7 @@ pub fn merge(
             line: None,
             id: record.id,
             origin: path.display().to_string(),
-            source: None,
+            source: record.source,
             url: None,
             title: record.title,
             date: record.date,

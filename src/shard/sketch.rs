@@ -115,6 +115,7 @@ pub fn records(
                     id: article.id.clone(),
                     title: doc.title.map(str::to_string),
                     date: article.date.clone(),
+                    source: article.source.clone(),
                     length: doc.text.len(),
                     set,
                     shingles: encoded,
