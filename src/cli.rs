@@ -132,8 +132,11 @@ pub enum Command {
     Merge(MergeArgs),
     /// Print the manual page (roff), for `man -l -` or a man directory.
     ///
-    /// Example: dedup man | man -l -
-    Man,
+    /// Example: dedup man | man -l -   (dedup man clean: the page of `dedup clean`)
+    Man {
+        /// A subcommand whose page to print (its page is dedup-SUBCOMMAND(1)).
+        subcommand: Option<String>,
+    },
     /// Print a shell completion script.
     ///
     /// Example: dedup completions bash > /etc/bash_completion.d/dedup
@@ -158,11 +161,12 @@ pub struct RunArgs {
     pub cluster: ClusterArgs,
 
     /// Output format: 'text' for people, 'json' for one dedup/1 document, 'jsonl' for one
-    /// line per article ({"id","cluster","group","duplicate_of"}).
+    /// line per article ({"id","cluster","group","duplicate_of"}), 'csv' for a table of one
+    /// row per article (id, cluster, group, kept, duplicate_of, title, source, date).
     ///
     /// Example: --format json > report.json
-    #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text, help_heading = "Output")]
+    pub format: ReportFormat,
 
     /// Exit with code 1 when any near-duplicate group is found (for CI).
     ///
@@ -476,8 +480,8 @@ pub struct MergeArgs {
     /// Output format, as for the main command.
     ///
     /// Example: --format json > report.json
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 
     /// Exit with code 1 when any near-duplicate group is found (for CI).
     ///
@@ -690,6 +694,15 @@ pub enum Format {
     Text,
     Json,
     Jsonl,
+}
+
+/// The report's formats: [`Format`]'s, and a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

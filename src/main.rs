@@ -15,7 +15,8 @@ mod cli;
 
 use cli::{
     CleanArgs, CleanFormat, Cli, ClusterArgs, ColorWhen, Command, EvalArgs, EvalFormat,
-    ExplainArgs, Format, InputArgs, JoinArgs, MergeArgs, RunArgs, ShardBy, SharedArgs, SketchArgs,
+    ExplainArgs, InputArgs, JoinArgs, MergeArgs, ReportFormat, RunArgs, ShardBy, SharedArgs,
+    SketchArgs,
 };
 use dedup::article::Article;
 use dedup::config::Pipeline;
@@ -64,7 +65,7 @@ fn main() -> ExitCode {
         Some(Command::Sketch(args)) => run_sketch(args, shared),
         Some(Command::Join(args)) => run_join(args),
         Some(Command::Merge(args)) => run_merge(args, shared),
-        Some(Command::Man) => print_man(),
+        Some(Command::Man { subcommand }) => print_man(subcommand.as_deref()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
             Ok(Exit::Success)
@@ -229,13 +230,14 @@ fn report_inputs<'a>(
 
 /// Prints the report laid out in `layout` on stdout in `format`, as it is
 /// produced, and its summary line on stderr unless `--quiet`.
-fn print_report(layout: &report::Layout, format: Format, shared: &SharedArgs) -> Result<()> {
+fn print_report(layout: &report::Layout, format: ReportFormat, shared: &SharedArgs) -> Result<()> {
     let reporter: Box<dyn Reporter> = match format {
-        Format::Text => Box::new(report::text::Text {
+        ReportFormat::Text => Box::new(report::text::Text {
             color: use_color(shared.color),
         }),
-        Format::Json => Box::new(report::json::Json),
-        Format::Jsonl => Box::new(report::jsonl::Jsonl),
+        ReportFormat::Json => Box::new(report::json::Json),
+        ReportFormat::Jsonl => Box::new(report::jsonl::Jsonl),
+        ReportFormat::Csv => Box::new(report::csv::Csv),
     };
     let mut out = io::stdout().lock();
     reporter.write(layout, &mut out)?;
@@ -713,9 +715,33 @@ fn print_timings(progress: &Progress, shared: &SharedArgs) {
 }
 
 /// `dedup man`: the manual page, generated from the same definition as `--help`.
-fn print_man() -> Result<Exit> {
+/// The manual page of dedup, or of one subcommand as dedup-SUBCOMMAND(1),
+/// the name the main page's list of subcommands refers to.
+fn print_man(subcommand: Option<&str>) -> Result<Exit> {
+    let dedup = Cli::command();
+    let (page, title) = match subcommand {
+        None => (dedup, "dedup".to_string()),
+        Some(name) => {
+            let Some(sub) = dedup.find_subcommand(name) else {
+                let names: Vec<&str> = dedup
+                    .get_subcommands()
+                    .map(clap::Command::get_name)
+                    .filter(|n| *n != "help")
+                    .collect();
+                eprintln!(
+                    "dedup: man: no subcommand '{name}'; pages: {}",
+                    names.join(", ")
+                );
+                return Ok(Exit::Error);
+            };
+            (
+                sub.clone().bin_name(format!("dedup {name}")),
+                format!("dedup-{name}"),
+            )
+        }
+    };
     let mut out = io::stdout().lock();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    clap_mangen::Man::new(page).title(title).render(&mut out)?;
     out.flush()?;
     Ok(Exit::Success)
 }

@@ -221,3 +221,65 @@ fn a_folder_of_html_pages_clusters_like_the_text_fixtures() {
         }
     }
 }
+
+#[test]
+fn csv_rows_quote_what_needs_quoting_and_agree_with_jsonl() {
+    let dir = Dir::new();
+    let story = crate::util::article("the harbour");
+    let rows = [
+        serde_json::json!({"id": 7, "text": story, "title": "Tram, \"at last\"\nline two",
+                           "source": "Gazette", "date": "2024-03-01"}),
+        serde_json::json!({"id": 8, "text": story, "source": "Weekly"}),
+        serde_json::json!({"id": "x", "text": crate::util::article("the quake")}),
+    ];
+    let corpus: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    dir.write("c.jsonl", corpus);
+    let (code, table, stderr) = run(dir.dedup().args(["--quiet", "--format", "csv", "c.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    let mut reader = csv::Reader::from_reader(table.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "id",
+            "cluster",
+            "group",
+            "kept",
+            "duplicate_of",
+            "title",
+            "source",
+            "date"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let by_id = |id: &str| rows.iter().find(|r| r[0] == id).unwrap().clone();
+    assert_eq!(
+        by_id("7")[5],
+        "Tram, \"at last\"\nline two",
+        "a title survives quoting"
+    );
+    assert_eq!(by_id("7")[6..], ["Gazette", "2024-03-01"]);
+    // The same clusters, groups and copies as --format jsonl.
+    let lines = jsonl_of(&dir, &["c.jsonl"]);
+    for line in lines.lines() {
+        let line: Value = serde_json::from_str(line).unwrap();
+        let id = match &line["id"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let row = by_id(&id);
+        assert_eq!(row[1], line["cluster"].to_string());
+        let cell = |v: &Value| match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        assert_eq!(row[2], cell(&line["group"]));
+        assert_eq!(row[4], cell(&line["duplicate_of"]));
+        assert_eq!(row[3], line["duplicate_of"].is_null().to_string());
+    }
+    assert_eq!(rows.len(), 3);
+}

@@ -258,3 +258,21 @@ fn the_unique_fixtures_lose_only_the_copy_and_pass_the_check() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("0 near-duplicate groups"), "{stderr}");
 }
+
+#[test]
+fn each_subcommand_has_the_manual_page_the_main_page_names() {
+    let dir = Dir::new();
+    let (code, main_page, _) = run(dir.dedup().arg("man"));
+    assert_eq!(code, 0);
+    assert!(main_page.contains("dedup\\-clean(1)"), "{main_page}");
+    let (code, page, stderr) = run(dir.dedup().args(["man", "clean"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(page.contains(".TH dedup-clean 1"), "{page}");
+    assert!(page.contains("\\fBdedup clean\\fR"), "{page}");
+    let (code, _, stderr) = run(dir.dedup().args(["man", "cleen"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("dedup: man: no subcommand 'cleen'; pages: clean, eval,"),
+        "{stderr}"
+    );
+}

@@ -9,6 +9,7 @@ use super::{
     PairEntry, Params, Report, Summary, SCHEMA,
 };
 use crate::id::Id;
+use crate::record::Record;
 
 /// A clustering laid out for the `dedup/1` report; see the module docs.
 pub struct Layout<'a> {
@@ -148,12 +149,18 @@ impl<'a> Layout<'a> {
 
     /// One line per article, in report order, without building clusters.
     pub fn article_lines(&self) -> impl Iterator<Item = ArticleLine> + '_ {
+        self.article_rows().map(|(line, _)| line)
+    }
+
+    /// [`Layout::article_lines`], each with the article's record (its
+    /// title, source and date).
+    pub fn article_rows(&self) -> impl Iterator<Item = (ArticleLine, &Record)> + '_ {
         self.order.iter().enumerate().flat_map(move |(k, &(e, _))| {
             let mut members = self.inputs.events[e].members.clone();
             members.sort_by(|&x, &y| self.id(x).cmp(self.id(y)));
             members.into_iter().map(move |m| {
                 let group = self.group_of[m];
-                ArticleLine {
+                let line = ArticleLine {
                     id: self.id(m).clone(),
                     cluster: k + 1,
                     group: group.map(|g| self.group_number[g]),
@@ -161,7 +168,8 @@ impl<'a> Layout<'a> {
                         .map(|g| self.group_rep[g])
                         .filter(|&rep| rep != m)
                         .map(|rep| self.id(rep).clone()),
-                }
+                };
+                (line, &self.inputs.records[m])
             })
         })
     }

@@ -12,6 +12,7 @@
 //! `--format jsonl` prints one [`ArticleLine`] per article. Fields may be
 //! added within `dedup/1`; renaming or removing one needs `dedup/2`.
 
+pub mod csv;
 pub mod json;
 pub mod jsonl;
 mod layout;
