@@ -525,9 +525,17 @@ pub struct EvalArgs {
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
-    /// 'text' for a table, 'json' for scripts.
+    /// 'text' for a table, 'json' for scripts (with --sweep, one dedup-eval/1 document a
+    /// line, a line per setting).
     #[arg(long, value_enum, default_value_t = EvalFormat::Text, help_heading = "Output")]
     pub format: EvalFormat,
+
+    /// Score every setting of one parameter, NAME=FROM:TO:STEP with NAME threshold,
+    /// containment or event-threshold: a row per setting, to pick a threshold from.
+    ///
+    /// Example: --sweep event-threshold=0.02:0.2:0.02
+    #[arg(long, value_name = "NAME=FROM:TO:STEP", help_heading = "Output")]
+    pub sweep: Option<dedup::eval::Sweep>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::config::Config;
 use crate::id::Id;
 use crate::report::{round4, Params};
 use crate::Clustering;
@@ -197,6 +198,71 @@ impl std::str::FromStr for Sweep {
         let values = (0..count).map(|i| round4(from + i as f64 * step)).collect();
         Ok(Sweep { parameter, values })
     }
+}
+
+impl Sweep {
+    /// `config` with the swept parameter at `value`.
+    pub fn apply(&self, config: &Config, value: f64) -> Config {
+        let mut config = config.clone();
+        match self.parameter {
+            Swept::Threshold => config.threshold = value,
+            Swept::Containment => config.containment = value,
+            Swept::EventThreshold => config.event_threshold = value,
+        }
+        config
+    }
+}
+
+/// The table of a sweep: a row per setting and level, the swept value first.
+pub fn write_sweep_text(
+    parameter: Swept,
+    rows: &[(f64, Scores)],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if let Some((_, first)) = rows.first() {
+        writeln!(
+            out,
+            "{} articles scored ({} unlabelled, {} labelled but not read)",
+            first.articles, first.unlabelled, first.missing
+        )?;
+    }
+    writeln!(
+        out,
+        "{:>15} {:<16} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
+        parameter.name(),
+        "level",
+        "clusters",
+        "B3 P",
+        "B3 R",
+        "B3 F1",
+        "pair P",
+        "pair R",
+        "ARI"
+    )?;
+    for (value, scores) in rows {
+        let levels = std::iter::once(("events", &scores.events)).chain(
+            scores
+                .near_duplicates
+                .iter()
+                .map(|nd| ("near-duplicates", nd)),
+        );
+        for (name, s) in levels {
+            writeln!(
+                out,
+                "{:>15} {:<16} {:>8} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>7.4}",
+                format!("{value}"),
+                name,
+                format!("{}/{}", s.predicted_clusters, s.gold_clusters),
+                s.bcubed.precision,
+                s.bcubed.recall,
+                s.bcubed.f1,
+                s.pairwise.precision,
+                s.pairwise.recall,
+                s.adjusted_rand_index
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Scores `clustering` of `articles` against `gold`.

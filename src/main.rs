@@ -433,6 +433,9 @@ fn event_weights(pipeline: &Pipeline) -> Option<[f64; 3]> {
 fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = pipeline(&args.cluster)?;
     let gold = eval::Gold::load(&args.gold).with_context(|| args.gold.clone())?;
+    if let Some(sweep) = &args.sweep {
+        return run_sweep(args, sweep, &gold, shared);
+    }
     let progress = progress(shared);
     let (corpus, clustering) = with_bars(&progress, shared, || {
         let corpus = read_stage(&args.inputs, &args.input, &progress);
@@ -454,6 +457,54 @@ fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
             serde_json::to_writer_pretty(&mut out, &document)?;
             writeln!(out)?;
         }
+    }
+    out.flush()?;
+    print_timings(&progress, shared);
+    Ok(Exit::of(!corpus.errors.is_empty(), false))
+}
+
+/// `dedup eval --sweep`: the corpus read once, clustered and scored at each
+/// setting of the swept parameter.
+fn run_sweep(
+    args: &EvalArgs,
+    sweep: &eval::Sweep,
+    gold: &eval::Gold,
+    shared: &SharedArgs,
+) -> Result<Exit> {
+    let base = args.cluster.config();
+    let pipelines = sweep
+        .values
+        .iter()
+        .map(|&value| Ok((value, sweep.apply(&base, value).validate()?)))
+        .collect::<Result<Vec<_>>>()?;
+    let progress = progress(shared);
+    let corpus = with_bars(&progress, shared, || {
+        read_stage(&args.inputs, &args.input, &progress)
+    });
+    report_problems(&corpus);
+    let mut out = io::stdout().lock();
+    let mut rows = Vec::new();
+    for (value, pipeline) in &pipelines {
+        let clustering = with_bars(&progress, shared, || {
+            dedup::cluster(&corpus.articles, pipeline, &progress)
+        })?;
+        let scores = eval::evaluate(gold, &clustering)?;
+        if args.format == EvalFormat::Json {
+            // A line as soon as its setting is scored.
+            let params = report_params(pipeline);
+            let document = eval::Document {
+                schema: eval::SCHEMA,
+                params: &params,
+                scores: &scores,
+            };
+            serde_json::to_writer(&mut out, &document)?;
+            writeln!(out)?;
+            out.flush()?;
+        }
+        rows.push((*value, scores));
+    }
+    if args.format == EvalFormat::Text {
+        eval::write_sweep_text(sweep.parameter, &rows, &mut out)?;
     }
     out.flush()?;
     print_timings(&progress, shared);

@@ -136,6 +136,32 @@ fn eval_json_names_its_schema_and_follows_it() {
 }
 
 #[test]
+fn a_sweep_writes_one_eval_document_a_setting() {
+    let fixtures = fixture_paths();
+    let stdout = stdout_of(&with_fixtures(
+        &[
+            "eval",
+            "--gold",
+            "fixtures/gold.jsonl",
+            "--sweep",
+            "threshold=0.4:0.6:0.1",
+            "--format",
+            "json",
+        ],
+        &fixtures,
+    ));
+    let documents: Vec<Value> = stdout.lines().map(json).collect();
+    let thresholds: Vec<&Value> = documents
+        .iter()
+        .map(|d| &d["params"]["threshold"])
+        .collect();
+    assert_eq!(thresholds, [0.4, 0.5, 0.6]);
+    for document in &documents {
+        assert_valid("dedup-eval-1.schema.json", document);
+    }
+}
+
+#[test]
 fn explain_json_names_its_schema_and_follows_it() {
     let pairs = [
         // A copy, then two reports of one event in different words.
