@@ -18,6 +18,7 @@ use dedup::events::dates;
 use dedup::exit::Exit;
 use dedup::explain;
 use dedup::index::{self, Answer, Index, IndexError, IndexParams, Stats, Window};
+use dedup::report::plural;
 
 /// The schema tag of `query` and `index add` JSON output.
 pub const SCHEMA: &str = "dedup-query/1";
@@ -91,11 +92,13 @@ fn add(args: &AddArgs, matches: &ArgMatches) -> Result<Exit> {
         .filter(|a| !a.near_duplicates.is_empty())
         .count();
     if !run.quiet {
+        let count = added.answers.len();
         eprintln!(
-            "dedup: added {} articles to {path} ({} already stored, skipped); {copies} copy \
+            "dedup: added {count} {} to {path} ({} already stored, skipped); {copies} {} \
              another article",
-            added.answers.len(),
-            added.skipped
+            plural(count, "article", "articles"),
+            added.skipped,
+            plural(copies, "copies", "copy"),
         );
     }
     Ok(Exit::of(

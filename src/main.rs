@@ -271,8 +271,18 @@ fn run_sketch(args: &SketchArgs, shared: &SharedArgs) -> Result<Exit> {
     shard::sketch::write(&path, &header, &records)?;
     print_timings(&progress, shared);
     if !shared.quiet {
+        // A folder of files is one evidence source, so by source it lands
+        // in one shard: say how to spread it.
+        let hint = if records.is_empty()
+            && !corpus.articles.is_empty()
+            && args.shard_by == ShardBy::Source
+        {
+            " (every article's source falls in another shard; --shard-by id spreads them)"
+        } else {
+            ""
+        };
         eprintln!(
-            "dedup: shard {} holds {} of {} articles: {}",
+            "dedup: shard {} holds {} of {} articles: {}{hint}",
             args.shard,
             records.len(),
             corpus.articles.len(),

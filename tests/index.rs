@@ -127,7 +127,7 @@ fn a_stored_story_keeps_its_event_id_when_articles_join_it() {
     ]));
     assert_eq!(code, 0, "{err}");
     assert_eq!(jsonl(&out)[0]["event"], event);
-    assert!(err.contains("added 1 articles"), "{err}");
+    assert!(err.contains("added 1 article to"), "{err}");
     // Adding the same articles again adds nothing.
     let (code, _, err) = run(dir
         .dedup()

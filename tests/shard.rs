@@ -214,3 +214,30 @@ fn candidates_naming_no_article_are_refused() {
         "dedup: candidates.txt:2: '3 20' is not two article numbers below 20"
     );
 }
+
+#[test]
+fn an_empty_shard_by_source_says_how_to_spread_the_articles() {
+    let dir = Dir::new();
+    for topic in ["harbour", "quake", "tram"] {
+        dir.write(&format!("{topic}.txt"), crate::util::article(topic));
+    }
+    let args = |shard: &str, by: &str| {
+        dir.dedup()
+            .args(["sketch", "--shard", shard, "--shard-by", by, "--out", "s/"])
+            .args(["harbour.txt", "quake.txt", "tram.txt"])
+            .assert()
+            .success()
+            .get_output()
+            .stderr
+            .clone()
+    };
+    // One folder is one source: by source, one of two shards is empty.
+    let stderr: Vec<String> = ["0/2", "1/2"]
+        .iter()
+        .map(|shard| String::from_utf8(args(shard, "source")).unwrap())
+        .collect();
+    let empty = stderr.iter().find(|s| s.contains("holds 0 of 3")).unwrap();
+    assert!(empty.contains("--shard-by id spreads them"), "{empty}");
+    let full = stderr.iter().find(|s| s.contains("holds 3 of 3")).unwrap();
+    assert!(!full.contains("--shard-by id"), "{full}");
+}

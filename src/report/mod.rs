@@ -255,7 +255,8 @@ fn iso_day(day: crate::events::dates::Day) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+/// `one` for a count of 1, else `many`: "1 article", "2 articles".
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 {
         one
     } else {
