@@ -162,6 +162,55 @@ fn a_sweep_writes_one_eval_document_a_setting() {
 }
 
 #[test]
+fn index_add_and_query_follow_the_query_schemas() {
+    let dir = Dir::new();
+    let story = crate::util::article("the harbour");
+    let rows: String = [7, 8]
+        .iter()
+        .map(|id| format!("{}\n", serde_json::json!({"id": id, "text": story})))
+        .collect();
+    dir.write("day1.jsonl", rows);
+    dir.write(
+        "day2.jsonl",
+        format!("{}\n", serde_json::json!({"id": "n", "text": story})),
+    );
+    let stdout = |args: &[&str]| {
+        let (code, stdout, stderr) = run(dir.dedup().args(args));
+        assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+        stdout
+    };
+    let added = stdout(&[
+        "index",
+        "add",
+        "--index",
+        "x.idx",
+        "--format",
+        "jsonl",
+        "day1.jsonl",
+    ]);
+    assert_eq!(added.lines().count(), 2);
+    for line in added.lines() {
+        assert_valid("dedup-query-1.line.schema.json", &json(line));
+    }
+    let answer = json(&stdout(&[
+        "query",
+        "--index",
+        "x.idx",
+        "--format",
+        "json",
+        "day2.jsonl",
+    ]));
+    assert_eq!(answer["schema"], "dedup-query/1");
+    assert_eq!(
+        answer["articles"][0]["near_duplicates"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_valid("dedup-query-1.schema.json", &answer);
+}
+
+#[test]
 fn explain_json_names_its_schema_and_follows_it() {
     let pairs = [
         // A copy, then two reports of one event in different words.
