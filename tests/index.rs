@@ -308,6 +308,9 @@ fn files_that_are_not_a_usable_index_are_refused_and_left_alone() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// Each article's id and its event (or cluster).
+type Labels = Vec<(String, Value)>;
+
 /// Each article's event as a partition: the ids grouped by label, sorted.
 fn partition(labels: &[(String, Value)]) -> Vec<Vec<String>> {
     let mut by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -325,18 +328,21 @@ fn partition(labels: &[(String, Value)]) -> Vec<Vec<String>> {
     groups
 }
 
-#[test]
-fn ten_date_ordered_adds_end_with_the_batch_runs_events() {
+/// Each article's event after `corpus` (JSONL) is fed to an index in ten
+/// adds in date order (undated rows where `dated_as` puts them), and each
+/// article's cluster in a batch run over it.
+fn ten_adds_and_batch(corpus: &str, dated_as: impl Fn(&Value) -> String) -> (Labels, Labels) {
     let dir = Dir::new();
-    let corpus =
-        std::fs::read_to_string(crate::util::fixtures().join("stream/articles.jsonl")).unwrap();
-    dir.write("all.jsonl", &corpus);
+    dir.write("all.jsonl", corpus);
     let mut rows: Vec<(String, String, String)> = corpus
         .lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).unwrap();
-            let field = |k: &str| v[k].as_str().unwrap().to_string();
-            (field("date"), field("id"), l.to_string())
+            (
+                dated_as(&v),
+                v["id"].as_str().unwrap().to_string(),
+                l.to_string(),
+            )
         })
         .collect();
     rows.sort();
@@ -361,17 +367,60 @@ fn ten_date_ordered_adds_end_with_the_batch_runs_events() {
         "all.jsonl",
     ]));
     assert_eq!(code, 0, "{err}");
-    let stored: Vec<(String, Value)> = jsonl(&out)
+    let stored: Labels = jsonl(&out)
         .into_iter()
         .map(|a| (a["id"].as_str().unwrap().to_string(), a["event"].clone()))
         .collect();
     assert!(stored.iter().all(|(_, e)| e.is_u64()), "{out}");
     let (code, out, err) = run(dir.dedup().args(["-q", "--format", "jsonl", "all.jsonl"]));
     assert_eq!(code, 0, "{err}");
-    let batch: Vec<(String, Value)> = jsonl(&out)
+    let batch: Labels = jsonl(&out)
         .into_iter()
         .map(|a| (a["id"].as_str().unwrap().to_string(), a["cluster"].clone()))
         .collect();
+    (stored, batch)
+}
+
+fn stream() -> String {
+    std::fs::read_to_string(crate::util::fixtures().join("stream/articles.jsonl")).unwrap()
+}
+
+#[test]
+fn ten_date_ordered_adds_end_with_the_batch_runs_events() {
+    let date = |v: &Value| v["date"].as_str().unwrap().to_string();
+    let (stored, batch) = ten_adds_and_batch(&stream(), date);
+    assert_eq!(partition(&stored), partition(&batch));
+    assert_eq!(partition(&batch).len(), 3);
+}
+
+#[test]
+fn undated_articles_added_early_end_where_the_batch_run_puts_them() {
+    // A third of the stream without dates, added among the dated ones of
+    // their day: the batch run places them after every dated article, and
+    // so does the index, whichever add brought them.
+    let undated = ["flood-2", "strike-3", "chess-2", "flood-5"];
+    let corpus: String = stream()
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            let id = v["id"].as_str().unwrap().to_string();
+            if undated.contains(&id.as_str()) {
+                let date = v["date"].take();
+                v["was"] = date;
+                v.as_object_mut().unwrap().remove("date");
+            }
+            v.to_string() + "\n"
+        })
+        .collect();
+    let was = |v: &Value| {
+        let date = if v["date"].is_string() {
+            &v["date"]
+        } else {
+            &v["was"]
+        };
+        date.as_str().unwrap().to_string()
+    };
+    let (stored, batch) = ten_adds_and_batch(&corpus, was);
     assert_eq!(partition(&stored), partition(&batch));
     assert_eq!(partition(&batch).len(), 3);
 }

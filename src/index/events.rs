@@ -4,8 +4,18 @@
 //! whole does. What differs: each add weighs with the document frequencies
 //! counted so far; the near-duplicates it finds are a superset of the batch
 //! run's; a group that copies a stored article keeps that article's node;
-//! and articles of one day (or undated ones) that come in different adds
-//! are placed in turn, not together.
+//! and dated articles of one day that come in different adds are placed in
+//! turn, not together.
+//!
+//! Undated articles float. The batch run places them after every dated
+//! article; an add cannot know which dated articles are still to come, so
+//! it keeps each event's *core* (its cluster of dated nodes as the dated
+//! placement left it) apart from the event, and places every undated node
+//! again, the stored ones with the new, after the new dated ones, as the
+//! batch run does. An undated article may so change event between adds;
+//! an event keeps its id (a cluster of undated nodes only keeps the id of
+//! its first node's event). The cost is the stored undated nodes, read and
+//! placed again at every add.
 //!
 //! An add:
 //! 1. near-duplicates within the chunk count once, as the batch run's
@@ -16,13 +26,15 @@
 //!    frequencies are counted into the stored ones first, then each is
 //!    weighed with the batch path's TF-IDF ([`vectors::node`]) under the
 //!    counts so far;
-//! 3. the nodes are fed to the clusterer a day at a time in date order
-//!    (undated last, ties by id), over the stored events, read as they are
-//!    met ([`centroid::Store`]: postings of their top keys, centroids);
-//! 4. members far from the rest of an event that changed
+//! 3. the dated nodes are fed to the clusterer a day at a time in date
+//!    order (ties by id), over the stored cores, read as they are met
+//!    ([`centroid::Store`]: postings of their top keys, centroids); the
+//!    cores are then as the batch run's clusters are after those days;
+//! 4. every undated node, stored or new, is fed as one more day (by id);
+//! 5. members far from the rest of an event that changed
 //!    ([`centroid::Clusters::leaving`]) are reported as events of their
 //!    own, as the batch run reports them at its end;
-//! 5. the changed and new events are written back, the merged-away ones
+//! 6. the changed cores and events are written back, the merged-away ones
 //!    deleted, and every member of a changed event that now belongs to
 //!    another is moved (an event keeps its id while it lives; two that merge
 //!    keep the older's).
@@ -30,15 +42,17 @@
 //! A query runs the placement of one node against the stored events
 //! ([`centroid::Clusters::closest`]), adding nothing.
 //!
-//! Stored: each event's [`Centroid`]; the postings of its top keys as
-//! `(key, event)` composite keys; its members as `(event, doc) → node`
-//! (the doc whose vectors stand for it: itself, or the original it copies);
-//! per node its vector and years, to take it out of its event (eviction,
-//! expiry); the document frequencies per key.
+//! Stored: each event's [`Centroid`], and each core's; the postings of
+//! their top keys as `(key, id)` composite keys; the members as
+//! `(event, doc) → (node, core)` (the doc whose vectors stand for it:
+//! itself, or the original it copies; the core for a dated node); the
+//! undated nodes; per node its vector and years, to place it again or take
+//! it out of its event (eviction, expiry); the document frequencies per
+//! key.
 
 use std::collections::{BTreeMap, HashMap};
 
-use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
 use super::codec::{put_day, put_str, put_varint, Bytes, Corrupt};
 use super::search::{Copy, Searcher};
@@ -56,12 +70,22 @@ const EVENTS: TableDefinition<u32, &[u8]> = TableDefinition::new("events");
 /// The top keys of each event → event (`(key, event)`, no value).
 const EVENT_KEYS: TableDefinition<(u64, u32), ()> = TableDefinition::new("event_keys");
 /// The members of each cluster: `(cluster, doc)` → the node doc standing
-/// for it.
-const EVENT_MEMBERS: TableDefinition<(u32, u32), u32> = TableDefinition::new("event_members");
+/// for it and, for a dated node (or a copy of one), its core.
+const EVENT_MEMBERS: TableDefinition<(u32, u32), (u32, Option<u32>)> =
+    TableDefinition::new("event_members");
 /// Each member's cluster, by doc. (The event an article is reported in is
 /// in its record: its cluster's, or one of its own when it is far from the
 /// rest.)
 const MEMBER_OF: TableDefinition<u32, u32> = TableDefinition::new("member_of");
+/// Each core's centroid: a cluster of dated nodes as the dated placement
+/// left it, before the undated nodes come; by the id of the event it is in
+/// (or went into).
+const CORES: TableDefinition<u32, &[u8]> = TableDefinition::new("event_cores");
+/// The top keys of each core → core, as [`EVENT_KEYS`].
+const CORE_KEYS: TableDefinition<(u64, u32), ()> = TableDefinition::new("event_core_keys");
+/// The undated nodes, which float: node doc → the smallest article id of
+/// the node (their order when placed).
+const FLOATING: TableDefinition<u32, &str> = TableDefinition::new("event_floating");
 /// Document frequency of each term key (names salted apart), over nodes.
 const EVENT_DF: TableDefinition<u64, u32> = TableDefinition::new("event_df");
 
@@ -291,6 +315,9 @@ pub fn create_tables(txn: &redb::WriteTransaction) -> Result<(), IndexError> {
     txn.open_table(EVENT_MEMBERS).map_err(store_error)?;
     txn.open_table(MEMBER_OF).map_err(store_error)?;
     txn.open_table(EVENT_DF).map_err(store_error)?;
+    txn.open_table(CORES).map_err(store_error)?;
+    txn.open_table(CORE_KEYS).map_err(store_error)?;
+    txn.open_table(FLOATING).map_err(store_error)?;
     Ok(())
 }
 
@@ -382,11 +409,20 @@ impl Events {
 }
 
 /// What an article of a chunk joins: the node it belongs to, and for a
-/// copy of a stored article, the original's cluster and reported event.
+/// copy of a stored article, where the original is.
 #[derive(Debug, Clone, Copy)]
 struct Joins {
     node: u32,
-    stored: Option<(u32, u32)>,
+    stored: Option<StoredNode>,
+}
+
+/// Where a stored node is: its cluster, the event it is reported in, and
+/// its core when dated.
+#[derive(Debug, Clone, Copy)]
+struct StoredNode {
+    cluster: u32,
+    reported: u32,
+    core: Option<u32>,
 }
 
 /// The chunk's articles as the batch run makes nodes of them: the
@@ -454,9 +490,16 @@ fn nodes_of(
                     (Some(reported), Some(cluster)) => members
                         .get((cluster, copy.doc))
                         .map_err(store_error)?
-                        .map(|node| Joins {
-                            node: node.value(),
-                            stored: Some((cluster, reported)),
+                        .map(|v| {
+                            let (node, core) = v.value();
+                            Joins {
+                                node,
+                                stored: Some(StoredNode {
+                                    cluster,
+                                    reported,
+                                    core,
+                                }),
+                            }
                         }),
                     _ => None,
                 }
@@ -576,8 +619,7 @@ pub fn assign_and_store(
     drop(df);
     set_counter(txn, "event_docs", node_count)?;
 
-    // Date order (undated last), ties by the node's smallest id, a day at
-    // a time: the batch run's order.
+    // Each node's smallest id: the batch run's tie order.
     let mut first_id: HashMap<u32, &str> = HashMap::new();
     for (i, j) in joins.iter().enumerate() {
         if let Some(Joins { node, stored: None }) = j {
@@ -585,62 +627,182 @@ pub fn assign_and_store(
             *id = (*id).min(part[i].id.as_str());
         }
     }
-    let mut order = nodes.clone();
-    let day = |i: usize| own[&docs[i]].dates.map(|d| d.0);
-    order.sort_by(|&(x, dx), &(y, dy)| {
-        let key = |i: usize| (day(i).is_none(), day(i));
-        key(x)
-            .cmp(&key(y))
-            .then_with(|| first_id[&dx].cmp(first_id[&dy]))
+    let day = |doc: u32| node_days[&doc];
+    // The dated nodes in date order, ties by id, a day at a time.
+    let mut dated: Vec<u32> = nodes
+        .iter()
+        .map(|&(_, doc)| doc)
+        .filter(|&doc| day(doc).is_some())
+        .collect();
+    dated.sort_by(|&x, &y| {
+        day(x)
+            .cmp(&day(y))
+            .then_with(|| first_id[&x].cmp(first_id[&y]))
     });
+    // The undated nodes, stored and new, by id: they float, placed again
+    // after every dated node at each add, as the batch run places them.
+    let mut floating = txn.open_table(FLOATING).map_err(store_error)?;
+    for (i, j) in joins.iter().enumerate() {
+        // A copy of a stored undated node may give the node a smaller id.
+        if let Some(Joins {
+            node,
+            stored: Some(_),
+        }) = j
+        {
+            let id = part[i].id.as_str();
+            let lower = floating
+                .get(*node)
+                .map_err(store_error)?
+                .is_some_and(|v| id < v.value());
+            if lower {
+                floating.insert(*node, id).map_err(store_error)?;
+            }
+        }
+    }
+    for &(_, doc) in &nodes {
+        if day(doc).is_none() {
+            floating.insert(doc, first_id[&doc]).map_err(store_error)?;
+        }
+    }
+    let mut undated: Vec<(String, u32)> = Vec::new();
+    for entry in floating.iter().map_err(store_error)? {
+        let (doc, id) = entry.map_err(store_error)?;
+        undated.push((id.value().to_string(), doc.value()));
+    }
+    drop(floating);
+    undated.sort_unstable();
+    for &(_, doc) in &undated {
+        load_node(&feature_rows, &mut own, doc)?;
+    }
+
     let stored = counter(txn, "next_event")?;
     let rules = params.rules();
     let mut keys = txn.open_table(EVENT_KEYS).map_err(store_error)?;
     let mut events = txn.open_table(EVENTS).map_err(store_error)?;
+    let mut core_keys = txn.open_table(CORE_KEYS).map_err(store_error)?;
+    let mut cores = txn.open_table(CORES).map_err(store_error)?;
     let mut members = txn.open_table(EVENT_MEMBERS).map_err(store_error)?;
     let mut member_of = txn.open_table(MEMBER_OF).map_err(store_error)?;
     let mut clusterer = Clusterer::new(Clusters::stored(stored), rules);
-    // Each node's cluster, by doc: the new ones', and the stored ones' of
-    // the clusters this add changes.
-    let (mut cluster_of, into, read) = {
-        let mut store = StoredEvents::new(&keys, &events);
-        let mut started: Vec<u32> = Vec::with_capacity(order.len());
-        for day_nodes in order.chunk_by(|&(x, _), &(y, _)| day(x) == day(y)) {
-            let alone = day_nodes.iter().map(|(_, d)| own[d].clone()).collect();
-            started.extend(clusterer.day(alone, &mut store)?);
+    // The cluster each node started, the cores changed by the dated nodes
+    // (`None`: merged away), the cluster each cluster went into after the
+    // dated nodes and after all, and the keys of the stored cores read.
+    let (started, core_writes, core_into, into, read) = {
+        let mut store = StoredEvents::new(&core_keys, &cores);
+        let mut started: HashMap<u32, u32> = HashMap::new();
+        for day_nodes in dated.chunk_by(|&x, &y| day(x) == day(y)) {
+            let alone = day_nodes.iter().map(|d| own[d].clone()).collect();
+            let s = clusterer.day(alone, &mut store)?;
+            started.extend(day_nodes.iter().copied().zip(s));
+        }
+        let core_into = clusterer.resolved().to_vec();
+        let clusters = &clusterer.clusters;
+        let core_writes: Vec<(u32, Option<Centroid>)> = store
+            .read
+            .keys()
+            .copied()
+            .filter(|&c| clusters.live[c as usize].is_none() || clusters.merges(c) > 0)
+            .chain(stored..core_into.len() as u32)
+            .map(|c| (c, clusters.live[c as usize].as_deref().cloned()))
+            .collect();
+        if !undated.is_empty() {
+            let alone = undated.iter().map(|(_, d)| own[d].clone()).collect();
+            let s = clusterer.day(alone, &mut store)?;
+            started.extend(undated.iter().map(|&(_, d)| d).zip(s));
         }
         let into = clusterer.resolved().to_vec();
-        let placed: HashMap<u32, u32> = order
-            .iter()
-            .zip(&started)
-            .map(|(&(_, doc), &c)| (doc, into[c as usize]))
-            .collect();
-        (placed, into, store.read)
+        (started, core_writes, core_into, into, store.read)
     };
-    let clusters = &clusterer.clusters;
-    let changed = |c: u32| c >= stored || clusters.merges(c) > 0;
-    // Stored clusters merged into or merged away, and their member rows
-    // (cluster, doc, node).
-    let mut touched: Vec<u32> = read
+    let core_count = core_into.len() as u32;
+    let clusters = &mut clusterer.clusters;
+    // Each node's cluster and core, by doc: the new ones', the stored
+    // undated ones', and those of the stored events this add changes.
+    let mut cluster_of: HashMap<u32, u32> = started
+        .iter()
+        .map(|(&doc, &c)| (doc, into[c as usize]))
+        .collect();
+    let mut core_of: HashMap<u32, Option<u32>> = dated
+        .iter()
+        .map(|&doc| (doc, Some(core_into[started[&doc] as usize])))
+        .chain(undated.iter().map(|&(_, doc)| (doc, None)))
+        .collect();
+    // Stored events changed: those the undated nodes were in (they came
+    // out and were placed again), and those of the stored cores merged
+    // into or away. Their member rows: (event, doc, node, core).
+    let mut again: std::collections::BTreeSet<u32> = read
         .keys()
         .copied()
-        .filter(|&c| clusters.live[c as usize].is_none() || changed(c))
+        .filter(|&c| clusters.live[c as usize].is_none() || clusters.merges(c) > 0)
         .collect();
-    touched.sort_unstable();
-    let mut rows: Vec<(u32, u32, u32)> = Vec::new();
-    for &c in &touched {
-        for entry in members.range((c, 0)..=(c, u32::MAX)).map_err(store_error)? {
-            let (k, v) = entry.map_err(store_error)?;
-            rows.push((c, k.value().1, v.value()));
+    for &(_, doc) in &undated {
+        if let Some(e) = member_of.get(doc).map_err(store_error)? {
+            again.insert(e.value());
         }
     }
-    for &(c, doc, node) in &rows {
-        if doc == node {
-            cluster_of.insert(doc, into[c as usize]);
+    let mut rows: Vec<(u32, u32, u32, Option<u32>)> = Vec::new();
+    for &e in &again {
+        for entry in members.range((e, 0)..=(e, u32::MAX)).map_err(store_error)? {
+            let (k, v) = entry.map_err(store_error)?;
+            let (node, core) = v.value();
+            rows.push((e, k.value().1, node, core));
+        }
+    }
+    for &(_, doc, node, core) in &rows {
+        if let (true, Some(k)) = (doc == node, core) {
+            cluster_of.insert(doc, into[k as usize]);
+            core_of.insert(doc, Some(core_into[k as usize]));
+        }
+    }
+    // A cluster of undated nodes only is made anew at each add: it keeps
+    // the event of its first node when no other took it, so that its id
+    // lasts; others take new ids after the cores'.
+    let mut event_id: HashMap<u32, u32> = HashMap::new();
+    let mut taken = std::collections::HashSet::new();
+    let mut next_event = core_count;
+    for &(_, doc) in &undated {
+        let c = cluster_of[&doc];
+        if c < core_count || event_id.contains_key(&c) {
+            continue;
+        }
+        let before = match member_of.get(doc).map_err(store_error)? {
+            Some(e) if cores.get(e.value()).map_err(store_error)?.is_none() => Some(e.value()),
+            _ => None,
+        };
+        let id = match before.filter(|&e| taken.insert(e)) {
+            Some(e) => e,
+            None => {
+                next_event += 1;
+                next_event - 1
+            }
+        };
+        event_id.insert(c, id);
+    }
+    let id_of = |c: u32| event_id.get(&c).copied().unwrap_or(c);
+
+    // The clusters to write: every one a node of this add (new, or
+    // placed again, or moved) is in now; stored cores that only gained
+    // members back are read as they are.
+    let mut write: std::collections::BTreeSet<u32> = read
+        .keys()
+        .copied()
+        .chain(stored..clusters.live.len() as u32)
+        .filter(|&c| c >= stored || clusters.live[c as usize].is_none() || clusters.merges(c) > 0)
+        .map(|c| into[c as usize])
+        .collect();
+    write.extend(rows.iter().filter_map(|r| cluster_of.get(&r.2).copied()));
+    for &c in &write {
+        if clusters.live[c as usize].is_none() {
+            let value = cores
+                .get(c)
+                .map_err(store_error)?
+                .ok_or_else(|| store::damaged("event_cores", c))?;
+            let core =
+                decode_centroid(value.value()).map_err(|_| store::damaged("event_cores", c))?;
+            clusters.live[c as usize] = Some(Box::new(core));
         }
     }
 
-    // Members far from the rest of a changed cluster are reported as
+    // Members far from the rest of a cluster written are reported as
     // events of their own, as the batch run's are at its end; the cluster
     // keeps them, as the batch run's keeps them until its end.
     let mut by_cluster: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -649,7 +811,7 @@ pub fn assign_and_store(
     }
     let judged: Vec<(u32, Vec<u32>)> = by_cluster
         .into_iter()
-        .filter(|(c, m)| m.len() >= 3 && changed(*c))
+        .filter(|(c, m)| m.len() >= 3 && write.contains(c))
         .map(|(c, mut m)| {
             m.sort_unstable();
             (c, m)
@@ -657,13 +819,7 @@ pub fn assign_and_store(
         .collect();
     for (_, m) in &judged {
         for &doc in m {
-            if let std::collections::hash_map::Entry::Vacant(e) = own.entry(doc) {
-                let value = feature_rows
-                    .get(doc)
-                    .map_err(store_error)?
-                    .ok_or_else(|| store::damaged("features", doc))?;
-                e.insert(decode_node(value.value()).map_err(|_| store::damaged("features", doc))?);
-            }
+            load_node(&feature_rows, &mut own, doc)?;
         }
     }
     drop(feature_rows);
@@ -676,16 +832,18 @@ pub fn assign_and_store(
             .transpose()
             .map_err(|_| store::damaged("docs", doc))
     };
-    let was_in: HashMap<u32, u32> = rows.iter().map(|&(c, doc, _)| (doc, c)).collect();
-    let mut next_event = clusters.live.len() as u32;
-    let mut reported: HashMap<u32, u32> = cluster_of.clone();
+    let was_in: HashMap<u32, u32> = rows.iter().map(|&(e, doc, _, _)| (doc, e)).collect();
+    let mut reported: HashMap<u32, u32> = cluster_of
+        .iter()
+        .map(|(&doc, &c)| (doc, id_of(c)))
+        .collect();
     let mut apart: Vec<u32> = Vec::new();
     for (_, node) in clusters.leaving(&judged, |doc| own[&doc].clone(), &rules) {
         // Reported apart before: the same event again.
         let before = match was_in.get(&node) {
-            Some(&c) => record(&stored_docs, node)?
+            Some(&e) => record(&stored_docs, node)?
                 .and_then(|r| r.event)
-                .filter(|&e| e != c),
+                .filter(|&r| r != e),
             None => None,
         };
         let event = before.unwrap_or_else(|| {
@@ -697,33 +855,47 @@ pub fn assign_and_store(
     }
     set_counter(txn, "next_event", next_event)?;
 
-    // Write back: merged-away clusters go, changed and new ones are stored
-    // with their postings.
-    for &c in &touched {
-        match &clusters.live[c as usize] {
+    // Write back: the cores the dated nodes changed, then the events.
+    for (c, core) in core_writes {
+        let before = read.get(&c).map_or(&[][..], Vec::as_slice);
+        match core {
+            Some(core) => write_event(&mut cores, &mut core_keys, c, &core, before)?,
             None => {
-                events.remove(c).map_err(store_error)?;
-                for &k in &read[&c] {
-                    keys.remove((k, c)).map_err(store_error)?;
+                cores.remove(c).map_err(store_error)?;
+                for &k in before {
+                    core_keys.remove((k, c)).map_err(store_error)?;
                 }
             }
-            Some(centroid) => write_event(&mut events, &mut keys, c, centroid, &read[&c])?,
         }
     }
-    for c in stored..clusters.live.len() as u32 {
-        if let Some(centroid) = &clusters.live[c as usize] {
-            write_event(&mut events, &mut keys, c, centroid, &[])?;
+    let mut gone = again;
+    for &c in &write {
+        let id = id_of(c);
+        let before = stored_keys(&events, id)?;
+        let centroid = clusters.live[c as usize]
+            .as_ref()
+            .expect("written clusters live");
+        write_event(&mut events, &mut keys, id, centroid, &before)?;
+        gone.remove(&id);
+    }
+    for e in gone {
+        for k in stored_keys(&events, e)? {
+            keys.remove((k, e)).map_err(store_error)?;
         }
+        events.remove(e).map_err(store_error)?;
     }
 
     // Stored members that moved, and the records of those reported in
     // another event.
-    for (c, doc, node) in rows {
+    for (e, doc, node, core) in rows {
         // A copy whose original expired stays with the cluster.
-        let now = cluster_of.get(&node).copied().unwrap_or(into[c as usize]);
-        if now != c {
-            members.remove((c, doc)).map_err(store_error)?;
-            members.insert((now, doc), node).map_err(store_error)?;
+        let now = cluster_of.get(&node).map_or(e, |&c| id_of(c));
+        let core_now = core.map(|k| core_into[k as usize]);
+        if (now, core_now) != (e, core) {
+            members.remove((e, doc)).map_err(store_error)?;
+            members
+                .insert((now, doc), (node, core_now))
+                .map_err(store_error)?;
             member_of.insert(doc, now).map_err(store_error)?;
         }
         let event = reported.get(&node).copied().unwrap_or(now);
@@ -743,18 +915,19 @@ pub fn assign_and_store(
             out.push(Assignment::default());
             continue;
         };
-        let (cluster, event) = match (cluster_of.get(&node), stored) {
-            (Some(&c), _) => (c, reported[&node]),
-            (None, Some(was)) => was,
+        let placed = cluster_of.get(&node).copied();
+        let (event_row, event, core) = match (placed, stored) {
+            (Some(c), _) => (id_of(c), reported[&node], core_of[&node]),
+            (None, Some(s)) => (s.cluster, s.reported, s.core),
             (None, None) => unreachable!("a new node is placed"),
         };
         members
-            .insert((cluster, docs[i]), node)
+            .insert((event_row, docs[i]), (node, core))
             .map_err(store_error)?;
-        member_of.insert(docs[i], cluster).map_err(store_error)?;
-        let score = (node == docs[i] && !apart.contains(&node))
-            .then(|| clusters.live[cluster as usize].as_ref())
-            .flatten()
+        member_of.insert(docs[i], event_row).map_err(store_error)?;
+        let score = placed
+            .filter(|_| node == docs[i] && !apart.contains(&node))
+            .and_then(|c| clusters.live[c as usize].as_ref())
             .filter(|c| c.size > 1)
             .map(|c| own[&node].channels(c).content(&rules.weights));
         out.push(Assignment {
@@ -763,6 +936,32 @@ pub fn assign_and_store(
         });
     }
     Ok(out)
+}
+
+/// Reads stored node `doc`'s cluster of one into `own`, unless there.
+fn load_node(
+    features: &redb::Table<u32, &'static [u8]>,
+    own: &mut HashMap<u32, Centroid>,
+    doc: u32,
+) -> Result<(), IndexError> {
+    if let std::collections::hash_map::Entry::Vacant(e) = own.entry(doc) {
+        let value = features
+            .get(doc)
+            .map_err(store_error)?
+            .ok_or_else(|| store::damaged("features", doc))?;
+        e.insert(decode_node(value.value()).map_err(|_| store::damaged("features", doc))?);
+    }
+    Ok(())
+}
+
+/// The keys stored event `e` is posted under (none when not stored).
+fn stored_keys(events: &redb::Table<u32, &'static [u8]>, e: u32) -> Result<Vec<u64>, IndexError> {
+    Ok(match events.get(e).map_err(store_error)? {
+        Some(v) => decode_centroid(v.value())
+            .map_err(|_| store::damaged("events", e))?
+            .keys(),
+        None => Vec::new(),
+    })
 }
 
 fn write_event(
@@ -786,7 +985,7 @@ fn write_event(
 }
 
 /// Takes an expired article out of its cluster: a node's vector leaves
-/// the cluster's sums, a cluster left empty goes.
+/// the cluster's sums and its core's, a cluster (or core) left empty goes.
 pub fn forget(txn: &redb::WriteTransaction, doc: u32) -> Result<(), IndexError> {
     let mut member_of = txn.open_table(MEMBER_OF).map_err(store_error)?;
     let Some(cluster) = member_of
@@ -798,37 +997,57 @@ pub fn forget(txn: &redb::WriteTransaction, doc: u32) -> Result<(), IndexError> 
     };
     drop(member_of);
     let mut members = txn.open_table(EVENT_MEMBERS).map_err(store_error)?;
-    let node = members
+    let row = members
         .remove((cluster, doc))
         .map_err(store_error)?
         .map(|v| v.value());
     drop(members);
-    if node != Some(doc) {
+    let Some((node, core)) = row.filter(|&(node, _)| node == doc) else {
         return Ok(());
-    }
+    };
     let mut features = txn.open_table(FEATURES).map_err(store_error)?;
-    let own = match features.remove(doc).map_err(store_error)? {
+    let own = match features.remove(node).map_err(store_error)? {
         Some(v) => decode_node(v.value()).map_err(|_| store::damaged("features", doc))?,
         None => return Ok(()),
     };
     drop(features);
-    let mut events = txn.open_table(EVENTS).map_err(store_error)?;
-    let mut keys = txn.open_table(EVENT_KEYS).map_err(store_error)?;
-    let centroid = match events.get(cluster).map_err(store_error)? {
-        Some(v) => decode_centroid(v.value()).map_err(|_| store::damaged("events", cluster))?,
+    txn.open_table(FLOATING)
+        .map_err(store_error)?
+        .remove(node)
+        .map_err(store_error)?;
+    leave(txn, EVENTS, EVENT_KEYS, cluster, &own)?;
+    match core {
+        Some(core) => leave(txn, CORES, CORE_KEYS, core, &own),
+        None => Ok(()),
+    }
+}
+
+/// Takes `own` out of the centroid stored as `c` in `table` (posted in
+/// `keys`); the centroid goes when nothing is left.
+fn leave(
+    txn: &redb::WriteTransaction,
+    table: TableDefinition<u32, &[u8]>,
+    keys: TableDefinition<(u64, u32), ()>,
+    c: u32,
+    own: &Centroid,
+) -> Result<(), IndexError> {
+    let mut events = txn.open_table(table).map_err(store_error)?;
+    let mut keys = txn.open_table(keys).map_err(store_error)?;
+    let centroid = match events.get(c).map_err(store_error)? {
+        Some(v) => decode_centroid(v.value()).map_err(|_| store::damaged(table.name(), c))?,
         None => return Ok(()),
     };
     let before = centroid.keys();
     if centroid.size <= 1 {
-        events.remove(cluster).map_err(store_error)?;
+        events.remove(c).map_err(store_error)?;
         for k in before {
-            keys.remove((k, cluster)).map_err(store_error)?;
+            keys.remove((k, c)).map_err(store_error)?;
         }
         return Ok(());
     }
     let mut rest = centroid;
-    rest.remove(&own);
-    write_event(&mut events, &mut keys, cluster, &rest, &before)
+    rest.remove(own);
+    write_event(&mut events, &mut keys, c, &rest, &before)
 }
 
 /// Bytes of the event tables besides the stored vectors.
@@ -840,11 +1059,14 @@ pub fn bytes(txn: &ReadTransaction) -> Result<u64, IndexError> {
     ];
     let more = [
         txn.open_table(EVENT_KEYS).map(|t| t.stats()),
-        txn.open_table(EVENT_MEMBERS).map(|t| t.stats()),
         txn.open_table(MEMBER_OF).map(|t| t.stats()),
+        txn.open_table(CORES).map(|t| t.stats()),
+        txn.open_table(CORE_KEYS).map(|t| t.stats()),
+        txn.open_table(EVENT_MEMBERS).map(|t| t.stats()),
     ];
+    let floating = [txn.open_table(FLOATING).map(|t| t.stats())];
     let mut total = 0;
-    for s in stats.into_iter().chain(more) {
+    for s in stats.into_iter().chain(more).chain(floating) {
         match s {
             Ok(s) => total += size(s.map_err(store_error)?),
             Err(redb::TableError::TableDoesNotExist(_)) => {}

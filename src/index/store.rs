@@ -42,7 +42,8 @@ pub const POSTINGS: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("p
 
 /// The `meta` value that marks a file as a dedup index, and its layout.
 /// 2: events are stored as centroids with their members (`events.rs`).
-pub const FORMAT: &[u8] = b"dedup-index/2";
+/// 3: and the dated cores of events, and the undated nodes, which float.
+pub const FORMAT: &[u8] = b"dedup-index/3";
 
 /// What every format tag starts with: a file tagged so with another
 /// version is an index of another layout, not a stranger.
