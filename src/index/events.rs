@@ -15,7 +15,8 @@
 //! batch run does. An undated article may so change event between adds;
 //! an event keeps its id (a cluster of undated nodes only keeps the id of
 //! its first node's event). The cost is the stored undated nodes, read and
-//! placed again at every add.
+//! placed again at every add: at most [`MAX_FLOATING`] float, and past
+//! that the ones added first settle in their event's core.
 //!
 //! An add:
 //! 1. near-duplicates within the chunk count once, as the batch run's
@@ -88,6 +89,12 @@ const CORE_KEYS: TableDefinition<(u64, u32), ()> = TableDefinition::new("event_c
 const FLOATING: TableDefinition<u32, &str> = TableDefinition::new("event_floating");
 /// Document frequency of each term key (names salted apart), over nodes.
 const EVENT_DF: TableDefinition<u64, u32> = TableDefinition::new("event_df");
+
+/// Undated nodes that float at most (see the module comment): each add
+/// reads and places them all again, about 0.6 ms each (10k kit corpus,
+/// dates removed), so at most some 6 s an add; past this the ones added
+/// first settle where they are, as dated ones.
+pub const MAX_FLOATING: usize = 10_000;
 
 /// Salts name keys apart from term keys in the document frequencies.
 const NAME_DF_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -571,6 +578,7 @@ pub fn assign_and_store(
     part: &[&Prepared],
     docs: &[u32],
     copies: &[Vec<Copy>],
+    max_floating: usize,
 ) -> Result<Vec<Assignment>, IndexError> {
     let ChunkNodes {
         joins,
@@ -868,6 +876,17 @@ pub fn assign_and_store(
             }
         }
     }
+    // Past the bound, the undated nodes added first settle where they are:
+    // they join their event's core and are placed as dated ones are.
+    let settled = settle(
+        txn,
+        &undated,
+        max_floating,
+        |doc| id_of(cluster_of[&doc]),
+        |doc| own[&doc].clone(),
+        &rules,
+        (&mut cores, &mut core_keys),
+    )?;
     let mut gone = again;
     for &c in &write {
         let id = id_of(c);
@@ -890,7 +909,10 @@ pub fn assign_and_store(
     for (e, doc, node, core) in rows {
         // A copy whose original expired stays with the cluster.
         let now = cluster_of.get(&node).map_or(e, |&c| id_of(c));
-        let core_now = core.map(|k| core_into[k as usize]);
+        let core_now = match settled.get(&node) {
+            Some(&k) => Some(k),
+            None => core.map(|k| core_into[k as usize]),
+        };
         if (now, core_now) != (e, core) {
             members.remove((e, doc)).map_err(store_error)?;
             members
@@ -917,7 +939,11 @@ pub fn assign_and_store(
         };
         let placed = cluster_of.get(&node).copied();
         let (event_row, event, core) = match (placed, stored) {
-            (Some(c), _) => (id_of(c), reported[&node], core_of[&node]),
+            (Some(c), _) => (
+                id_of(c),
+                reported[&node],
+                settled.get(&node).copied().or(core_of[&node]),
+            ),
             (None, Some(s)) => (s.cluster, s.reported, s.core),
             (None, None) => unreachable!("a new node is placed"),
         };
@@ -936,6 +962,66 @@ pub fn assign_and_store(
         });
     }
     Ok(out)
+}
+
+/// A table of centroids and the table of their postings.
+type Posted<'a, 't> = (
+    &'a mut redb::Table<'t, u32, &'static [u8]>,
+    &'a mut redb::Table<'t, (u64, u32), ()>,
+);
+
+/// Settles the undated nodes (`undated`: by id, with their docs) added
+/// first, beyond `max_floating`: each leaves the floating ones and joins
+/// the core of its event (`event_of`), which it starts when the event has
+/// none, as the clusterer would take it in (`centroid_of`: its cluster of
+/// one). Each settled node's core, by doc.
+fn settle(
+    txn: &redb::WriteTransaction,
+    undated: &[(String, u32)],
+    max_floating: usize,
+    event_of: impl Fn(u32) -> u32,
+    centroid_of: impl Fn(u32) -> Centroid,
+    rules: &centroid::Rules,
+    (cores, keys): Posted,
+) -> Result<HashMap<u32, u32>, IndexError> {
+    let mut oldest: Vec<u32> = undated.iter().map(|&(_, doc)| doc).collect();
+    oldest.sort_unstable();
+    oldest.truncate(undated.len().saturating_sub(max_floating));
+    let mut floating = txn.open_table(FLOATING).map_err(store_error)?;
+    let mut joined: BTreeMap<u32, (Vec<u64>, Option<Centroid>)> = BTreeMap::new();
+    let mut settled = HashMap::with_capacity(oldest.len());
+    for doc in oldest {
+        floating.remove(doc).map_err(store_error)?;
+        let core = event_of(doc);
+        let (_, centroid) = match joined.entry(core) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let stored = match cores.get(core).map_err(store_error)? {
+                    Some(v) => Some(
+                        decode_centroid(v.value())
+                            .map_err(|_| store::damaged("event_cores", core))?,
+                    ),
+                    None => None,
+                };
+                let before = stored.as_ref().map_or_else(Vec::new, Centroid::keys);
+                e.insert((before, stored))
+            }
+        };
+        let own = centroid_of(doc);
+        match centroid {
+            Some(c) => {
+                let score = own.channels(c).score(&rules.weights);
+                c.absorb(&own, score);
+            }
+            None => *centroid = Some(own),
+        }
+        settled.insert(doc, core);
+    }
+    for (core, (before, centroid)) in joined {
+        let centroid = centroid.expect("a settled node's core holds it");
+        write_event(cores, keys, core, &centroid, &before)?;
+    }
+    Ok(settled)
 }
 
 /// Reads stored node `doc`'s cluster of one into `own`, unless there.
@@ -1074,4 +1160,95 @@ pub fn bytes(txn: &ReadTransaction) -> Result<u64, IndexError> {
         }
     }
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{prepare, Index, IndexParams};
+
+    /// Articles of the synthetic news corpus, prepared for an index, with
+    /// no date: every one floats.
+    fn undated(n: usize, params: &IndexParams) -> Vec<Prepared> {
+        let articles: Vec<crate::article::Article> = crate::synth::news_corpus(n, 5)
+            .into_iter()
+            .map(|a| crate::article::Article {
+                line: None,
+                origin: a.id.clone(),
+                id: a.id.into(),
+                source: Some(a.source),
+                title: None,
+                date: None,
+                text: a.text,
+                location: Default::default(),
+                url: None,
+            })
+            .collect();
+        let mut prepared = prepare(&articles, params).unwrap();
+        for p in &mut prepared {
+            p.day = None;
+            if let Some(f) = &mut p.features {
+                f.date = None;
+            }
+        }
+        prepared
+    }
+
+    #[test]
+    fn undated_nodes_past_the_bound_settle_in_their_events_core() {
+        let (bands, rows) = crate::neardup::lsh::optimal_params(0.5, 128);
+        let params = IndexParams::from_pipeline(&crate::config::Pipeline {
+            clean: false,
+            neardup: crate::neardup::NearDupParams {
+                ngram: 5,
+                num_perm: 128,
+                seed: 42,
+                threshold: 0.5,
+                containment: 0.8,
+                bands,
+                rows,
+            },
+            events: Some(EventParams::default()),
+            threads: None,
+            keep: crate::report::Keep::Longest,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let index =
+            Index::open_for_writing(&dir.path().join("t.idx"), &params, &|_| false).unwrap();
+        let batch = undated(60, &params);
+        let bound = 10;
+        for (k, part) in batch.chunks(20).enumerate() {
+            let txn = index.db.begin_write().unwrap();
+            let part: Vec<&Prepared> = part.iter().collect();
+            let docs: Vec<u32> = (20 * k as u32..).take(part.len()).collect();
+            let copies = vec![Vec::new(); part.len()];
+            let assigned =
+                assign_and_store(&txn, &EventParams::default(), &part, &docs, &copies, bound)
+                    .unwrap();
+            assert!(assigned.iter().all(|a| a.event.is_some()));
+            txn.commit().unwrap();
+        }
+        let txn = index.db.begin_read().unwrap();
+        let floating = txn.open_table(FLOATING).unwrap();
+        assert_eq!(floating.len().unwrap(), bound as u64);
+        // The first added settled, each into the core of its event.
+        let members = txn.open_table(EVENT_MEMBERS).unwrap();
+        let cores = txn.open_table(CORES).unwrap();
+        let mut settled = 0;
+        for entry in members.iter().unwrap() {
+            let (key, value) = entry.unwrap();
+            let ((event, doc), (node, core)) = (key.value(), value.value());
+            assert_eq!(doc, node, "no copies here");
+            let floats = floating.get(doc).unwrap().is_some();
+            assert_eq!(core.is_none(), floats, "doc {doc}");
+            if let Some(core) = core {
+                settled += 1;
+                assert!(doc < 60 - bound as u32, "doc {doc} settled");
+                assert!(cores.get(core).unwrap().is_some());
+                // An event is named by the oldest of its cores.
+                assert!(event <= core, "core {core} in event {event}");
+            }
+        }
+        assert_eq!(settled, 60 - bound);
+    }
 }

@@ -100,7 +100,14 @@ fn add_chunk(
         stored
     };
     let assigned = match params.events() {
-        Some(event_params) => events::assign_and_store(&txn, &event_params, part, &docs, &copies)?,
+        Some(event_params) => events::assign_and_store(
+            &txn,
+            &event_params,
+            part,
+            &docs,
+            &copies,
+            events::MAX_FLOATING,
+        )?,
         None => vec![events::Assignment::default(); part.len()],
     };
     {
