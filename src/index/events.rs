@@ -1194,10 +1194,9 @@ mod tests {
         prepared
     }
 
-    #[test]
-    fn undated_nodes_past_the_bound_settle_in_their_events_core() {
+    fn params() -> IndexParams {
         let (bands, rows) = crate::neardup::lsh::optimal_params(0.5, 128);
-        let params = IndexParams::from_pipeline(&crate::config::Pipeline {
+        IndexParams::from_pipeline(&crate::config::Pipeline {
             clean: false,
             neardup: crate::neardup::NearDupParams {
                 ngram: 5,
@@ -1211,22 +1210,98 @@ mod tests {
             events: Some(EventParams::default()),
             threads: None,
             keep: crate::report::Keep::Longest,
-        });
+        })
+    }
+
+    /// Places `part` (docs from `first`, no copies) in the events of
+    /// `index` with at most `bound` floating: each article's event.
+    fn add(index: &Index, part: &[Prepared], first: u32, bound: usize) -> Vec<u32> {
+        let txn = index.db.begin_write().unwrap();
+        let part: Vec<&Prepared> = part.iter().collect();
+        let docs: Vec<u32> = (first..).take(part.len()).collect();
+        let copies = vec![Vec::new(); part.len()];
+        let assigned =
+            assign_and_store(&txn, &EventParams::default(), &part, &docs, &copies, bound).unwrap();
+        txn.commit().unwrap();
+        assigned.iter().map(|a| a.event.unwrap()).collect()
+    }
+
+    /// An article with these features (terms and names weighing 1 each).
+    fn article(id: &str, day: Option<Day>, terms: &str, names: &str) -> Prepared {
+        let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        Prepared {
+            id: id.into(),
+            title: None,
+            source: None,
+            day,
+            text: String::new(),
+            shingles: Default::default(),
+            features: Some(Features {
+                language: "en",
+                terms: words(terms).into_iter().map(|t| (t, 1.0)).collect(),
+                names: words(names).into_iter().map(|n| (n, 1)).collect(),
+                anchors: Vec::new(),
+                date: day,
+                years: Vec::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn an_undated_article_moves_to_the_story_that_comes_after_it() {
+        let params = params();
+        let dir = tempfile::tempdir().unwrap();
+        let index =
+            Index::open_for_writing(&dir.path().join("t.idx"), &params, &|_| false).unwrap();
+        // The mill fire, and an undated article on the mill's job cuts
+        // that shares a little with it: alone with it, it joins it.
+        let first = [
+            article("fire", Some(1), "fire mill blaze hall dryer", "hollin roth"),
+            article("jobs-0", None, "mill hall jobs cuts union", "hollin okoro"),
+        ];
+        let events = add(&index, &first, 0, MAX_FLOATING);
+        assert_eq!(events[0], events[1], "{events:?}");
+        // The job cuts story, dated after the fire: the batch run places
+        // the undated article after it, with it; so does the index.
+        let later = [
+            article(
+                "jobs-1",
+                Some(3),
+                "jobs cuts union ballot strike",
+                "hollin okoro vance",
+            ),
+            article(
+                "jobs-2",
+                Some(4),
+                "jobs cuts union strike talks",
+                "okoro vance",
+            ),
+            article(
+                "jobs-3",
+                Some(5),
+                "jobs cuts union talks ballot",
+                "okoro vance",
+            ),
+        ];
+        let events = add(&index, &later, 2, MAX_FLOATING);
+        let txn = index.db.begin_read().unwrap();
+        let member_of = txn.open_table(MEMBER_OF).unwrap();
+        let event = |doc: u32| member_of.get(doc).unwrap().unwrap().value();
+        assert_eq!(event(1), events[0], "{events:?}");
+        assert!(events.iter().all(|&e| e == events[0]), "{events:?}");
+        assert_ne!(event(0), event(1));
+    }
+
+    #[test]
+    fn undated_nodes_past_the_bound_settle_in_their_events_core() {
+        let params = params();
         let dir = tempfile::tempdir().unwrap();
         let index =
             Index::open_for_writing(&dir.path().join("t.idx"), &params, &|_| false).unwrap();
         let batch = undated(60, &params);
         let bound = 10;
         for (k, part) in batch.chunks(20).enumerate() {
-            let txn = index.db.begin_write().unwrap();
-            let part: Vec<&Prepared> = part.iter().collect();
-            let docs: Vec<u32> = (20 * k as u32..).take(part.len()).collect();
-            let copies = vec![Vec::new(); part.len()];
-            let assigned =
-                assign_and_store(&txn, &EventParams::default(), &part, &docs, &copies, bound)
-                    .unwrap();
-            assert!(assigned.iter().all(|a| a.event.is_some()));
-            txn.commit().unwrap();
+            add(&index, part, 20 * k as u32, bound);
         }
         let txn = index.db.begin_read().unwrap();
         let floating = txn.open_table(FLOATING).unwrap();
