@@ -66,8 +66,9 @@ pub fn cluster(
         }
         false => None,
     };
+    progress.start("analyse", articles.len());
     let mut analysis = Analysis::new(pipeline, cleaner.as_ref())?;
-    analysis.add(articles.to_vec());
+    analysis.add(articles.to_vec(), progress);
     analysis.finish(progress)
 }
 
@@ -112,7 +113,7 @@ pub fn run(
 ) -> Outcome {
     progress.start("read", 0);
     let (first, cleaner) = match pipeline.clean {
-        true => match gather(inputs, options) {
+        true => match gather(inputs, options, progress) {
             (problems, Ok(cleaner)) => (Some(problems), Some(cleaner)),
             (problems, Err(e)) => {
                 return Outcome {
@@ -124,7 +125,9 @@ pub fn run(
         },
         false => (None, None),
     };
-    progress.start("clean", 0);
+    // Pass 1 counted the articles; without it their number is unknown.
+    let articles = progress.snapshot().map_or(0, |s| s.done);
+    progress.start("clean", articles);
     let keep_cleaned = keep_cleaned && cleaner.is_some();
     let analysis = Analysis::new(pipeline, cleaner.as_ref()).and_then(|mut analysis| {
         if keep_cleaned {
@@ -134,7 +137,8 @@ pub fn run(
     });
     let (second, clustering, cleaned) = match analysis {
         Ok(mut analysis) => {
-            let second = read::read_batches(inputs, options, &mut |batch| analysis.add(batch));
+            let second =
+                read::read_batches(inputs, options, &mut |batch| analysis.add(batch, progress));
             let cleaned = analysis.cleaned.take().map(spill::Records::seal);
             let cleaned = cleaned.transpose().map_err(SpillError::from);
             match (analysis.finish(progress), cleaned) {
@@ -156,6 +160,7 @@ pub fn run(
 fn gather(
     inputs: &read::Inputs,
     options: &read::ReadOptions,
+    progress: &Progress,
 ) -> (read::Corpus<'static>, Result<clean::Cleaner, SpillError>) {
     let mut gatherer = match clean::Gatherer::new() {
         Ok(gatherer) => gatherer,
@@ -166,6 +171,7 @@ fn gather(
         if failed.is_none() {
             failed = gatherer.add(&batch).err();
         }
+        progress.advance(batch.len());
     });
     let cleaner = match failed {
         Some(e) => Err(e),
@@ -231,8 +237,9 @@ impl<'p> Analysis<'p> {
         })
     }
 
-    /// Analyses the next articles, in corpus order, in parallel.
-    fn add(&mut self, batch: Vec<Article>) {
+    /// Analyses the next articles, in corpus order, in parallel, counting
+    /// each in `progress` as it is done.
+    fn add(&mut self, batch: Vec<Article>, progress: &Progress) {
         if self.failed.is_some() {
             return;
         }
@@ -268,6 +275,7 @@ impl<'p> Analysis<'p> {
                         events::features::extract(&doc).encode(&mut bytes);
                         (bytes, dates::published(doc.date, doc.raw))
                     });
+                    progress.advance(1);
                     Analysed {
                         record: Record::new(&article, &text, title),
                         sketch,
@@ -304,10 +312,12 @@ impl<'p> Analysis<'p> {
         let (keep, records) = (self.pipeline.keep, &self.records);
         let groups = self
             .neardup
-            .finish(&|members: &[usize]| keep.choose(members, records))?;
+            .finish(&|members: &[usize]| keep.choose(members, records), progress)?;
         let events = match (&self.pipeline.events, self.events) {
             (Some(params), Some(events)) => {
-                progress.start("events", n);
+                // Features are read once for the document frequencies, then
+                // as the clusterer needs them: a count, not a share of `n`.
+                progress.start("events", 0);
                 let features = events.features.seal()?;
                 let articles: Vec<EventArticle> = self
                     .records
@@ -322,6 +332,7 @@ impl<'p> Analysis<'p> {
                 // first error ends the run once the clusterer returns.
                 let failed = std::sync::Mutex::new(None);
                 let features_of = |i: usize| {
+                    progress.advance(1);
                     let mut bytes = Vec::new();
                     let read = features.read(i, &mut bytes).and_then(|()| {
                         events::features::Features::decode(&bytes).ok_or_else(|| {

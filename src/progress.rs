@@ -94,6 +94,16 @@ impl Progress {
         });
     }
 
+    /// Gives the current stage its size once it is known (the near-duplicate
+    /// stage knows its candidates only part way), counting from 0 again.
+    pub fn set_total(&self, total: usize) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(current) = &mut state.current {
+            current.total = total;
+            self.done.store(0, Ordering::Relaxed);
+        }
+    }
+
     pub fn advance(&self, items: usize) {
         self.done.fetch_add(items, Ordering::Relaxed);
     }
@@ -123,7 +133,11 @@ impl Progress {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.current.map(|c| Snapshot {
             stage: c.stage,
-            done: self.done.load(Ordering::Relaxed).min(c.total),
+            // A stage of unknown size (total 0) shows its count as it is.
+            done: match (self.done.load(Ordering::Relaxed), c.total) {
+                (done, 0) => done,
+                (done, total) => done.min(total),
+            },
             total: c.total,
             elapsed: c.started.elapsed(),
         })

@@ -13,5 +13,6 @@ mod readme;
 mod regression;
 mod schemas;
 mod shard;
+mod terminal;
 mod util;
 mod workflows;

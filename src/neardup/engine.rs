@@ -31,6 +31,7 @@ use super::lsh::BandKeys;
 use super::minhash::MinHasher;
 use super::shingle::{Shingler, Shingles};
 use super::{verify, Group, NearDupParams};
+use crate::progress::Progress;
 use crate::spill::{take_u32, u64s, Buckets, SealedSets, SetFile};
 
 /// What the engine needs of one text, computed on any thread.
@@ -143,8 +144,8 @@ impl Collector {
     }
 
     /// The groups of every text added, each represented by the member
-    /// `choose` picks.
-    pub fn finish(mut self, choose: &Choose) -> io::Result<Vec<Group>> {
+    /// `choose` picks; `progress` counts the candidates verified.
+    pub fn finish(mut self, choose: &Choose, progress: &Progress) -> io::Result<Vec<Group>> {
         self.ranges.seal()?;
         self.bands.seal()?;
         drop(self.fingerprints);
@@ -154,7 +155,8 @@ impl Collector {
         let column = |band: usize| Ok(u64s(&bands.read(band)?).collect());
         let rule = self.params.edge_rule();
         let candidates = super::candidates_by_band(&store, self.params.bands, column, &rule)?;
-        let edges = verify::edges(&store, &candidates, &rule)?;
+        progress.set_total(candidates.len());
+        let edges = verify::edges_counted(&store, &candidates, &rule, &|n| progress.advance(n))?;
         drop(candidates);
         group::groups(&store, edges, choose)
     }

@@ -35,6 +35,7 @@ use std::io;
 use rayon::prelude::*;
 
 use crate::error::SpillError;
+use crate::progress::Progress;
 use distinct::{DistinctSets, SetStore};
 use group::Choose;
 use lsh::BandKeys;
@@ -101,7 +102,7 @@ pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Result<Vec<Group>,
     for sketch in sketches {
         collector.add(sketch)?;
     }
-    Ok(collector.finish(&|members: &[usize]| members[0])?)
+    Ok(collector.finish(&|members: &[usize]| members[0], &Progress::default())?)
 }
 
 /// The LSH band keys of each distinct set.

@@ -142,6 +142,16 @@ pub fn edges(
     candidates: &[(u32, u32)],
     rule: &EdgeRule,
 ) -> io::Result<Vec<Edge>> {
+    edges_counted(store, candidates, rule, &|_| {})
+}
+
+/// [`edges`], telling `verified` how many candidates each step verified.
+pub fn edges_counted(
+    store: &impl SetStore,
+    candidates: &[(u32, u32)],
+    rule: &EdgeRule,
+    verified: &(dyn Fn(usize) + Sync),
+) -> io::Result<Vec<Edge>> {
     // A block of candidates at a time: the edges found are held once, not
     // once in pieces and again whole.
     let mut edges = Vec::new();
@@ -164,6 +174,7 @@ pub fn edges(
                         }
                     }
                 }
+                verified(chunk.len());
                 Ok(edges)
             })
             .collect::<io::Result<_>>()?;
