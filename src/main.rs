@@ -234,6 +234,7 @@ fn print_report(layout: &report::Layout, format: ReportFormat, shared: &SharedAr
     let reporter: Box<dyn Reporter> = match format {
         ReportFormat::Text => Box::new(report::text::Text {
             color: use_color(shared.color),
+            width: text_width(),
         }),
         ReportFormat::Json => Box::new(report::json::Json),
         ReportFormat::Jsonl => Box::new(report::jsonl::Jsonl),
@@ -246,6 +247,18 @@ fn print_report(layout: &report::Layout, format: ReportFormat, shared: &SharedAr
         eprintln!("dedup: {}", layout.summary_line());
     }
     Ok(())
+}
+
+/// The width of the terminal stdout is, else 80 columns (a pipe, a file).
+/// A very narrow terminal still gets 40, where a line says something.
+fn text_width() -> usize {
+    let stdout = io::stdout();
+    if !stdout.is_terminal() {
+        return report::text::WIDTH;
+    }
+    terminal_size::terminal_size_of(&stdout).map_or(report::text::WIDTH, |(width, _)| {
+        usize::from(width.0).max(40)
+    })
 }
 
 /// `dedup sketch`: one shard's records, written to its sketch file.

@@ -7,29 +7,54 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 
 use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+use rustix::termios::{tcsetwinsize, Winsize};
 
 use crate::util::Dir;
 
 /// Runs dedup with `args` in `dir`, stderr on a pseudo-terminal and stdout
 /// discarded; returns what the terminal received and the exit code.
 fn run_on_terminal(dir: &Dir, args: &[&str]) -> (String, i32) {
+    run_with_terminal(dir, args, Shown::Stderr, 80)
+}
+
+/// Which stream of dedup's is the terminal (the other is discarded).
+#[derive(PartialEq)]
+enum Shown {
+    Stdout,
+    Stderr,
+}
+
+/// Runs dedup with `args` in `dir`, `shown` on a pseudo-terminal of
+/// `columns`; returns what the terminal received and the exit code.
+fn run_with_terminal(dir: &Dir, args: &[&str], shown: Shown, columns: u16) -> (String, i32) {
     let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
     grantpt(&master).unwrap();
     unlockpt(&master).unwrap();
+    let size = Winsize {
+        ws_row: 24,
+        ws_col: columns,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    tcsetwinsize(&master, size).unwrap();
     let name = ptsname(&master, Vec::new()).unwrap();
     let terminal = File::options()
         .read(true)
         .write(true)
         .open(name.to_str().unwrap())
         .unwrap();
+    // The other stream is no pipe nobody reads while the terminal is read:
+    // output larger than the pipe's buffer would block the child.
+    let (stdout, stderr) = match shown {
+        Shown::Stdout => (Stdio::from(terminal), Stdio::null()),
+        Shown::Stderr => (Stdio::null(), Stdio::from(terminal)),
+    };
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("dedup"))
         .current_dir(dir.path())
         .args(args)
         .stdin(Stdio::null())
-        // Not a pipe nobody reads while the terminal is read: a report
-        // larger than the pipe's buffer would block the child.
-        .stdout(Stdio::null())
-        .stderr(terminal)
+        .stdout(stdout)
+        .stderr(stderr)
         .spawn()
         .expect("dedup starts");
     // The child holds the only other end: reading stops when it exits.
@@ -104,4 +129,35 @@ fn no_bar_is_drawn_when_stderr_is_not_a_terminal_or_with_quiet() {
     assert!(!stderr.contains('\r'), "{stderr:?}");
     let (screen, code) = run_on_terminal(&dir, &["--quiet", "a.txt"]);
     assert_eq!((code, screen.as_str()), (0, ""));
+}
+
+#[test]
+fn the_text_report_is_cut_to_the_terminal_width() {
+    let dir = Dir::new();
+    let headline = "Harbour council approves the long-awaited extension of the eastern quay";
+    let story = crate::util::article("the harbour");
+    for name in ["a.txt", "b.txt"] {
+        dir.write(name, format!("{headline}\n\n{story}"));
+    }
+    let longest = |screen: &str| screen.lines().map(|l| l.trim_end().chars().count()).max();
+    let (wide, code) = run_with_terminal(
+        &dir,
+        &["--color", "never", "a.txt", "b.txt"],
+        Shown::Stdout,
+        160,
+    );
+    assert_eq!(code, 0, "{wide}");
+    assert!(wide.contains(&format!("a.txt  {headline}")), "{wide}");
+    assert!(longest(&wide) > Some(80), "{wide}");
+    let (narrow, _) = run_with_terminal(
+        &dir,
+        &["--color", "never", "a.txt", "b.txt"],
+        Shown::Stdout,
+        60,
+    );
+    assert!(longest(&narrow) <= Some(60), "{narrow}");
+    // Not a terminal: 80 columns, as the README's examples show.
+    let (code, piped, _) = crate::util::run(dir.dedup().args(["a.txt", "b.txt"]));
+    assert_eq!(code, 0);
+    assert!(longest(&piped) <= Some(80), "{piped}");
 }

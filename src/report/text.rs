@@ -1,4 +1,5 @@
-//! `--format text`: the report for a person at an 80-column terminal.
+//! `--format text`: the report for a person at a terminal, its lines cut
+//! to the terminal's width (80 columns when it is not a terminal).
 //!
 //! Clusters of several articles come first, each headed by its title; the
 //! representative is starred, and copies are indented under the article of
@@ -10,15 +11,20 @@ use std::io::{self, Write};
 use super::{Cluster, Layout, Member, Reporter};
 use crate::show::printable;
 
-const WIDTH: usize = 80;
+/// The width when stdout is no terminal (a file, a pipe): stable, so
+/// scripts and the README's examples see the same lines everywhere.
+pub const WIDTH: usize = 80;
 
-/// ANSI styles, or none at all.
+/// ANSI styles, or none at all, and the width lines are cut to.
 #[derive(Clone, Copy)]
-struct Paint(bool);
+struct Paint {
+    color: bool,
+    width: usize,
+}
 
 impl Paint {
     fn wrap(self, code: &str, text: &str) -> String {
-        if self.0 {
+        if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
             text.to_string()
@@ -27,19 +33,20 @@ impl Paint {
 }
 
 /// The text report; `color` adds ANSI styles (bold titles, green
-/// representatives, dim copies) after the line is fitted to the width.
+/// representatives, dim copies) after the line is fitted to `width`.
 pub struct Text {
     pub color: bool,
+    pub width: usize,
 }
 
 impl Reporter for Text {
     fn write(&self, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
-        write(layout, out, self.color)
+        write(layout, out, self.color, self.width)
     }
 }
 
-fn write(layout: &Layout, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let paint = Paint(color);
+fn write(layout: &Layout, out: &mut dyn Write, color: bool, width: usize) -> io::Result<()> {
+    let paint = Paint { color, width };
     // Clusters come largest first: those of several articles, then the lone ones.
     let multi = layout.multi_clusters();
     let mut clusters = layout.clusters();
@@ -57,7 +64,11 @@ fn write(layout: &Layout, out: &mut dyn Write, color: bool) -> io::Result<()> {
         writeln!(out, "{heading} ({single}), each its own story:")?;
         for cluster in clusters {
             let member = &cluster.members[0];
-            writeln!(out, "{}", fit(&format!("  {}{}", member.id, about(member))))?;
+            writeln!(
+                out,
+                "{}",
+                paint.fit(&format!("  {}{}", member.id, about(member)))
+            )?;
         }
     }
     Ok(())
@@ -70,11 +81,13 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Re
         format!("{}. ", cluster.id),
         format!("  [{} articles]", cluster.size),
     );
-    let room = WIDTH.saturating_sub(number.chars().count() + count.chars().count());
+    let room = paint
+        .width
+        .saturating_sub(number.chars().count() + count.chars().count());
     let heading = format!("{number}{}{count}", fit_to(title, room));
     writeln!(out, "{}", paint.wrap("1", &heading))?;
     if let Some(line) = evidence(cluster) {
-        writeln!(out, "{}", paint.wrap("2", &fit(&line)))?;
+        writeln!(out, "{}", paint.wrap("2", &paint.fit(&line)))?;
     }
     for member in &cluster.members {
         let group = member
@@ -84,13 +97,13 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Re
             continue; // listed under the copy that is kept
         }
         if member.id == cluster.representative {
-            let line = fit(&format!("  * {}{}", member.id, about(member)));
+            let line = paint.fit(&format!("  * {}{}", member.id, about(member)));
             writeln!(out, "{}", paint.wrap("32", &line))?;
         } else {
             writeln!(
                 out,
                 "{}",
-                fit(&format!("    {}{}", member.id, about(member)))
+                paint.fit(&format!("    {}{}", member.id, about(member)))
             )?;
         }
         let Some(group) = group else { continue };
@@ -109,7 +122,7 @@ fn write_cluster(cluster: &Cluster, out: &mut dyn Write, paint: Paint) -> io::Re
                 .find(|m| m.id == *copy)
                 .map(about)
                 .unwrap_or_default();
-            let line = fit(&format!("      = {copy}  (copy, {detail}){about}"));
+            let line = paint.fit(&format!("      = {copy}  (copy, {detail}){about}"));
             writeln!(out, "{}", paint.wrap("2", &line))?;
         }
     }
@@ -163,9 +176,11 @@ fn evidence(cluster: &Cluster) -> Option<String> {
     Some(line)
 }
 
-/// Cuts a line to the terminal width, marking the cut.
-fn fit(line: &str) -> String {
-    fit_to(line, WIDTH)
+impl Paint {
+    /// Cuts a line to the width, marking the cut.
+    fn fit(self, line: &str) -> String {
+        fit_to(line, self.width)
+    }
 }
 
 /// Also escapes control characters from ids and titles (see [`printable`]).
@@ -185,9 +200,13 @@ mod tests {
 
     #[test]
     fn fit_keeps_lines_within_80_columns() {
-        assert_eq!(fit("short  "), "short");
+        let paint = Paint {
+            color: false,
+            width: WIDTH,
+        };
+        assert_eq!(paint.fit("short  "), "short");
         let long = "x".repeat(100);
-        assert_eq!(fit(&long).chars().count(), 80);
-        assert!(fit(&long).ends_with('…'));
+        assert_eq!(paint.fit(&long).chars().count(), 80);
+        assert!(paint.fit(&long).ends_with('…'));
     }
 }
