@@ -136,6 +136,17 @@ pub struct Document<'a> {
     pub scores: &'a Scores,
 }
 
+impl<'a> Document<'a> {
+    /// The `dedup-eval/1` document of `scores`, made with `params`.
+    pub fn new(params: &'a Params, scores: &'a Scores) -> Self {
+        Document {
+            schema: SCHEMA,
+            params,
+            scores,
+        }
+    }
+}
+
 /// A parameter swept by `dedup eval --sweep NAME=FROM:TO:STEP`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Swept {
@@ -220,46 +231,12 @@ pub fn write_sweep_text(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if let Some((_, first)) = rows.first() {
-        writeln!(
-            out,
-            "{} articles scored ({} unlabelled, {} labelled but not read)",
-            first.articles, first.unlabelled, first.missing
-        )?;
+        write_counts(first, out)?;
     }
-    writeln!(
-        out,
-        "{:>15} {:<16} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
-        parameter.name(),
-        "level",
-        "clusters",
-        "B3 P",
-        "B3 R",
-        "B3 F1",
-        "pair P",
-        "pair R",
-        "ARI"
-    )?;
+    writeln!(out, "{:>15} {}", parameter.name(), header())?;
     for (value, scores) in rows {
-        let levels = std::iter::once(("events", &scores.events)).chain(
-            scores
-                .near_duplicates
-                .iter()
-                .map(|nd| ("near-duplicates", nd)),
-        );
-        for (name, s) in levels {
-            writeln!(
-                out,
-                "{:>15} {:<16} {:>8} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>7.4}",
-                format!("{value}"),
-                name,
-                format!("{}/{}", s.predicted_clusters, s.gold_clusters),
-                s.bcubed.precision,
-                s.bcubed.recall,
-                s.bcubed.f1,
-                s.pairwise.precision,
-                s.pairwise.recall,
-                s.adjusted_rand_index
-            )?;
+        for (name, level) in levels(scores) {
+            writeln!(out, "{:>15} {}", format!("{value}"), row(name, level))?;
         }
     }
     Ok(())
@@ -355,35 +332,54 @@ pub fn score<G: Eq + std::hash::Hash, P: Eq + std::hash::Hash>(items: &[(G, P)])
 }
 
 pub fn write_text(scores: &Scores, out: &mut dyn Write) -> io::Result<()> {
+    write_counts(scores, out)?;
+    writeln!(out, "{}", header())?;
+    for (name, level) in levels(scores) {
+        writeln!(out, "{}", row(name, level))?;
+    }
+    Ok(())
+}
+
+/// The line of how many articles were scored.
+fn write_counts(scores: &Scores, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "{} articles scored ({} unlabelled, {} labelled but not read)",
         scores.articles, scores.unlabelled, scores.missing
-    )?;
-    writeln!(
-        out,
+    )
+}
+
+/// The levels scored, each named: events, and near-duplicates when the gold
+/// labels groups.
+fn levels(scores: &Scores) -> impl Iterator<Item = (&'static str, &LevelScores)> {
+    std::iter::once(("events", &scores.events)).chain(
+        scores
+            .near_duplicates
+            .iter()
+            .map(|nd| ("near-duplicates", nd)),
+    )
+}
+
+/// The table's column heads, and a level's row under them.
+fn header() -> String {
+    format!(
         "{:<16} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
         "level", "clusters", "B3 P", "B3 R", "B3 F1", "pair P", "pair R", "ARI"
-    )?;
-    let mut row = |name: &str, s: &LevelScores| {
-        writeln!(
-            out,
-            "{:<16} {:>8} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>7.4}",
-            name,
-            format!("{}/{}", s.predicted_clusters, s.gold_clusters),
-            s.bcubed.precision,
-            s.bcubed.recall,
-            s.bcubed.f1,
-            s.pairwise.precision,
-            s.pairwise.recall,
-            s.adjusted_rand_index
-        )
-    };
-    row("events", &scores.events)?;
-    if let Some(nd) = &scores.near_duplicates {
-        row("near-duplicates", nd)?;
-    }
-    Ok(())
+    )
+}
+
+fn row(name: &str, s: &LevelScores) -> String {
+    format!(
+        "{:<16} {:>8} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>7.4}",
+        name,
+        format!("{}/{}", s.predicted_clusters, s.gold_clusters),
+        s.bcubed.precision,
+        s.bcubed.recall,
+        s.bcubed.f1,
+        s.pairwise.precision,
+        s.pairwise.recall,
+        s.adjusted_rand_index
+    )
 }
 
 #[cfg(test)]

@@ -472,12 +472,7 @@ fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
         EvalFormat::Text => eval::write_text(&scores, &mut out)?,
         EvalFormat::Json => {
             let params = report_params(&pipeline);
-            let document = eval::Document {
-                schema: eval::SCHEMA,
-                params: &params,
-                scores: &scores,
-            };
-            serde_json::to_writer_pretty(&mut out, &document)?;
+            serde_json::to_writer_pretty(&mut out, &eval::Document::new(&params, &scores))?;
             writeln!(out)?;
         }
     }
@@ -515,12 +510,7 @@ fn run_sweep(
         if args.format == EvalFormat::Json {
             // A line as soon as its setting is scored.
             let params = report_params(pipeline);
-            let document = eval::Document {
-                schema: eval::SCHEMA,
-                params: &params,
-                scores: &scores,
-            };
-            serde_json::to_writer(&mut out, &document)?;
+            serde_json::to_writer(&mut out, &eval::Document::new(&params, &scores))?;
             writeln!(out)?;
             out.flush()?;
         }
