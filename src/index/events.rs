@@ -1194,23 +1194,15 @@ mod tests {
         prepared
     }
 
+    /// The library's defaults without cleaning.
     fn params() -> IndexParams {
-        let (bands, rows) = crate::neardup::lsh::optimal_params(0.5, 128);
-        IndexParams::from_pipeline(&crate::config::Pipeline {
+        let pipeline = crate::config::Config {
             clean: false,
-            neardup: crate::neardup::NearDupParams {
-                ngram: 5,
-                num_perm: 128,
-                seed: 42,
-                threshold: 0.5,
-                containment: 0.8,
-                bands,
-                rows,
-            },
-            events: Some(EventParams::default()),
-            threads: None,
-            keep: crate::report::Keep::Longest,
-        })
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        IndexParams::from_pipeline(&pipeline)
     }
 
     /// Places `part` (docs from `first`, no copies) in the events of

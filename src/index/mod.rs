@@ -332,28 +332,17 @@ pub use store::StoredDoc;
 mod tests {
     use super::*;
     use crate::config::Pipeline;
-    use crate::events::EventParams;
-    use crate::neardup::{lsh, NearDupParams};
-    use crate::report::Keep;
     use crate::synth::news_corpus;
 
+    /// The library's defaults, with or without cleaning and events.
     fn pipeline(clean: bool, events: bool) -> Pipeline {
-        let (bands, rows) = lsh::optimal_params(0.5, 128);
-        Pipeline {
+        crate::config::Config {
             clean,
-            neardup: NearDupParams {
-                ngram: 5,
-                num_perm: 128,
-                seed: 42,
-                threshold: 0.5,
-                containment: 0.8,
-                bands,
-                rows,
-            },
-            events: events.then(EventParams::default),
-            threads: None,
-            keep: Keep::Longest,
+            events,
+            ..Default::default()
         }
+        .validate()
+        .unwrap()
     }
 
     fn articles(n: usize, seed: u64) -> Vec<Article> {
