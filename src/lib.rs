@@ -308,7 +308,8 @@ impl<'p> Analysis<'p> {
             return Err(e);
         }
         let n = self.records.len();
-        progress.start("near-duplicates", n);
+        // Candidates are counted once known: see `verify`.
+        progress.start("candidates", 0);
         let (keep, records) = (self.pipeline.keep, &self.records);
         let groups = self
             .neardup

@@ -94,16 +94,6 @@ impl Progress {
         });
     }
 
-    /// Gives the current stage its size once it is known (the near-duplicate
-    /// stage knows its candidates only part way), counting from 0 again.
-    pub fn set_total(&self, total: usize) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(current) = &mut state.current {
-            current.total = total;
-            self.done.store(0, Ordering::Relaxed);
-        }
-    }
-
     pub fn advance(&self, items: usize) {
         self.done.fetch_add(items, Ordering::Relaxed);
     }
@@ -176,6 +166,10 @@ mod peak {
 pub fn bar(snapshot: &Snapshot, width: usize) -> String {
     let seconds = snapshot.elapsed.as_secs_f64().max(1e-3);
     let rate = snapshot.done as f64 / seconds;
+    if snapshot.total == 0 && snapshot.done == 0 {
+        // A stage that counts nothing (finding candidates) shows its time.
+        return format!("{}  {}", snapshot.stage, duration(snapshot.elapsed));
+    }
     if snapshot.total == 0 {
         // A stage that cannot know its size up front (reading) shows a count.
         return format!(
@@ -329,6 +323,14 @@ mod tests {
             bar(&start, 80).ends_with("0/100,000  0/s"),
             "no ETA before any progress"
         );
+        let unsized_ = Snapshot { total: 0, ..start };
+        assert_eq!(
+            bar(&unsized_, 80),
+            "events  2s",
+            "nothing counted: the time"
+        );
+        let counting = Snapshot { total: 0, ..snap };
+        assert_eq!(bar(&counting, 80), "events  50,000  25,000/s");
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000), "1,000");
     }

@@ -393,7 +393,7 @@ fn timings_give_each_stage_its_time_and_peak_memory() {
         .collect();
     assert_eq!(
         stages,
-        ["read", "clean", "near-duplicates", "events", "report"]
+        ["read", "clean", "candidates", "verify", "events", "report"]
     );
 }
 

@@ -29,12 +29,13 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::ops::Range;
 
 use rayon::prelude::*;
 
 use super::distinct::SetStore;
 use super::verify::EdgeRule;
-use crate::spill::u32s;
+use crate::spill::{take_u32, u32s, Buckets};
 
 /// Hash ranges swept one after another (the top bits of a shingle): one
 /// range's entries, 32 bytes a shingle with their bookkeeping ([`Swept`]),
@@ -54,161 +55,20 @@ const SWEPT_ENTRIES: usize = 1 << 22;
 /// entries are sorted, and the runs of a shingle in two or more sets are
 /// written to a temporary postings file in shingle order; each set counts
 /// its shared shingles, so how many its prefix takes, and the frequencies
-/// of its shared shingles go, set by set, to a second temporary file. A
-/// read of that file counts them by document frequency, as far as the
-/// prefix reaches (a set that cannot be contained keeps nothing); the
-/// entries are sorted once. 2: each set's prefix is then known
-/// as a frequency and a count: all its shared shingles rarer than some
-/// frequency, and the first so many, in shingle order, of that frequency.
-/// 3: one read of the postings file pairs each set with the others that
-/// have a shingle of its prefix.
+/// of its shared shingles go to a second temporary file, in buckets of
+/// consecutive sets. 2: each bucket read back gives each of its sets all
+/// its frequencies at once, and so its prefix, as a frequency and a count:
+/// all its shared shingles rarer than some frequency, and the first so
+/// many, in shingle order, of that frequency. 3: one read of the postings
+/// file pairs each set with the others that have a shingle of its prefix.
 pub fn candidate_pairs(store: &impl SetStore, rule: &EdgeRule) -> io::Result<Vec<(u32, u32)>> {
     let sets = store.count();
     let size: Vec<u32> = (0..sets).map(|set| store.size(set) as u32).collect();
-    let (postings, tally) = postings(store, &size, rule)?;
-    let prefixes: Vec<Prefix> = (0..sets)
-        .into_par_iter()
-        .map(|set| tally.prefix(set))
-        .collect();
-    drop(tally);
+    let (postings, prefixes) = postings(store, &size, rule)?;
     let mut pairs = prefix_pairs(postings, &prefixes, &size)?;
     pairs.par_sort_unstable();
     pairs.dedup();
     Ok(pairs)
-}
-
-/// Frequencies a set's counts hold in place; a set with more spills them
-/// to a table. A set keeps only the rarest frequencies that can still hold
-/// its prefix, a few, so the table stays small; in place, the counts are
-/// read and written in set order, one range after another, not at random.
-const SLOTS: usize = 4;
-/// The first slot of a set whose counts are in [`Tally::more`], at the
-/// place its second slot's first number says.
-const MORE: (u32, u32) = (u32::MAX, u32::MAX);
-
-/// What step 1 counts of each set: how many of its shared shingles its
-/// prefix takes, and those it can take by frequency.
-struct Tally {
-    /// Shared shingles of each set in its prefix (exact, from a first
-    /// sweep): 0 for a set that cannot be contained in anything.
-    wanted: Vec<u32>,
-    /// Per set, `(frequency, shingles)` of its rarest shared shingles,
-    /// sorted by frequency, `(0, 0)` where unused; [`MORE`] first when they
-    /// are in `more`.
-    counts: Vec<[(u32, u32); SLOTS]>,
-    /// The counts of sets with more than [`SLOTS`] frequencies, and the
-    /// places in it that are free.
-    more: Vec<Vec<(u32, u32)>>,
-    free: Vec<u32>,
-}
-
-impl Tally {
-    fn new(wanted: Vec<u32>) -> Tally {
-        let sets = wanted.len();
-        Tally {
-            wanted,
-            counts: vec![[(0, 0); SLOTS]; sets],
-            more: Vec::new(),
-            free: Vec::new(),
-        }
-    }
-
-    /// `set`'s counts, sorted by frequency.
-    fn counts_of(&self, set: usize, into: &mut Vec<(u32, u32)>) {
-        into.clear();
-        match self.counts[set] {
-            [MORE, (at, _), ..] => into.extend_from_slice(&self.more[at as usize]),
-            slots => into.extend(slots.iter().filter(|c| c.1 > 0)),
-        }
-    }
-
-    /// Adds one range's shared shingles of `set`, given by their
-    /// frequencies, and keeps the counts that can hold its prefix
-    /// (`scratch`: a buffer, for its allocation).
-    fn add(&mut self, set: usize, shingles: &[u32], scratch: &mut Vec<(u32, u32)>) {
-        let bound = self.wanted[set] as usize;
-        if bound == 0 {
-            return;
-        }
-        // The counts, in `scratch`: a set's in `more` are swapped in and
-        // out, not copied.
-        let more = match self.counts[set] {
-            [MORE, (at, _), ..] => Some(at),
-            _ => None,
-        };
-        match more {
-            Some(at) => std::mem::swap(scratch, &mut self.more[at as usize]),
-            None => self.counts_of(set, scratch),
-        }
-        // Once the counts hold the prefix, a shingle more frequent than
-        // all of them falls past it: it is not counted.
-        let held: usize = scratch.iter().map(|&(_, count)| count as usize).sum();
-        let cutoff = match scratch.last() {
-            Some(&(frequency, _)) if held >= bound => frequency,
-            _ => u32::MAX,
-        };
-        for &frequency in shingles.iter().filter(|&&f| f <= cutoff) {
-            match scratch.binary_search_by_key(&frequency, |&(f, _)| f) {
-                Ok(i) => scratch[i].1 += 1,
-                Err(i) => scratch.insert(i, (frequency, 1)),
-            }
-        }
-        // The counts past the prefix can never be needed: later ranges add
-        // shingles before them or to them.
-        let mut below = 0;
-        let kept = scratch
-            .iter()
-            .take_while(|&&(_, count)| {
-                let needed = below < bound;
-                below += count as usize;
-                needed
-            })
-            .count();
-        scratch.truncate(kept);
-        let slots = &mut self.counts[set];
-        if let Some(at) = more {
-            if scratch.len() > SLOTS {
-                std::mem::swap(scratch, &mut self.more[at as usize]);
-                return;
-            }
-            self.more[at as usize] = Vec::new();
-            self.free.push(at);
-        }
-        if scratch.len() > SLOTS {
-            let at = self.free.pop().unwrap_or(self.more.len() as u32);
-            if at as usize == self.more.len() {
-                self.more.push(Vec::new());
-            }
-            self.more[at as usize] = std::mem::take(scratch);
-            slots[0] = MORE;
-            slots[1] = (at, 0);
-        } else {
-            *slots = [(0, 0); SLOTS];
-            slots[..scratch.len()].copy_from_slice(scratch);
-        }
-    }
-
-    /// The prefix of `set`, once every range is counted.
-    fn prefix(&self, set: usize) -> Prefix {
-        let wanted = self.wanted[set] as usize;
-        if wanted == 0 {
-            return Prefix::NONE;
-        }
-        let mut counts = Vec::new();
-        self.counts_of(set, &mut counts);
-        let mut below = 0;
-        for (frequency, count) in counts {
-            let count = count as usize;
-            if below + count >= wanted {
-                return Prefix {
-                    frequency,
-                    count: (wanted - below) as u32,
-                };
-            }
-            below += count;
-        }
-        unreachable!("a set's counts hold its prefix")
-    }
 }
 
 /// A set's prefix among its shared shingles, in the order (frequency,
@@ -229,23 +89,36 @@ impl Prefix {
 }
 
 /// Step 1: the postings of every shared shingle, written in shingle order
-/// as `frequency, sets…` (`u32`s) to a temporary file, and the [`Tally`].
-fn postings(store: &impl SetStore, size: &[u32], rule: &EdgeRule) -> io::Result<(File, Tally)> {
+/// as `frequency, sets…` (`u32`s) to a temporary file, and each set's
+/// [`Prefix`].
+fn postings(
+    store: &impl SetStore,
+    size: &[u32],
+    rule: &EdgeRule,
+) -> io::Result<(File, Vec<Prefix>)> {
     // The one sweep: the postings, each set's shared shingles (so how many
-    // its prefix takes, exactly, before any count is kept), and, to count
-    // them by frequency afterwards without sorting the entries again, the
-    // frequencies of each set's shared shingles, range by range, set by
-    // set, as `set, n, frequencies…` (`u32`s) in a second temporary file.
-    // Both files take 4 bytes a shared entry (the disk, not memory); a set
-    // too short to be contained in anything writes no frequencies.
+    // its prefix takes, exactly), and the frequencies of the shared
+    // shingles of each set that can be contained, as `set, n,
+    // frequencies…` (`u32`s), in the bucket of its block of sets. Both
+    // files take 4 bytes a shared entry (the disk, not memory).
     let mut out = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
-    let mut by_set = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
     let longest: Vec<u32> = size
         .iter()
         .map(|&len| prefix_len(len as usize, rule) as u32)
         .collect();
+    // Buckets of consecutive sets, each of at most about BUCKET_ENTRIES
+    // entries (an upper bound: every shingle of a set that can be
+    // contained), so that one bucket is what memory holds in step 2.
+    let entries: u64 = (size.iter().zip(&longest))
+        .filter(|&(_, &longest)| longest > 0)
+        .map(|(&len, _)| u64::from(len))
+        .sum();
+    let buckets = entries.div_ceil(BUCKET_ENTRIES).clamp(1, MAX_BUCKETS) as usize;
+    let per_bucket = size.len().div_ceil(buckets).max(1);
+    let mut by_set = Buckets::new(buckets)?;
     let mut shared = vec![0u32; size.len()];
     let mut kept: Vec<u32> = Vec::new();
+    let mut record: Vec<u8> = Vec::new();
     sweep(store, |swept| {
         for run in swept.runs().filter(|run| run.len() > 1) {
             out.write_all(&(run.len() as u32).to_le_bytes())?;
@@ -264,38 +137,95 @@ fn postings(store: &impl SetStore, size: &[u32], rule: &EdgeRule) -> io::Result<
             if kept.is_empty() || longest[set as usize] == 0 {
                 continue;
             }
-            by_set.write_all(&set.to_le_bytes())?;
-            by_set.write_all(&(kept.len() as u32).to_le_bytes())?;
+            record.clear();
+            record.extend_from_slice(&set.to_le_bytes());
+            record.extend_from_slice(&(kept.len() as u32).to_le_bytes());
             for &f in &kept {
-                by_set.write_all(&f.to_le_bytes())?;
+                record.extend_from_slice(&f.to_le_bytes());
             }
+            by_set.push(set as usize / per_bucket, &record)?;
         }
         Ok(())
     })?;
+    by_set.seal()?;
     // A set's prefix takes its shared shingles after those in no other
     // set, which come first.
     let wanted: Vec<u32> = (0..size.len())
         .map(|set| longest[set].saturating_sub(size[set] - shared[set]))
         .collect();
     drop((shared, longest));
-    // Then the counts by frequency of the sets that can be contained, only
-    // as far as their prefixes reach, from the frequencies written.
-    let mut tally = Tally::new(wanted);
-    let mut scratch = Vec::new();
-    let mut reader = BufReader::with_capacity(1 << 16, rewound(by_set)?);
-    let mut bytes = Vec::new();
-    while let Some(set) = read_u32(&mut reader)? {
-        let n = read_u32(&mut reader)?.ok_or(io::ErrorKind::UnexpectedEof)?;
-        bytes.resize(4 * n as usize, 0);
-        reader.read_exact(&mut bytes)?;
-        if tally.wanted[set as usize] == 0 {
-            continue;
-        }
-        kept.clear();
-        kept.extend(u32s(&bytes));
-        tally.add(set as usize, &kept, &mut scratch);
+    let mut prefixes = Vec::with_capacity(size.len());
+    for bucket in 0..buckets {
+        let first = (bucket * per_bucket).min(size.len());
+        let sets = first..((bucket + 1) * per_bucket).min(size.len());
+        prefixes.extend(bucket_prefixes(&by_set.read(bucket)?, sets, &wanted));
     }
-    Ok((rewound(out)?, tally))
+    Ok((rewound(out)?, prefixes))
+}
+
+/// Entries of shared shingles a bucket of sets holds at most (4 bytes each,
+/// 16 MiB), unless [`MAX_BUCKETS`] would be exceeded.
+const BUCKET_ENTRIES: u64 = 1 << 22;
+/// Buckets at most: each buffers up to a chunk while the sweep writes.
+const MAX_BUCKETS: u64 = 1 << 10;
+
+/// The prefixes of `sets`, whose records `set, n, frequencies…` a bucket
+/// holds: each set's frequencies gathered in one slice (a counting sort
+/// by set), and the `wanted`-th smallest of them selected.
+fn bucket_prefixes(bytes: &[u8], sets: Range<usize>, wanted: &[u32]) -> Vec<Prefix> {
+    let records = || {
+        let mut rest = bytes;
+        std::iter::from_fn(move || {
+            let set = take_u32(&mut rest)? as usize;
+            let n = take_u32(&mut rest)? as usize;
+            let (frequencies, after) = rest.split_at(4 * n);
+            rest = after;
+            Some((set, frequencies))
+        })
+    };
+    let mut starts = vec![0usize; sets.len() + 1];
+    for (set, frequencies) in records() {
+        starts[set - sets.start + 1] += frequencies.len() / 4;
+    }
+    for i in 0..sets.len() {
+        starts[i + 1] += starts[i];
+    }
+    let mut all = vec![0u32; starts[sets.len()]];
+    let mut fill = starts.clone();
+    for (set, frequencies) in records() {
+        let at = &mut fill[set - sets.start];
+        for (to, f) in all[*at..].iter_mut().zip(u32s(frequencies)) {
+            *to = f;
+        }
+        *at += frequencies.len() / 4;
+    }
+    let mut slices: Vec<&mut [u32]> = Vec::with_capacity(sets.len());
+    let mut rest = &mut all[..];
+    for i in 0..sets.len() {
+        let (own, after) = rest.split_at_mut(starts[i + 1] - starts[i]);
+        slices.push(own);
+        rest = after;
+    }
+    slices
+        .into_par_iter()
+        .zip(sets)
+        .map(|(frequencies, set)| prefix_of(frequencies, wanted[set] as usize))
+        .collect()
+}
+
+/// The prefix of a set whose shared shingles have `frequencies`, of which
+/// it takes `wanted`: every one rarer than the `wanted`-th smallest
+/// frequency, and as many of that frequency as make up the number.
+fn prefix_of(frequencies: &mut [u32], wanted: usize) -> Prefix {
+    if wanted == 0 {
+        return Prefix::NONE;
+    }
+    let (rarer, &mut frequency, _) = frequencies.select_nth_unstable(wanted - 1);
+    let rarer = rarer.iter().filter(|&&f| f < frequency).count();
+    Prefix {
+        frequency,
+        count: (wanted - rarer) as u32,
+    }
 }
 
 /// The file `writer` wrote, flushed, to be read from its start.
@@ -512,7 +442,7 @@ mod tests {
     }
 
     #[test]
-    fn tally_finds_the_prefix_a_sort_of_all_frequencies_gives() {
+    fn buckets_give_the_prefix_a_sort_of_all_frequencies_gives() {
         let mut rng = SplitMix64::new(3);
         let sets = 300;
         let shared: Vec<Vec<u32>> = (0..sets)
@@ -526,19 +456,25 @@ mod tests {
         let wanted: Vec<u32> = (shared.iter())
             .map(|s| rng.below(s.len() + 1) as u32)
             .collect();
-        let mut tally = Tally::new(wanted.clone());
-        let mut scratch = Vec::new();
-        // Added a few at a time, set by set, as sweeps do.
+        // Written a few at a time, set by set, as sweeps do, into one
+        // bucket of sets 100..300.
+        let mut bytes = Vec::new();
         let mut rests: Vec<&[u32]> = shared.iter().map(Vec::as_slice).collect();
-        while rests.iter().any(|rest| !rest.is_empty()) {
-            for (set, rest) in rests.iter_mut().enumerate() {
+        while rests[100..].iter().any(|rest| !rest.is_empty()) {
+            for (set, rest) in rests.iter_mut().enumerate().skip(100) {
                 let (now, later) = rest.split_at(rng.below(12).min(rest.len()));
-                tally.add(set, now, &mut scratch);
+                if !now.is_empty() {
+                    bytes.extend_from_slice(&(set as u32).to_le_bytes());
+                    bytes.extend_from_slice(&(now.len() as u32).to_le_bytes());
+                    now.iter()
+                        .for_each(|f| bytes.extend_from_slice(&f.to_le_bytes()));
+                }
                 *rest = later;
             }
         }
-        for set in 0..sets {
-            let prefix = tally.prefix(set);
+        let prefixes = bucket_prefixes(&bytes, 100..sets, &wanted);
+        assert_eq!(prefixes.len(), sets - 100);
+        for (set, prefix) in (100..sets).zip(prefixes) {
             let wanted = wanted[set] as usize;
             if wanted == 0 {
                 assert_eq!(prefix.count, 0);

@@ -155,7 +155,7 @@ impl Collector {
         let column = |band: usize| Ok(u64s(&bands.read(band)?).collect());
         let rule = self.params.edge_rule();
         let candidates = super::candidates_by_band(&store, self.params.bands, column, &rule)?;
-        progress.set_total(candidates.len());
+        progress.start("verify", candidates.len());
         let edges = verify::edges_counted(&store, &candidates, &rule, &|n| progress.advance(n))?;
         drop(candidates);
         group::groups(&store, edges, choose)
