@@ -139,6 +139,7 @@ pub fn run(
         Ok(mut analysis) => {
             let second =
                 read::read_batches(inputs, options, &mut |batch| analysis.add(batch, progress));
+            analysis.flush();
             let cleaned = analysis.cleaned.take().map(spill::Records::seal);
             let cleaned = cleaned.transpose().map_err(SpillError::from);
             match (analysis.finish(progress), cleaned) {
@@ -195,6 +196,8 @@ struct Analysis<'p> {
     events: Option<EventFeatures>,
     /// Each article's cleaned text, when the run keeps them.
     cleaned: Option<spill::Records>,
+    /// The last batch analysed, not yet stored.
+    pending: Vec<Analysed>,
 }
 
 /// What pass 2 makes of one article.
@@ -234,11 +237,14 @@ impl<'p> Analysis<'p> {
                 None => None,
             },
             cleaned: None,
+            pending: Vec::new(),
         })
     }
 
     /// Analyses the next articles, in corpus order, in parallel, counting
-    /// each in `progress` as it is done.
+    /// each in `progress` as it is done. The articles analysed before them
+    /// are stored meanwhile ([`Analysis::store`]): storing is one thread's
+    /// work, which would leave the other cores idle (see [`Analysis::flush`]).
     fn add(&mut self, batch: Vec<Article>, progress: &Progress) {
         if self.failed.is_some() {
             return;
@@ -246,45 +252,64 @@ impl<'p> Analysis<'p> {
         let (cleaner, params) = (self.cleaner, &self.pipeline.neardup);
         let events = self.pipeline.events.is_some();
         let keep_cleaned = self.cleaned.is_some();
-        let first = self.records.len();
-        let analysed: Vec<Analysed> = batch
-            .into_par_iter()
-            .enumerate()
-            .map_init(
-                || Sketcher::new(params),
-                |sketcher, (i, article)| {
-                    let (text, body, headline) = match cleaner {
-                        Some(cleaner) => {
-                            let cleaned = cleaner.clean(first + i, &article);
-                            (cleaned.text, cleaned.body, cleaned.headline)
-                        }
-                        None => (article.text.clone(), None, None),
-                    };
-                    let title = title(&article, headline, &text);
-                    // Compared without the site's furniture (`Cleaned::compared`).
-                    let sketch = sketcher.sketch(body.as_deref().unwrap_or(&text));
-                    let features = events.then(|| {
-                        let doc = EventDoc {
-                            id: &article.id,
-                            title: title.as_deref(),
-                            text: &text,
-                            raw: &article.text,
-                            date: article.date.as_deref(),
+        let first = self.records.len() + self.pending.len();
+        let pending = std::mem::take(&mut self.pending);
+        let analyse = || -> Vec<Analysed> {
+            batch
+                .into_par_iter()
+                .enumerate()
+                .map_init(
+                    || Sketcher::new(params),
+                    |sketcher, (i, article)| {
+                        let (text, body, headline) = match cleaner {
+                            Some(cleaner) => {
+                                let cleaned = cleaner.clean(first + i, &article);
+                                (cleaned.text, cleaned.body, cleaned.headline)
+                            }
+                            None => (article.text.clone(), None, None),
                         };
-                        let mut bytes = Vec::new();
-                        events::features::extract(&doc).encode(&mut bytes);
-                        (bytes, dates::published(doc.date, doc.raw))
-                    });
-                    progress.advance(1);
-                    Analysed {
-                        record: Record::new(&article, &text, title),
-                        sketch,
-                        features,
-                        cleaned: keep_cleaned.then_some(text),
-                    }
-                },
-            )
-            .collect();
+                        let title = title(&article, headline, &text);
+                        // Compared without the site's furniture (`Cleaned::compared`).
+                        let sketch = sketcher.sketch(body.as_deref().unwrap_or(&text));
+                        let features = events.then(|| {
+                            let doc = EventDoc {
+                                id: &article.id,
+                                title: title.as_deref(),
+                                text: &text,
+                                raw: &article.text,
+                                date: article.date.as_deref(),
+                            };
+                            let mut bytes = Vec::new();
+                            events::features::extract(&doc).encode(&mut bytes);
+                            (bytes, dates::published(doc.date, doc.raw))
+                        });
+                        progress.advance(1);
+                        Analysed {
+                            record: Record::new(&article, &text, title),
+                            sketch,
+                            features,
+                            cleaned: keep_cleaned.then_some(text),
+                        }
+                    },
+                )
+                .collect()
+        };
+        let ((), analysed) = rayon::join(|| self.store(pending), analyse);
+        self.pending = analysed;
+    }
+
+    /// Stores the articles still pending: once every batch is added.
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        self.store(pending);
+    }
+
+    /// Keeps what pass 2 made of each article, in corpus order: its record
+    /// in memory, the rest in the temporary files.
+    fn store(&mut self, analysed: Vec<Analysed>) {
+        if self.failed.is_some() {
+            return;
+        }
         for analysed in analysed {
             self.records.push(analysed.record);
             let mut added = self.neardup.add(analysed.sketch);
@@ -303,7 +328,8 @@ impl<'p> Analysis<'p> {
         }
     }
 
-    fn finish(self, progress: &Progress) -> Result<Clustering, SpillError> {
+    fn finish(mut self, progress: &Progress) -> Result<Clustering, SpillError> {
+        self.flush();
         if let Some(e) = self.failed {
             return Err(e);
         }
