@@ -38,6 +38,22 @@ pub fn word_indices(text: &str) -> impl Iterator<Item = (usize, &str)> {
     words(text).map(move |w| (w.as_ptr() as usize - start, w))
 }
 
+/// A text and its [`word_indices`], found once for the steps that each
+/// walk them (language, terms and names of an article's event features).
+pub struct Words<'a> {
+    pub text: &'a str,
+    pub words: Vec<(usize, &'a str)>,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(text: &'a str) -> Words<'a> {
+        Words {
+            text,
+            words: word_indices(text).collect(),
+        }
+    }
+}
+
 /// The words of `text`, lowercased.
 pub fn normalised_words(text: &str) -> impl Iterator<Item = String> + '_ {
     words(text).map(|w| {
@@ -87,6 +103,13 @@ pub fn is_unspaced(c: char) -> bool {
 /// also leaves unsegmented without a dictionary, they are the same
 /// principled fallback.
 pub fn term_words(text: &str) -> Vec<(usize, Cow<'_, str>)> {
+    term_words_of(word_indices(text))
+}
+
+/// [`term_words`] of a text whose [`word_indices`] are `words`.
+pub fn term_words_of<'a>(
+    words: impl IntoIterator<Item = (usize, &'a str)>,
+) -> Vec<(usize, Cow<'a, str>)> {
     let mut out: Vec<(usize, Cow<str>)> = Vec::new();
     // The current run: its characters with their offsets, and where it ends.
     let mut run: Vec<(usize, char)> = Vec::new();
@@ -103,7 +126,7 @@ pub fn term_words(text: &str) -> Vec<(usize, Cow<'_, str>)> {
         }
         run.clear();
     };
-    for (at, word) in word_indices(text) {
+    for (at, word) in words {
         if word.chars().all(is_unspaced) {
             if at != run_end {
                 flush(&mut run, &mut out);

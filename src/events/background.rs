@@ -119,7 +119,11 @@ mod tests {
                 _ => panic!("{line}"),
             }
         }
-        let names = names::names("Then Vladimir Putin spoke.", None, en);
+        let names = names::names(
+            &crate::tokenize::Words::new("Then Vladimir Putin spoke."),
+            None,
+            en,
+        );
         assert!(names
             .iter()
             .all(|(n, _)| n.split(' ').all(|w| terms::fold(w) == w)));

@@ -45,11 +45,13 @@ pub fn extract(doc: &EventDoc) -> Features {
         title: title.as_deref(),
         ..*doc
     };
+    // Found once for the language, the terms and the names.
+    let words = tokenize::Words::new(doc.text);
     let stop: &Stopwords = {
         // The words lowercased into one buffer: a `String` each took a
         // sixteenth of a whole-pipeline run (10k kit corpus).
         let (mut lower, mut ends) = (String::new(), Vec::new());
-        for word in tokenize::words(doc.text).take(2000) {
+        for &(_, word) in words.words.iter().take(2000) {
             tokenize::push_lowercase(&mut lower, word);
             ends.push(lower.len());
         }
@@ -64,8 +66,8 @@ pub fn extract(doc: &EventDoc) -> Features {
     let anchors = with_publication_day(anchors::anchors(doc.text), published);
     Features {
         language: stop.language,
-        terms: terms::terms(doc.text, doc.title, stop),
-        names: names::names(doc.text, doc.title, stop),
+        terms: terms::terms(&words, doc.title, stop),
+        names: names::names(&words, doc.title, stop),
         years: years(&anchors),
         anchors,
         date: published.map(|day| story_day(doc.text, stop.language, day)),

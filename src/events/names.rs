@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use super::dates;
 use super::terms::fold;
 use crate::stopwords::Stopwords;
-use crate::tokenize;
+use crate::tokenize::{self, Words};
 
 /// Characters that, between two words, start a new sentence (or quote).
 const SENTENCE_BREAKS: &[char] = &[
@@ -42,24 +42,34 @@ struct Word {
 }
 
 /// The name keys of an article with their counts, sorted by key.
-pub fn names(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, u32)> {
+pub fn names(text: &Words, title: Option<&str>, stop: &Stopwords) -> Vec<(String, u32)> {
+    let (all, text) = (&text.words, text.text);
     let title = title.map(str::trim).filter(|t| !t.is_empty());
-    let mut lines: Vec<(&str, bool)> = Vec::new();
-    if let Some(title) = title.filter(|t| !text.contains(*t)) {
-        lines.push((title, true));
-    }
-    lines.extend(text.lines().map(|l| (l, Some(l.trim()) == title)));
-
     let mut words: Vec<Word> = Vec::new();
-    for (line, is_title) in lines {
-        let headline = is_title || looks_like_headline(line);
+    // A line and its words, with their offsets from `base`.
+    let mut visit = |line: &str, is_title: bool, line_words: &[(usize, &str)], base: usize| {
+        let headline = is_title || looks_like_headline(line, line_words);
         let shouting = is_shouting(line);
         let mut prev_end = None;
-        for (start, w) in tokenize::word_indices(line) {
+        for &(at, w) in line_words {
+            let start = at - base;
             let between = prev_end.map(|end| &line[end..start]);
             prev_end = Some(start + w.len());
             let sentence_start = between.is_none_or(|b| b.contains(SENTENCE_BREAKS));
             let joined = between.is_some_and(|b| b.chars().all(|c| c == ' ' || c == '\u{a0}'));
+            let certain = !sentence_start && !headline && !shouting;
+            // A word in lowercase is no name and no acronym: most words,
+            // passed over without counting their letters.
+            if w.as_bytes()[0].is_ascii_lowercase() {
+                words.push(Word {
+                    capitalised: false,
+                    acronym: false,
+                    certain,
+                    joined,
+                    key: String::new(),
+                });
+                continue;
+            }
             let letters = w.chars().filter(|c| c.is_alphabetic()).count();
             let upper = w.chars().filter(|c| c.is_uppercase()).count();
             let acronym = !shouting && (2..=6).contains(&letters) && upper == letters;
@@ -78,12 +88,28 @@ pub fn names(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, 
             words.push(Word {
                 capitalised: capitalised && !excluded,
                 acronym: acronym && !excluded,
-                certain: !sentence_start && !headline && !shouting,
+                certain,
                 joined,
                 key,
             });
         }
+    };
+    if let Some(title) = title.filter(|t| !text.contains(*t)) {
+        let own: Vec<(usize, &str)> = tokenize::word_indices(title).collect();
+        visit(title, true, &own, 0);
     }
+    // The text's words, found once, taken line by line: no word spans a
+    // line break.
+    let mut next = 0;
+    for line in text.lines() {
+        let base = line.as_ptr() as usize - text.as_ptr() as usize;
+        let first = next;
+        while next < all.len() && all[next].0 < base + line.len() {
+            next += 1;
+        }
+        visit(line, Some(line.trim()) == title, &all[first..next], base);
+    }
+
     let confirmed: HashSet<&str> = words
         .iter()
         .filter(|w| w.capitalised && w.certain)
@@ -113,12 +139,12 @@ pub fn names(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, 
 
 /// A title-case line ("Putin Says 'Effective Dialogue' With U.S. Possible"):
 /// three or more words, most of them capitalised, and no full stop at the end.
-fn looks_like_headline(line: &str) -> bool {
+fn looks_like_headline(line: &str, line_words: &[(usize, &str)]) -> bool {
     if line.trim_end().ends_with('.') {
         return false;
     }
     let (mut words, mut capitals) = (0, 0);
-    for w in tokenize::words(line) {
+    for &(_, w) in line_words {
         if w.chars().any(char::is_alphabetic) {
             words += 1;
             capitals += w.chars().next().is_some_and(char::is_uppercase) as usize;
@@ -140,7 +166,7 @@ mod tests {
     use crate::stopwords;
 
     fn keys(text: &str, title: Option<&str>) -> Vec<String> {
-        names(text, title, stopwords::for_language("en"))
+        names(&Words::new(text), title, stopwords::for_language("en"))
             .into_iter()
             .map(|(k, _)| k)
             .collect()

@@ -16,7 +16,7 @@
 //! same terms (see `background.rs`).
 
 use crate::stopwords::{Stopwords, WordMap};
-use crate::tokenize;
+use crate::tokenize::{self, Words};
 
 /// Weight of a word in the title.
 pub const TITLE_WEIGHT: f32 = 2.0;
@@ -125,7 +125,8 @@ pub fn s_stem(word: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The weighted content terms of an article, sorted by term.
-pub fn terms(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, f32)> {
+pub fn terms(text: &Words, title: Option<&str>, stop: &Stopwords) -> Vec<(String, f32)> {
+    let (words, text) = (&text.words, text.text);
     let mut counts: WordMap<String, f32> = WordMap::default();
     // A term seen before costs no allocation.
     let mut term = String::new();
@@ -157,7 +158,7 @@ pub fn terms(text: &str, title: Option<&str>, stop: &Stopwords) -> Vec<(String, 
     }
     let lead_from = title_span.map_or(0, |(_, end)| end);
     let mut lead_left = LEAD_WORDS;
-    for (at, word) in tokenize::term_words(text) {
+    for (at, word) in tokenize::term_words_of(words.iter().copied()) {
         let weight = if at >= lead_from && lead_left > 0 {
             lead_left -= 1;
             LEAD_WEIGHT
@@ -226,7 +227,7 @@ mod tests {
             "Quake hits town\n\nA quake hit the town.{}\nLater, quake.",
             " Filler words here.".repeat(30)
         );
-        let got: HashMap<String, f32> = terms(&body, Some("Quake hits town"), en)
+        let got: HashMap<String, f32> = terms(&Words::new(&body), Some("Quake hits town"), en)
             .into_iter()
             .collect();
         // title 2 + lead 1.5 + body 1
@@ -234,8 +235,9 @@ mod tests {
         assert_eq!(got["town"], 3.5);
         assert_eq!(got["later"], 1.0);
         // A title that is not in the text counts twice.
-        let got: HashMap<String, f32> =
-            terms("Body only.", Some("Quake"), en).into_iter().collect();
+        let got: HashMap<String, f32> = terms(&Words::new("Body only."), Some("Quake"), en)
+            .into_iter()
+            .collect();
         assert_eq!(got["quake"], 2.0);
     }
 }
