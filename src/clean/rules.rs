@@ -193,19 +193,33 @@ pub(super) static RULES: &[Rule] = &[
 /// rebuilding states and the cleaner runs four times slower.
 const DFA_CACHE: usize = 8 << 20;
 
-/// The rules compiled once, in table order. Word boundaries are ASCII ones:
-/// the rules' words are ASCII, and a Unicode `\b` makes the regex crate give
-/// up its DFAs for a slow NFA on any line with a non-ASCII character.
-fn set() -> &'static RegexSet {
-    static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        let patterns = RULES
+/// Lines of more words than a tier's bound (and no more than the next
+/// one's) are matched against only the rules that may remove them: a
+/// paragraph of reporting runs through a handful of patterns, not the
+/// table. Cut where the table's word limits leave long lines few rules.
+const TIERS: [usize; 5] = [12, 30, 40, 60, 80];
+
+/// The rules that may remove a line of more than `TIERS[tier - 1]` words
+/// (all of them for tier 0), compiled once, in table order, each with its
+/// index in [`RULES`]. Word boundaries are ASCII ones: the rules' words are
+/// ASCII, and a Unicode `\b` makes the regex crate give up its DFAs for a
+/// slow NFA on any line with a non-ASCII character.
+fn set(tier: usize) -> &'static (RegexSet, Vec<usize>) {
+    static SETS: [OnceLock<(RegexSet, Vec<usize>)>; TIERS.len() + 1] =
+        [const { OnceLock::new() }; TIERS.len() + 1];
+    SETS[tier].get_or_init(|| {
+        let least = tier.checked_sub(1).map_or(0, |t| TIERS[t] + 1);
+        let rules: Vec<usize> = (0..RULES.len())
+            .filter(|&i| RULES[i].max_words >= least)
+            .collect();
+        let patterns = rules
             .iter()
-            .map(|rule| format!("(?i){}", rule.pattern.replace(r"\b", r"(?-u:\b)")));
-        RegexSetBuilder::new(patterns)
+            .map(|&i| format!("(?i){}", RULES[i].pattern.replace(r"\b", r"(?-u:\b)")));
+        let set = RegexSetBuilder::new(patterns)
             .dfa_size_limit(DFA_CACHE)
             .build()
-            .expect("the rule table compiles")
+            .expect("the rule table compiles");
+        (set, rules)
     })
 }
 
@@ -217,13 +231,17 @@ const QUOTE_WORDS: usize = 10;
 /// The first rule that removes `line` (already trimmed), if any.
 pub(super) fn first_match(line: &str) -> Option<&'static Rule> {
     let content = without_bullet(line);
-    let matches = set().matches(content);
+    // Words between ASCII spaces are never more than words between any
+    // spaces, so this tier holds every rule that may remove the line.
+    let ascii_words = content.split_ascii_whitespace().count();
+    let (set, rules) = set(TIERS.partition_point(|&bound| bound < ascii_words));
+    let matches = set.matches(content);
     if !matches.matched_any() {
         return None;
     }
     let words = content.split_whitespace().count();
     let quotes = words >= QUOTE_WORDS && content.contains(['"', '“', '”', '„', '«', '»']);
-    matches.iter().map(|i| &RULES[i]).find(|rule| {
+    matches.iter().map(|i| &RULES[rules[i]]).find(|rule| {
         words <= rule.max_words && (!quotes || rule.kind == Kind::Tail || rule.id == "tweet")
     })
 }
