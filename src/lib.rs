@@ -35,6 +35,7 @@ use error::SpillError;
 use events::dates::{self, Day};
 use events::{Event, EventArticle, EventDoc};
 use neardup::engine::{Collector, Sketch, Sketcher};
+use neardup::shingle::Joined;
 use neardup::Group;
 use progress::Progress;
 use record::Record;
@@ -259,18 +260,20 @@ impl<'p> Analysis<'p> {
                 .into_par_iter()
                 .enumerate()
                 .map_init(
-                    || Sketcher::new(params),
-                    |sketcher, (i, article)| {
-                        let (text, body, headline) = match cleaner {
+                    || (Sketcher::new(params), Joined::default()),
+                    |(sketcher, compared), (i, article)| {
+                        let (text, headline, sketch) = match cleaner {
                             Some(cleaner) => {
-                                let cleaned = cleaner.clean(first + i, &article);
-                                (cleaned.text, cleaned.body, cleaned.headline)
+                                // Compared without the site's furniture
+                                // (`Cleaned::compared`), in the words the
+                                // cleaner found.
+                                let cleaned =
+                                    cleaner.clean_with_words(first + i, &article, compared);
+                                (cleaned.text, cleaned.headline, sketcher.sketch_of(compared))
                             }
-                            None => (article.text.clone(), None, None),
+                            None => (article.text.clone(), None, sketcher.sketch(&article.text)),
                         };
                         let title = title(&article, headline, &text);
-                        // Compared without the site's furniture (`Cleaned::compared`).
-                        let sketch = sketcher.sketch(body.as_deref().unwrap_or(&text));
                         let features = events.then(|| {
                             let doc = EventDoc {
                                 id: &article.id,

@@ -18,12 +18,14 @@
 //! (`scripts/eval-cleaner.sh`) while watching that ECB+, already clean text,
 //! kept at least 99% of its words.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
 
 use super::{ends_sentence, is_list_item, Line};
 use crate::article::TITLE_MAX_WORDS;
+use crate::neardup::shingle::Joined;
 use crate::stopwords::Stopwords;
 
 /// jusText's defaults: lengths in characters, densities as shares of words
@@ -170,14 +172,18 @@ struct Block {
     decision: Option<Decision>,
 }
 
-/// Marks the lines the classifier finds to be boilerplate.
-pub(super) fn apply(lines: &mut [Line], stopwords: &Stopwords) {
-    let mut word = String::new();
+/// Marks the lines the classifier finds to be boilerplate, and puts the
+/// words of the lines kept until then in `words` (a buffer reused from one
+/// article to the next).
+pub(super) fn apply(lines: &mut [Line], stopwords: &Stopwords, words: &mut LineWords) {
+    words.words.clear();
+    words.lines.clear();
+    words.lines.resize(lines.len(), 0..0);
     let mut blocks: Vec<Block> = lines
         .iter()
         .enumerate()
         .filter(|(_, line)| line.is_kept())
-        .map(|(i, line)| measure(i, line, stopwords, &mut word))
+        .map(|(i, line)| measure(i, line, stopwords, words))
         .collect();
     judge_long_runs(&mut blocks);
     if !blocks.iter().any(|b| b.class == Class::Good) {
@@ -193,6 +199,17 @@ pub(super) fn apply(lines: &mut [Line], stopwords: &Stopwords) {
         }
     }
     keep_main_stretch(lines);
+}
+
+/// The words of each line the classifier measured, lowercased, in one
+/// buffer: what the headline and the shingles are then made of, without
+/// splitting the text into words again.
+#[derive(Default)]
+pub(super) struct LineWords {
+    pub(super) words: Joined,
+    /// Line `i`'s words are `words` `lines[i]` (none for a line removed
+    /// before the classifier, or blank).
+    pub(super) lines: Vec<Range<usize>>,
 }
 
 /// The article is one stretch of the page. Teasers, comment threads and
@@ -240,20 +257,16 @@ fn keep_main_stretch(lines: &mut [Line]) {
     }
 }
 
-fn measure(i: usize, line: &Line, stopwords: &Stopwords, word: &mut String) -> Block {
-    let (mut words, mut stops) = (0, 0);
+fn measure(i: usize, line: &Line, stopwords: &Stopwords, kept: &mut LineWords) -> Block {
+    let first = kept.words.len();
+    let mut stops = 0;
     // `for_each`: the nested word iterator is much faster driven from inside.
     crate::tokenize::words(line.text).for_each(|w| {
-        words += 1;
-        word.clear();
-        if w.is_ascii() {
-            word.push_str(w);
-            word.make_ascii_lowercase();
-        } else {
-            word.extend(w.chars().flat_map(char::to_lowercase));
-        }
-        stops += stopwords.contains(word) as usize;
+        kept.words.push(w);
+        stops += stopwords.contains(kept.words.word(kept.words.len() - 1)) as usize;
     });
+    let words = kept.words.len() - first;
+    kept.lines[i] = first..kept.words.len();
     let links = link_density(line.text);
     let class = if links > MAX_LINK_DENSITY {
         Class::Bad
@@ -444,7 +457,11 @@ mod tests {
     /// The rule that removed each line of `text`, in English.
     fn removed(text: &str) -> Vec<Option<&'static str>> {
         let mut lines: Vec<Line> = text.lines().map(Line::new).collect();
-        apply(&mut lines, stopwords::for_language("en"));
+        apply(
+            &mut lines,
+            stopwords::for_language("en"),
+            &mut LineWords::default(),
+        );
         lines.iter().map(|line| line.removed_by).collect()
     }
 
@@ -519,7 +536,11 @@ mod tests {
              See http://example.com/a http://example.com/b\n{PARAGRAPH}"
         );
         let mut lines: Vec<Line> = text.lines().map(Line::new).collect();
-        apply(&mut lines, stopwords::for_language("en"));
+        apply(
+            &mut lines,
+            stopwords::for_language("en"),
+            &mut LineWords::default(),
+        );
         let decided: Vec<Option<String>> = lines
             .iter()
             .map(|line| line.decision.map(|d| d.to_string()))

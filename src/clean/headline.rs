@@ -17,7 +17,8 @@
 
 use std::collections::HashMap;
 
-use super::{classify, corpus, ends_sentence, is_list_item, Line};
+use super::classify::{self, LineWords};
+use super::{corpus, ends_sentence, is_list_item, Line};
 use crate::stopwords::{Stopwords, WordMap};
 
 /// Non-blank lines above the first paragraph searched for the headline:
@@ -52,7 +53,7 @@ const HEADLINE_MAX_WORDS: usize = 18;
 const MAX_CHARS: usize = 200;
 
 /// The headline of the page whose lines the cleaner has judged.
-pub(super) fn pick(lines: &[Line], stopwords: &Stopwords) -> Option<String> {
+pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> Option<String> {
     let is_prose = |line: &Line| line.is_kept() && (line.is_long() || ends_sentence(line.text));
     let start = lines.iter().position(is_prose)?;
     let above = (0..start)
@@ -99,7 +100,28 @@ pub(super) fn pick(lines: &[Line], stopwords: &Stopwords) -> Option<String> {
         .keys()
         .fold(0u64, |mask, w| mask | 1 << w.len().min(63));
     let mut word = String::new();
-    'body: for line in lines[start..].iter().filter(|line| is_prose(line)) {
+    let mut found = |word: &str| match in_body.get_mut(word) {
+        Some(found) if !*found => {
+            *found = true;
+            missing -= 1;
+            missing == 0
+        }
+        _ => false,
+    };
+    'body: for (i, line) in lines.iter().enumerate().skip(start) {
+        if !is_prose(line) {
+            continue;
+        }
+        // An ASCII line's words, lowercased as the classifier measured
+        // them, are what lowercasing them here would give.
+        if line.text.is_ascii() {
+            for w in kept.lines[i].clone().map(|j| kept.words.word(j)) {
+                if lengths & 1 << w.len().min(63) != 0 && found(w) {
+                    break 'body;
+                }
+            }
+            continue;
+        }
         for w in crate::tokenize::words(line.text) {
             // Lowercasing keeps an ASCII word's length; any other is looked up.
             if w.is_ascii() && lengths & 1 << w.len().min(63) == 0 {
@@ -115,14 +137,8 @@ pub(super) fn pick(lines: &[Line], stopwords: &Stopwords) -> Option<String> {
                 }
                 false => word.push_str(&w.to_lowercase()),
             }
-            if let Some(found) = in_body.get_mut(word.as_str()) {
-                if !*found {
-                    *found = true;
-                    missing -= 1;
-                    if missing == 0 {
-                        break 'body;
-                    }
-                }
+            if found(&word) {
+                break 'body;
             }
         }
     }
@@ -223,6 +239,7 @@ fn content_words(text: &str, stopwords: &Stopwords) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::neardup::shingle::Joined;
     use crate::stopwords;
 
     fn pick_from(text: &str, removed: &[(usize, &'static str)]) -> Option<String> {
@@ -230,7 +247,17 @@ mod tests {
         for &(i, rule) in removed {
             lines[i].removed_by = Some(rule);
         }
-        pick(&lines, stopwords::for_language("en"))
+        // The words the classifier would have measured: every kept line's.
+        let mut kept = LineWords {
+            words: Joined::default(),
+            lines: vec![0..0; lines.len()],
+        };
+        for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.is_kept()) {
+            let first = kept.words.len();
+            crate::tokenize::words(line.text).for_each(|w| kept.words.push(w));
+            kept.lines[i] = first..kept.words.len();
+        }
+        pick(&lines, &kept, stopwords::for_language("en"))
     }
 
     const BODY: &str = "The council voted on Tuesday to extend the tram line to the eastern \

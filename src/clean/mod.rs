@@ -36,6 +36,7 @@ pub const VERSION: u32 = 2;
 
 use crate::article::Article;
 use crate::error::SpillError;
+use crate::neardup::shingle::Joined;
 use crate::spill::{take_u32, Records, SealedRecords};
 use crate::stopwords::{self, Stopwords};
 
@@ -252,6 +253,18 @@ impl Cleaner {
     /// that was gathered); the same whatever else is cleaned, and in
     /// whatever order.
     pub fn clean(&self, index: usize, article: &Article) -> Cleaned {
+        self.clean_with_words(index, article, &mut Joined::default())
+    }
+
+    /// [`Cleaner::clean`], and the words of the text compared for copies
+    /// ([`Cleaned::compared`]) in `compared`, as the classifier found them:
+    /// what shingles are made of, without splitting the text again.
+    pub fn clean_with_words(
+        &self,
+        index: usize,
+        article: &Article,
+        compared: &mut Joined,
+    ) -> Cleaned {
         let mut lines: Vec<Line> = article.text.lines().map(Line::new).collect();
         let mut bytes = Vec::new();
         let learnt = (index < self.docs.count())
@@ -276,13 +289,36 @@ impl Cleaner {
         };
         self.evidence.remove(&mut lines, &doc.keys);
         let stopwords = language(&lines);
-        classify::apply(&mut lines, stopwords);
-        let headline = headline::pick(&lines, stopwords);
-        Cleaned {
-            headline,
-            ..assemble(&article.text, &lines)
+        thread_local! {
+            static KEPT: std::cell::RefCell<classify::LineWords> = Default::default();
+        }
+        KEPT.with_borrow_mut(|kept| judged(article, lines, stopwords, kept, compared))
+    }
+}
+
+/// [`Cleaner::clean_with_words`] once the rules and the corpus have had
+/// their say: the classifier, the headline and the texts.
+fn judged(
+    article: &Article,
+    mut lines: Vec<Line>,
+    stopwords: &'static Stopwords,
+    kept: &mut classify::LineWords,
+    compared: &mut Joined,
+) -> Cleaned {
+    classify::apply(&mut lines, stopwords, kept);
+    let headline = headline::pick(&lines, kept, stopwords);
+    let cleaned = Cleaned {
+        headline,
+        ..assemble(&article.text, &lines)
+    };
+    // The lines `assemble` put in the compared text, in order.
+    compared.clear();
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_kept() && (cleaned.body.is_none() || line.recurs == 0) {
+            compared.extend_from(&kept.words, kept.lines[i].clone());
         }
     }
+    cleaned
 }
 
 /// The article's lines with the rules' verdicts (the first kinds of evidence).

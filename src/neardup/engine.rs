@@ -29,7 +29,7 @@ use super::distinct::{range_of, SetStore};
 use super::group::{self, Choose};
 use super::lsh::BandKeys;
 use super::minhash::MinHasher;
-use super::shingle::{Shingler, Shingles};
+use super::shingle::{Joined, Shingler, Shingles};
 use super::{verify, Group, NearDupParams};
 use crate::progress::Progress;
 use crate::spill::{take_u32, u64s, Buckets, SealedSets, SetFile};
@@ -62,6 +62,16 @@ impl Sketcher {
 
     pub fn sketch(&mut self, text: &str) -> Sketch {
         let shingles = self.shingler.shingles(text);
+        self.sketch_shingles(shingles)
+    }
+
+    /// [`Sketcher::sketch`] of the text whose words are `words`.
+    pub fn sketch_of(&mut self, words: &Joined) -> Sketch {
+        let shingles = self.shingler.shingles_of(words);
+        self.sketch_shingles(shingles)
+    }
+
+    fn sketch_shingles(&mut self, shingles: Shingles) -> Sketch {
         let mut fingerprint = Xxh3::new();
         for &shingle in shingles.as_slice() {
             fingerprint.update(&shingle.to_le_bytes());

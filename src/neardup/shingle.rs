@@ -47,17 +47,73 @@ impl FromIterator<u64> for Shingles {
     }
 }
 
+/// A text's words as shingles are made of them: lowercased, each followed
+/// by a space, so that a shingle is one contiguous slice. The cleaner
+/// gathers them as it measures each line ([`Joined::push`]), so that a
+/// cleaned text is not split into words a second time.
+#[derive(Debug, Clone, Default)]
+pub struct Joined {
+    text: String,
+    /// Where each word starts in `text`.
+    starts: Vec<usize>,
+}
+
+impl Joined {
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.starts.clear();
+    }
+
+    /// Appends `word` ([`crate::tokenize::words`] gives it), lowercased.
+    pub fn push(&mut self, word: &str) {
+        self.starts.push(self.text.len());
+        push_lowercase(&mut self.text, word);
+        self.text.push(' ');
+    }
+
+    /// Appends words `range` of `other`.
+    pub fn extend_from(&mut self, other: &Joined, range: std::ops::Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let from = other.starts[range.start];
+        let to = other
+            .starts
+            .get(range.end)
+            .copied()
+            .unwrap_or(other.text.len());
+        let shift = self.text.len() as isize - from as isize;
+        self.starts.extend(
+            other.starts[range]
+                .iter()
+                .map(|&start| (start as isize + shift) as usize),
+        );
+        self.text.push_str(&other.text[from..to]);
+    }
+
+    /// Words held.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Word `i`, lowercased.
+    pub fn word(&self, i: usize) -> &str {
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+        &self.text[self.starts[i]..end - 1]
+    }
+}
+
 /// Turns texts into [`Shingles`], reusing its buffers from one text to the
 /// next (keep one per thread).
 #[derive(Debug, Clone)]
 pub struct Shingler {
     ngram: usize,
     seed: u64,
-    /// The normalised words of the current text, each followed by a space,
-    /// so that a shingle is one contiguous slice of it.
-    joined: String,
-    /// Where each word starts in `joined`, and one past the end.
-    starts: Vec<usize>,
+    words: Joined,
 }
 
 impl Shingler {
@@ -67,8 +123,7 @@ impl Shingler {
         Shingler {
             ngram,
             seed,
-            joined: String::new(),
-            starts: Vec::new(),
+            words: Joined::default(),
         }
     }
 
@@ -76,27 +131,36 @@ impl Shingler {
         self.sequence(text).collect()
     }
 
+    /// The shingles of a text whose words are `words`: the same as
+    /// [`Shingler::shingles`] of that text.
+    pub fn shingles_of(&self, words: &Joined) -> Shingles {
+        hashes(words, self.ngram, self.seed).collect()
+    }
+
     /// The hash of the shingle starting at each word, in text order, repeats
     /// kept: what `dedup explain` walks to find the passages two texts share.
     pub fn sequence(&mut self, text: &str) -> impl Iterator<Item = u64> + '_ {
-        self.joined.clear();
-        self.starts.clear();
-        let (joined, starts) = (&mut self.joined, &mut self.starts);
+        self.words.clear();
+        let joined = &mut self.words;
         // `for_each`, not a `for` loop: the nested word iterator runs much
         // faster driven from inside than one `next` at a time.
-        words(text).for_each(|word| {
-            starts.push(joined.len());
-            push_lowercase(joined, word);
-            joined.push(' ');
-        });
-        self.starts.push(self.joined.len());
-        let words = self.starts.len() - 1;
-        let n = self.ngram.min(words);
-        let count = if words == 0 { 0 } else { words - n + 1 };
-        let (bytes, starts, seed) = (self.joined.as_bytes(), &self.starts, self.seed);
-        // `end - 1` drops the space after the last word of the shingle.
-        (0..count).map(move |i| xxh3_64_with_seed(&bytes[starts[i]..starts[i + n] - 1], seed))
+        words(text).for_each(|word| joined.push(word));
+        hashes(&self.words, self.ngram, self.seed)
     }
+}
+
+/// The hash of the shingle of `ngram` words starting at each word.
+fn hashes(words: &Joined, ngram: usize, seed: u64) -> impl Iterator<Item = u64> + '_ {
+    let n = ngram.min(words.len());
+    let count = if words.is_empty() {
+        0
+    } else {
+        words.len() - n + 1
+    };
+    let (bytes, starts) = (words.text.as_bytes(), &words.starts);
+    let end = move |i: usize| starts.get(i).copied().unwrap_or(bytes.len());
+    // `end - 1` drops the space after the last word of the shingle.
+    (0..count).map(move |i| xxh3_64_with_seed(&bytes[starts[i]..end(i + n) - 1], seed))
 }
 
 #[cfg(test)]
@@ -130,6 +194,36 @@ mod tests {
     fn short_texts_have_one_shingle_of_all_their_words() {
         assert_eq!(shingles("Hello, world", 5), vec![hash("hello world")]);
         assert!(shingles(" … — ", 5).is_empty());
+    }
+
+    #[test]
+    fn words_gathered_line_by_line_give_the_shingles_of_the_text() {
+        let lines = [
+            "The Council voted,",
+            "",
+            "on Tuesday: to extend",
+            "the ÄRGER line.",
+        ];
+        let mut all = Joined::default();
+        let mut ranges = Vec::new();
+        for line in lines {
+            let first = all.len();
+            words(line).for_each(|w| all.push(w));
+            ranges.push(first..all.len());
+        }
+        assert_eq!(all.word(8), "ärger");
+        // Lines 0, 2 and 3 compared, as the cleaner keeps them.
+        let mut kept = Joined::default();
+        for i in [0, 2, 3] {
+            kept.extend_from(&all, ranges[i].clone());
+        }
+        let mut shingler = Shingler::new(3, 42);
+        let text = [lines[0], lines[2], lines[3]].join("\n");
+        assert_eq!(shingler.shingles_of(&kept), shingler.shingles(&text));
+        assert_eq!(
+            shingler.shingles_of(&Joined::default()),
+            Shingles::default()
+        );
     }
 
     #[test]
