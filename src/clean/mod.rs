@@ -259,7 +259,7 @@ impl Cleaner {
     /// [`Cleaner::clean`], and the words of the text compared for copies
     /// ([`Cleaned::compared`]) in `compared`, as the classifier found them:
     /// what shingles are made of, without splitting the text again.
-    pub fn clean_with_words(
+    pub(crate) fn clean_with_words(
         &self,
         index: usize,
         article: &Article,

@@ -66,7 +66,7 @@ impl Sketcher {
     }
 
     /// [`Sketcher::sketch`] of the text whose words are `words`.
-    pub fn sketch_of(&mut self, words: &Joined) -> Sketch {
+    pub(crate) fn sketch_of(&mut self, words: &Joined) -> Sketch {
         let shingles = self.shingler.shingles_of(words);
         self.sketch_shingles(shingles)
     }

@@ -22,11 +22,11 @@ impl Shingles {
         &self.0
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
@@ -52,27 +52,27 @@ impl FromIterator<u64> for Shingles {
 /// gathers them as it measures each line ([`Joined::push`]), so that a
 /// cleaned text is not split into words a second time.
 #[derive(Debug, Clone, Default)]
-pub struct Joined {
+pub(crate) struct Joined {
     text: String,
     /// Where each word starts in `text`.
     starts: Vec<usize>,
 }
 
 impl Joined {
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.text.clear();
         self.starts.clear();
     }
 
     /// Appends `word` ([`crate::tokenize::words`] gives it), lowercased.
-    pub fn push(&mut self, word: &str) {
+    pub(crate) fn push(&mut self, word: &str) {
         self.starts.push(self.text.len());
         push_lowercase(&mut self.text, word);
         self.text.push(' ');
     }
 
     /// Appends words `range` of `other`.
-    pub fn extend_from(&mut self, other: &Joined, range: std::ops::Range<usize>) {
+    pub(crate) fn extend_from(&mut self, other: &Joined, range: std::ops::Range<usize>) {
         if range.is_empty() {
             return;
         }
@@ -92,16 +92,16 @@ impl Joined {
     }
 
     /// Words held.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.starts.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.starts.is_empty()
     }
 
     /// Word `i`, lowercased.
-    pub fn word(&self, i: usize) -> &str {
+    pub(crate) fn word(&self, i: usize) -> &str {
         let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
         &self.text[self.starts[i]..end - 1]
     }
@@ -133,7 +133,7 @@ impl Shingler {
 
     /// The shingles of a text whose words are `words`: the same as
     /// [`Shingler::shingles`] of that text.
-    pub fn shingles_of(&self, words: &Joined) -> Shingles {
+    pub(crate) fn shingles_of(&self, words: &Joined) -> Shingles {
         hashes(words, self.ngram, self.seed).collect()
     }
 
