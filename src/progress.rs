@@ -162,7 +162,7 @@ mod peak {
 }
 
 /// One line of a progress bar, `width` columns at most:
-/// `near-duplicates [#########.........]  45,000/100,000  21,300/s  ETA 3s`.
+/// `verify [#########.........]  45,000/100,000  21,300/s  ETA 3s`.
 pub fn bar(snapshot: &Snapshot, width: usize) -> String {
     let seconds = snapshot.elapsed.as_secs_f64().max(1e-3);
     let rate = snapshot.done as f64 / seconds;
