@@ -17,11 +17,9 @@
 //! language [`dates`] reads: German capitalises them) are never name
 //! words; a run never crosses punctuation or a line break.
 
-use std::collections::{HashMap, HashSet};
-
 use super::dates;
 use super::terms::fold;
-use crate::stopwords::Stopwords;
+use crate::stopwords::{Stopwords, WordMap};
 use crate::tokenize::{self, Words};
 
 /// Characters that, between two words, start a new sentence (or quote).
@@ -110,17 +108,19 @@ pub fn names(text: &Words, title: Option<&str>, stop: &Stopwords) -> Vec<(String
         visit(line, Some(line.trim()) == title, &all[first..next], base);
     }
 
-    let confirmed: HashSet<&str> = words
+    let confirmed: WordMap<&str, ()> = words
         .iter()
         .filter(|w| w.capitalised && w.certain)
-        .map(|w| w.key.as_str())
+        .map(|w| (w.key.as_str(), ()))
         .collect();
     let is_name: Vec<bool> = words
         .iter()
-        .map(|w| w.acronym || (w.capitalised && (w.certain || confirmed.contains(w.key.as_str()))))
+        .map(|w| {
+            w.acronym || (w.capitalised && (w.certain || confirmed.contains_key(w.key.as_str())))
+        })
         .collect();
 
-    let mut counts: HashMap<String, u32> = HashMap::new();
+    let mut counts: WordMap<String, u32> = WordMap::default();
     for (i, w) in words.iter().enumerate() {
         if !is_name[i] {
             continue;
