@@ -22,11 +22,11 @@ impl Shingles {
         &self.0
     }
 
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.0.len()
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
@@ -82,12 +82,9 @@ impl Joined {
             .get(range.end)
             .copied()
             .unwrap_or(other.text.len());
-        let shift = self.text.len() as isize - from as isize;
-        self.starts.extend(
-            other.starts[range]
-                .iter()
-                .map(|&start| (start as isize + shift) as usize),
-        );
+        let base = self.text.len();
+        self.starts
+            .extend(other.starts[range].iter().map(|&start| start - from + base));
         self.text.push_str(&other.text[from..to]);
     }
 
