@@ -431,6 +431,60 @@ impl Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::neardup::shingle::Shingler;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The words the cleaner hands the sketch are the words of the text
+        /// it compares, so shingling either gives one set: with and without
+        /// site furniture (a line the site's pages share), ASCII or not.
+        #[test]
+        fn prop_compared_words_are_the_words_of_the_compared_text(
+            pages in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::collection::vec(
+                        proptest::sample::select(vec![
+                            "the", "council", "voted,", "Tuesday", "\"said\"", "U.S.",
+                            "Ärger", "Σοφία", "ΟΔΟΣ", "日本語", "20:30", "—", "(AP)", "it's",
+                            "Read", "more", "...", "1.5m",
+                        ]),
+                        0..30,
+                    ),
+                    1..12,
+                ),
+                2..5,
+            )
+        ) {
+            let furniture = ["Home | News | Sport", "Sign up for our newsletter", "Read more"];
+            let articles: Vec<Article> = pages
+                .iter()
+                .enumerate()
+                .map(|(i, lines)| {
+                    let mut text: Vec<String> = furniture.iter().map(|l| l.to_string()).collect();
+                    text.extend(lines.iter().map(|words| words.join(" ")));
+                    Article {
+                        id: format!("p{i}").into(),
+                        source: Some("site".into()),
+                        ..article(&text.join("\n"))
+                    }
+                })
+                .collect();
+            let mut gatherer = Gatherer::new().unwrap();
+            gatherer.add(&articles).unwrap();
+            let cleaner = gatherer.finish().unwrap();
+            let mut shingler = Shingler::new(3, 7);
+            for (i, a) in articles.iter().enumerate() {
+                let mut words = Joined::default();
+                let cleaned = cleaner.clean_with_words(i, a, &mut words);
+                prop_assert_eq!(
+                    shingler.shingles_of(&words),
+                    shingler.shingles(cleaned.compared())
+                );
+            }
+        }
+    }
 
     fn article(text: &str) -> Article {
         Article {
