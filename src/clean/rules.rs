@@ -331,6 +331,44 @@ mod tests {
         })
     }
 
+    /// The rule the whole table finds for `line`: what the tiers must give.
+    fn by_whole_table(line: &str) -> Option<usize> {
+        let content = without_bullet(line);
+        let (set, rules) = set(0);
+        let words = content.split_whitespace().count();
+        let quotes = words >= QUOTE_WORDS && content.contains(['"', '“', '”', '„', '«', '»']);
+        set.matches(content).iter().map(|i| rules[i]).find(|&i| {
+            let rule = &RULES[i];
+            words <= rule.max_words && (!quotes || rule.kind == Kind::Tail || rule.id == "tweet")
+        })
+    }
+
+    #[test]
+    fn a_line_of_any_length_meets_the_rules_the_whole_table_would_apply() {
+        // Lines of furniture padded to every length around the tiers'
+        // bounds, spaced by ASCII and by no-break spaces.
+        let cores = [
+            "pic.twitter.com/AbC123",
+            "We use cookies to improve your experience",
+            "Leave a Reply",
+            "Sign up for our newsletter",
+            "* * *",
+            "",
+        ];
+        for core in cores {
+            for pad in 0..90 {
+                for space in [" ", "\u{a0}"] {
+                    let line = std::iter::once(core)
+                        .chain(std::iter::repeat_n("word", pad))
+                        .collect::<Vec<_>>()
+                        .join(space);
+                    let line = line.trim();
+                    assert_eq!(rule_index(line), by_whole_table(line), "{line:?}");
+                }
+            }
+        }
+    }
+
     /// One test per rule id: every example line is removed by that rule (and
     /// by no earlier one); together the examples exercise every table entry.
     macro_rules! rule_tests {
