@@ -307,18 +307,10 @@ fn judged(
 ) -> Cleaned {
     classify::apply(&mut lines, stopwords, kept);
     let headline = headline::pick(&lines, kept, stopwords);
-    let cleaned = Cleaned {
+    Cleaned {
         headline,
-        ..assemble(&article.text, &lines)
-    };
-    // The lines `assemble` put in the compared text, in order.
-    compared.clear();
-    for (i, line) in lines.iter().enumerate() {
-        if line.is_kept() && (cleaned.body.is_none() || line.recurs == 0) {
-            compared.extend_from(&kept.words, kept.lines[i].clone());
-        }
+        ..assemble(&article.text, &lines, kept, compared)
     }
-    cleaned
 }
 
 /// The article's lines with the rules' verdicts (the first kinds of evidence).
@@ -373,8 +365,15 @@ fn language(lines: &[Line]) -> &'static Stopwords {
 
 /// The kept lines as text (runs of blank lines squeezed to one, none at the
 /// ends), the removed ones with their rules, and the body without the kept
-/// lines that recur across the site.
-fn assemble(original: &str, lines: &[Line]) -> Cleaned {
+/// lines that recur across the site; the words of whichever is compared go
+/// to `compared`, from the classifier's `kept` words.
+fn assemble(
+    original: &str,
+    lines: &[Line],
+    kept: &classify::LineWords,
+    compared: &mut Joined,
+) -> Cleaned {
+    compared.clear();
     let mut text = Text::with_capacity(original.len());
     let mut body = Text::with_capacity(0);
     let any_furniture_kept = lines.iter().any(|line| line.is_kept() && line.recurs > 0);
@@ -394,8 +393,14 @@ fn assemble(original: &str, lines: &[Line]) -> Cleaned {
             continue;
         }
         text.push(raw, line);
-        if any_furniture_kept && line.recurs == 0 {
+        let in_body = any_furniture_kept && line.recurs == 0;
+        if in_body {
             body.push(raw, line);
+        }
+        // The words of the compared text (`Cleaned::compared`), as the
+        // classifier found them.
+        if in_body || !any_furniture_kept {
+            compared.extend_from(&kept.words, kept.lines[n].clone());
         }
     }
     Cleaned {
