@@ -385,6 +385,7 @@ impl ClusterArgs {
                 KeepArg::Earliest => Keep::Earliest,
             },
             threads: self.threads,
+            ..Config::default()
         }
     }
 }
@@ -530,12 +531,14 @@ pub struct EvalArgs {
     #[arg(long, value_enum, default_value_t = EvalFormat::Text, help_heading = "Output")]
     pub format: EvalFormat,
 
-    /// Score every setting of one parameter, NAME=FROM:TO:STEP with NAME threshold,
-    /// containment or event-threshold: a row per setting, to pick a threshold from.
+    /// Score every setting of a parameter, NAME=FROM:TO:STEP with NAME threshold,
+    /// containment, event-threshold, merge-threshold, join-ratio, cohesion-ratio or
+    /// evict-ratio: a row per setting, to pick a value from. Given again for another
+    /// parameter, every combination is scored (the first parameter varies slowest).
     ///
     /// Example: --sweep event-threshold=0.02:0.2:0.02
     #[arg(long, value_name = "NAME=FROM:TO:STEP", help_heading = "Output")]
-    pub sweep: Option<dedup::eval::Sweep>,
+    pub sweep: Vec<dedup::eval::Sweep>,
 }
 
 #[derive(Debug, Args)]

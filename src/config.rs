@@ -37,6 +37,14 @@ pub struct Config {
     pub event_threshold: f64,
     /// Weights of the terms, names and anchors channels.
     pub event_weights: [f64; 3],
+    /// Least similarity of two events' centroids that merge.
+    pub event_merge_threshold: f64,
+    /// See [`crate::events::DEFAULT_JOIN_RATIO`].
+    pub event_join_ratio: f64,
+    /// See [`crate::events::DEFAULT_COHESION_RATIO`].
+    pub event_cohesion_ratio: f64,
+    /// See [`crate::events::DEFAULT_EVICT_RATIO`].
+    pub event_evict_ratio: f64,
     /// Which copy of a group is kept.
     pub keep: Keep,
     /// Worker threads; `None` uses every core.
@@ -62,6 +70,10 @@ impl Default for Config {
                 DEFAULT_WEIGHTS.names,
                 DEFAULT_WEIGHTS.anchors,
             ],
+            event_merge_threshold: events.merge_threshold,
+            event_join_ratio: events.join_ratio,
+            event_cohesion_ratio: events.cohesion_ratio,
+            event_evict_ratio: events.evict_ratio,
             keep: Keep::default(),
             threads: None,
         }
@@ -100,6 +112,11 @@ impl Config {
         unit_interval("--threshold", self.threshold, false)?;
         unit_interval("--containment", self.containment, false)?;
         unit_interval("--event-threshold", self.event_threshold, true)?;
+        // No flags of their own: `dedup eval --sweep` names them.
+        unit_interval("merge-threshold", self.event_merge_threshold, true)?;
+        unit_interval("join-ratio", self.event_join_ratio, true)?;
+        unit_interval("cohesion-ratio", self.event_cohesion_ratio, true)?;
+        unit_interval("evict-ratio", self.event_evict_ratio, true)?;
         let weights = self.event_weights;
         if weights.iter().any(|w| !(0.0..=1.0).contains(w)) || weights.iter().sum::<f64>() <= 0.0 {
             return Err(error(format!(
@@ -157,7 +174,10 @@ impl Config {
                     anchors: weights[2],
                 }
                 .normalised(),
-                ..EventParams::default()
+                merge_threshold: self.event_merge_threshold,
+                join_ratio: self.event_join_ratio,
+                cohesion_ratio: self.event_cohesion_ratio,
+                evict_ratio: self.event_evict_ratio,
             }),
             keep: self.keep,
             threads: self.threads,

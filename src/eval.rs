@@ -132,6 +132,10 @@ pub struct Scores {
 pub struct Document<'a> {
     pub schema: &'static str,
     pub params: &'a Params,
+    /// With `--sweep`: each swept parameter's value, by name (the event
+    /// ratios are not among `params`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<std::collections::BTreeMap<&'static str, f64>>,
     #[serde(flatten)]
     pub scores: &'a Scores,
 }
@@ -142,26 +146,72 @@ impl<'a> Document<'a> {
         Document {
             schema: SCHEMA,
             params,
+            sweep: None,
             scores,
+        }
+    }
+
+    /// [`Document::new`] of one setting of a sweep.
+    pub fn swept(params: &'a Params, scores: &'a Scores, setting: &Setting) -> Self {
+        Document {
+            sweep: Some(setting.iter().map(|&(p, v)| (p.name(), v)).collect()),
+            ..Document::new(params, scores)
         }
     }
 }
 
 /// A parameter swept by `dedup eval --sweep NAME=FROM:TO:STEP`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Swept {
     Threshold,
     Containment,
     EventThreshold,
+    MergeThreshold,
+    JoinRatio,
+    CohesionRatio,
+    EvictRatio,
 }
 
 impl Swept {
+    const ALL: [Swept; 7] = [
+        Swept::Threshold,
+        Swept::Containment,
+        Swept::EventThreshold,
+        Swept::MergeThreshold,
+        Swept::JoinRatio,
+        Swept::CohesionRatio,
+        Swept::EvictRatio,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Swept::Threshold => "threshold",
             Swept::Containment => "containment",
             Swept::EventThreshold => "event-threshold",
+            Swept::MergeThreshold => "merge-threshold",
+            Swept::JoinRatio => "join-ratio",
+            Swept::CohesionRatio => "cohesion-ratio",
+            Swept::EvictRatio => "evict-ratio",
         }
+    }
+
+    /// Whether the parameter belongs to event clustering.
+    pub fn is_event(self) -> bool {
+        !matches!(self, Swept::Threshold | Swept::Containment)
+    }
+
+    /// `config` with this parameter at `value`.
+    fn set(self, config: &mut Config, value: f64) {
+        let field = match self {
+            Swept::Threshold => &mut config.threshold,
+            Swept::Containment => &mut config.containment,
+            Swept::EventThreshold => &mut config.event_threshold,
+            Swept::MergeThreshold => &mut config.event_merge_threshold,
+            Swept::JoinRatio => &mut config.event_join_ratio,
+            Swept::CohesionRatio => &mut config.event_cohesion_ratio,
+            Swept::EvictRatio => &mut config.event_evict_ratio,
+        };
+        *field = value;
     }
 }
 
@@ -179,18 +229,18 @@ impl std::str::FromStr for Sweep {
     /// step lands on it, up to rounding).
     fn from_str(s: &str) -> Result<Sweep, String> {
         let usage = || {
+            let names: Vec<&str> = Swept::ALL.iter().map(|p| p.name()).collect();
             format!(
-                "'{s}' is not NAME=FROM:TO:STEP with NAME threshold, containment or \
-                 event-threshold (example: threshold=0.3:0.9:0.1)"
+                "'{s}' is not NAME=FROM:TO:STEP with NAME one of {} (example: threshold=0.3:0.9:0.1)",
+                names.join(", ")
             )
         };
         let (name, range) = s.split_once('=').ok_or_else(usage)?;
-        let parameter = match name.trim() {
-            "threshold" => Swept::Threshold,
-            "containment" => Swept::Containment,
-            "event-threshold" | "event_threshold" => Swept::EventThreshold,
-            _ => return Err(usage()),
-        };
+        let name = name.trim().replace('_', "-");
+        let parameter = *Swept::ALL
+            .iter()
+            .find(|p| p.name() == name)
+            .ok_or_else(usage)?;
         let numbers: Vec<f64> = range
             .split(':')
             .map(|n| n.trim().parse::<f64>())
@@ -211,32 +261,71 @@ impl std::str::FromStr for Sweep {
     }
 }
 
-impl Sweep {
-    /// `config` with the swept parameter at `value`.
-    pub fn apply(&self, config: &Config, value: f64) -> Config {
-        let mut config = config.clone();
-        match self.parameter {
-            Swept::Threshold => config.threshold = value,
-            Swept::Containment => config.containment = value,
-            Swept::EventThreshold => config.event_threshold = value,
+/// One setting of a sweep: each swept parameter with its value, in the
+/// order the sweeps were given.
+pub type Setting = Vec<(Swept, f64)>;
+
+/// Most settings one `dedup eval` scores: each clusters the whole corpus.
+pub const MAX_SETTINGS: usize = 10_000;
+
+/// Every combination of the `sweeps`' values, the first parameter varying
+/// slowest. An error names a parameter swept twice or too many settings.
+pub fn settings(sweeps: &[Sweep]) -> std::result::Result<Vec<Setting>, String> {
+    for (i, a) in sweeps.iter().enumerate() {
+        if sweeps[..i].iter().any(|b| b.parameter == a.parameter) {
+            return Err(format!("--sweep {} is given twice", a.parameter.name()));
         }
-        config
     }
+    let count = sweeps
+        .iter()
+        .try_fold(1usize, |n, s| n.checked_mul(s.values.len()))
+        .filter(|&n| n <= MAX_SETTINGS)
+        .ok_or_else(|| format!("the sweeps make more than {MAX_SETTINGS} settings"))?;
+    let mut all: Vec<Setting> = Vec::with_capacity(count);
+    all.push(Vec::new());
+    for sweep in sweeps {
+        all = all
+            .into_iter()
+            .flat_map(|setting| {
+                sweep.values.iter().map(move |&v| {
+                    let mut next = setting.clone();
+                    next.push((sweep.parameter, v));
+                    next
+                })
+            })
+            .collect();
+    }
+    Ok(all)
 }
 
-/// The table of a sweep: a row per setting and level, the swept value first.
-pub fn write_sweep_text(
-    parameter: Swept,
-    rows: &[(f64, Scores)],
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    if let Some((_, first)) = rows.first() {
-        write_counts(first, out)?;
+/// `config` at `setting`.
+pub fn apply(config: &Config, setting: &Setting) -> Config {
+    let mut config = config.clone();
+    for &(parameter, value) in setting {
+        parameter.set(&mut config, value);
     }
-    writeln!(out, "{:>15} {}", parameter.name(), header())?;
-    for (value, scores) in rows {
+    config
+}
+
+/// The table of a sweep: a row per setting and level, the swept values
+/// first.
+pub fn write_sweep_text(rows: &[(Setting, Scores)], out: &mut dyn Write) -> io::Result<()> {
+    let Some((first_setting, first)) = rows.first() else {
+        return Ok(());
+    };
+    write_counts(first, out)?;
+    let names: String = first_setting
+        .iter()
+        .map(|(p, _)| format!("{:>15} ", p.name()))
+        .collect();
+    writeln!(out, "{names}{}", header())?;
+    for (setting, scores) in rows {
+        let values: String = setting
+            .iter()
+            .map(|(_, v)| format!("{:>15} ", format!("{v}")))
+            .collect();
         for (name, level) in levels(scores) {
-            writeln!(out, "{:>15} {}", format!("{value}"), row(name, level))?;
+            writeln!(out, "{values}{}", row(name, level))?;
         }
     }
     Ok(())
@@ -395,6 +484,8 @@ mod tests {
         assert_eq!(sweep.values, [0.05, 0.1, 0.15, 0.2]);
         let one: Sweep = "containment=0.8:0.8:0.1".parse().unwrap();
         assert_eq!(one.values, [0.8]);
+        let ratio: Sweep = "join_ratio=0.2:0.3:0.05".parse().unwrap();
+        assert_eq!(ratio.parameter, Swept::JoinRatio);
         for bad in [
             "ngram=1:5:1",
             "threshold=0.3:0.9",
@@ -403,6 +494,31 @@ mod tests {
         ] {
             assert!(bad.parse::<Sweep>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn sweeps_combine_first_parameter_slowest_and_set_their_fields() {
+        let sweeps: Vec<Sweep> = ["join-ratio=0.2:0.3:0.1", "evict-ratio=0.5:0.6:0.1"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let all = settings(&sweeps).unwrap();
+        let values: Vec<Vec<f64>> = all
+            .iter()
+            .map(|s| s.iter().map(|&(_, v)| v).collect())
+            .collect();
+        assert_eq!(values, [[0.2, 0.5], [0.2, 0.6], [0.3, 0.5], [0.3, 0.6]]);
+        let config = apply(&Config::default(), &all[3]);
+        assert_eq!(
+            (config.event_join_ratio, config.event_evict_ratio),
+            (0.3, 0.6)
+        );
+        let events = config.validate().unwrap().events.unwrap();
+        assert_eq!((events.join_ratio, events.evict_ratio), (0.3, 0.6));
+        let twice = [sweeps[0].clone(), sweeps[0].clone()];
+        assert!(settings(&twice).unwrap_err().contains("twice"));
+        let wide: Sweep = "threshold=0:1:0.001".parse().unwrap();
+        assert!(settings(&[wide.clone(), wide.clone()]).is_err());
     }
 
     #[test]

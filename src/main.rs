@@ -456,8 +456,8 @@ fn event_weights(pipeline: &Pipeline) -> Option<[f64; 3]> {
 fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = pipeline(&args.cluster)?;
     let gold = eval::Gold::load(&args.gold).with_context(|| args.gold.clone())?;
-    if let Some(sweep) = &args.sweep {
-        return run_sweep(args, sweep, &gold, shared);
+    if !args.sweep.is_empty() {
+        return run_sweep(args, &gold, shared);
     }
     let progress = progress(shared);
     let (corpus, clustering) = with_bars(&progress, shared, || {
@@ -482,18 +482,24 @@ fn run_eval(args: &EvalArgs, shared: &SharedArgs) -> Result<Exit> {
 }
 
 /// `dedup eval --sweep`: the corpus read once, clustered and scored at each
-/// setting of the swept parameter.
-fn run_sweep(
-    args: &EvalArgs,
-    sweep: &eval::Sweep,
-    gold: &eval::Gold,
-    shared: &SharedArgs,
-) -> Result<Exit> {
+/// setting of the swept parameters.
+fn run_sweep(args: &EvalArgs, gold: &eval::Gold, shared: &SharedArgs) -> Result<Exit> {
     let base = args.cluster.config();
-    let pipelines = sweep
-        .values
-        .iter()
-        .map(|&value| Ok((value, sweep.apply(&base, value).validate()?)))
+    let settings = eval::settings(&args.sweep).map_err(|e| anyhow::anyhow!(e))?;
+    if !base.events {
+        if let Some(s) = args.sweep.iter().find(|s| s.parameter.is_event()) {
+            anyhow::bail!(
+                "--sweep {} has no effect with --no-events",
+                s.parameter.name()
+            );
+        }
+    }
+    let pipelines = settings
+        .into_iter()
+        .map(|setting| {
+            let pipeline = eval::apply(&base, &setting).validate()?;
+            Ok((setting, pipeline))
+        })
         .collect::<Result<Vec<_>>>()?;
     let progress = progress(shared);
     let corpus = with_bars(&progress, shared, || {
@@ -502,22 +508,23 @@ fn run_sweep(
     report_problems(&corpus);
     let mut out = io::stdout().lock();
     let mut rows = Vec::new();
-    for (value, pipeline) in &pipelines {
+    for (setting, pipeline) in pipelines {
         let clustering = with_bars(&progress, shared, || {
-            dedup::cluster(&corpus.articles, pipeline, &progress)
+            dedup::cluster(&corpus.articles, &pipeline, &progress)
         })?;
         let scores = eval::evaluate(gold, &clustering)?;
         if args.format == EvalFormat::Json {
             // A line as soon as its setting is scored.
-            let params = report_params(pipeline);
-            serde_json::to_writer(&mut out, &eval::Document::new(&params, &scores))?;
+            let params = report_params(&pipeline);
+            let document = eval::Document::swept(&params, &scores, &setting);
+            serde_json::to_writer(&mut out, &document)?;
             writeln!(out)?;
             out.flush()?;
         }
-        rows.push((*value, scores));
+        rows.push((setting, scores));
     }
     if args.format == EvalFormat::Text {
-        eval::write_sweep_text(sweep.parameter, &rows, &mut out)?;
+        eval::write_sweep_text(&rows, &mut out)?;
     }
     out.flush()?;
     print_timings(&progress, shared);

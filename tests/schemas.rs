@@ -162,6 +162,40 @@ fn a_sweep_writes_one_eval_document_a_setting() {
 }
 
 #[test]
+fn two_sweeps_score_every_combination_and_name_their_values() {
+    let fixtures = fixture_paths();
+    let stdout = stdout_of(&with_fixtures(
+        &[
+            "eval",
+            "--gold",
+            "fixtures/gold.jsonl",
+            "--sweep",
+            "join-ratio=0.2:0.3:0.1",
+            "--sweep",
+            "cohesion-ratio=0.3:0.4:0.1",
+            "--format",
+            "json",
+        ],
+        &fixtures,
+    ));
+    let documents: Vec<Value> = stdout.lines().map(json).collect();
+    let swept: Vec<(f64, f64)> = documents
+        .iter()
+        .map(|d| {
+            let s = &d["sweep"];
+            (
+                s["join-ratio"].as_f64().unwrap(),
+                s["cohesion-ratio"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(swept, [(0.2, 0.3), (0.2, 0.4), (0.3, 0.3), (0.3, 0.4)]);
+    for document in &documents {
+        assert_valid("dedup-eval-1.schema.json", document);
+    }
+}
+
+#[test]
 fn index_add_and_query_follow_the_query_schemas() {
     let dir = Dir::new();
     let story = crate::util::article("the harbour");
