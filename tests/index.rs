@@ -308,6 +308,52 @@ fn files_that_are_not_a_usable_index_are_refused_and_left_alone() {
     assert_eq!(code, 0, "{err}");
 }
 
+#[test]
+fn a_nightly_job_that_restates_the_index_settings_is_accepted() {
+    // Built with pinned flags, as a nightly job would be, then added to with
+    // the same flags every day after, and with a default stated outright.
+    let dir = indexed(&["--event-weights", "0.5,0.3,0.3", "--threshold", "0.5"]);
+    dir.write("today.txt", article("the harbour"));
+    for pinned in [
+        &["--event-weights", "0.5,0.3,0.3", "--threshold", "0.5"][..],
+        &[
+            "--event-weights",
+            "0.25,0.15,0.15",
+            "--event-threshold",
+            "0.06",
+        ],
+        &[],
+    ] {
+        let (code, _, err) = run(dir
+            .dedup()
+            .args(["index", "add", "--index", "news.idx", "-q"])
+            .args(pinned)
+            .arg("today.txt"));
+        assert_eq!(code, 0, "{pinned:?}: {err}");
+        let (code, _, err) = run(dir
+            .dedup()
+            .args(["query", "--index", "news.idx", "-q"])
+            .args(pinned)
+            .arg("today.txt"));
+        assert_eq!(code, 0, "{pinned:?}: {err}");
+    }
+    refused(
+        &dir,
+        "news.idx",
+        &[
+            "index",
+            "add",
+            "--index",
+            "news.idx",
+            "--event-weights",
+            "0.6,0.2,0.2",
+            "today.txt",
+        ],
+        "weights [0.454545455, 0.272727273, 0.272727273], this run asks for threshold 0.06 \
+         weights [0.6, 0.2, 0.2]",
+    );
+}
+
 /// Each article's id and its event (or cluster).
 type Labels = Vec<(String, Value)>;
 

@@ -32,6 +32,23 @@ pub struct EventSettings {
     pub weights: [f64; 3],
 }
 
+impl EventSettings {
+    /// The settings as compared and shown: the weights as shares of their
+    /// sum, every value to 9 decimals. Weights are relative and normalised
+    /// on the way in, so the same flags can arrive a rounding apart (0.5 of
+    /// 1.1 stored as 0.4545454545454546, asked as 0.45454545454545453); no
+    /// two settings a user can tell apart differ only past the ninth decimal.
+    fn canonical(&self) -> String {
+        let round = |x: f64| (x * 1e9).round() / 1e9;
+        let sum: f64 = self.weights.iter().sum();
+        let [t, n, a] = self.weights.map(|w| round(w / sum));
+        format!(
+            "threshold {} weights [{t}, {n}, {a}]",
+            round(self.threshold)
+        )
+    }
+}
+
 /// A setting the stored index and this run disagree on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
@@ -105,7 +122,7 @@ impl IndexParams {
         }
         let show_events = |e: &Option<EventSettings>| match e {
             None => "off (--no-events)".to_string(),
-            Some(e) => format!("threshold {} weights {:?}", e.threshold, e.weights),
+            Some(e) => e.canonical(),
         };
         let flags: [(&str, &[&str], String, String); 9] = [
             (
@@ -217,6 +234,27 @@ pub(crate) mod tests {
         let m = stored.mismatch(&asked, &|id| id == "ngram").unwrap();
         assert_eq!((m.setting.as_str(), m.stored.as_str()), ("--ngram", "5"));
         assert_eq!(stored.mismatch(&params(), &|_| true), None);
+    }
+
+    #[test]
+    fn event_weights_a_rounding_apart_are_the_same_setting() {
+        let stored = params();
+        let mut asked = params();
+        let given = |id: &str| id == "event_weights" || id == "event_threshold";
+        // 0.5 : 0.3 : 0.3 normalised once and twice.
+        let once = [0.5 / 1.1, 0.3 / 1.1, 0.3 / 1.1];
+        let twice = once.map(|w| w / once.iter().sum::<f64>());
+        let mut a = stored.clone();
+        a.events.as_mut().unwrap().weights = once;
+        asked.events.as_mut().unwrap().weights = twice;
+        assert_eq!(a.mismatch(&asked, &given), None);
+        // Relative weights: 5:3:3 is 0.5:0.3:0.3.
+        asked.events.as_mut().unwrap().weights = [5.0, 3.0, 3.0];
+        assert_eq!(a.mismatch(&asked, &given), None);
+        asked.events.as_mut().unwrap().weights = [0.6, 0.2, 0.2];
+        let m = a.mismatch(&asked, &given).unwrap();
+        assert_eq!(m.setting, "--event-threshold/--event-weights");
+        assert!(m.stored.contains("0.454545455"), "{}", m.stored);
     }
 
     #[test]
