@@ -636,14 +636,28 @@ fn write_event_explanation(out: &mut dyn Write, e: &Explanation, threshold: f64)
         "event pair score: {:.3}  (an article joins an event at ≥ {threshold})",
         b.total
     )?;
-    let terms = if b.same_language {
-        format!("{:.3} × {:.3}", b.terms, e.weights.terms)
-    } else {
-        format!("not counted ({} vs {})", e.language_a, e.language_b)
-    };
-    writeln!(out, "  terms   {terms}")?;
-    writeln!(out, "  names   {:.3} × {:.3}", b.names, e.weights.names)?;
-    writeln!(out, "  anchors {:.3} × {:.3}", b.anchors, e.weights.anchors)?;
+    // The weights each counted channel scores with: what an uncounted one
+    // would have had is shared out among them.
+    let counted = [b.same_language, b.names_counted, b.anchors_counted];
+    let weights = e.weights.counted(counted);
+    let channels = [
+        (
+            "terms  ",
+            b.terms,
+            format!("{} vs {}", e.language_a, e.language_b),
+        ),
+        ("names  ", b.names, "neither names anyone".into()),
+        ("anchors", b.anchors, "neither has a number or date".into()),
+    ];
+    for ((name, value, why), (counts, weight)) in
+        channels.into_iter().zip(counted.into_iter().zip(weights))
+    {
+        if counts {
+            writeln!(out, "  {name} {value:.3} × {weight:.3}")?;
+        } else {
+            writeln!(out, "  {name} not counted ({why})")?;
+        }
+    }
     let date = |d: &Option<String>| {
         d.as_deref()
             .map_or("undated".into(), |d| printable(d).into_owned())

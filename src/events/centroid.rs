@@ -235,30 +235,22 @@ pub struct Channels {
     pub names: f64,
     pub anchors: f64,
     pub time: f64,
-    pub same_language: bool,
+    /// Which of terms, names and anchors the two can carry
+    /// ([`Weights::counted`]).
+    pub counted: [bool; 3],
 }
 
 impl Channels {
-    /// The weighted blend times the time factor, in [0, 1]. Across
-    /// languages the terms channel is dropped and the others scaled up to
-    /// the same total weight.
+    /// The weighted blend times the time factor, in [0, 1].
     pub fn score(&self, w: &Weights) -> f64 {
         self.time * self.content(w)
     }
 
-    /// The weighted blend before the time factor.
+    /// The weighted blend before the time factor: channels neither side
+    /// can carry are dropped, the others scaled up to the same total
+    /// weight ([`Weights::blend`]).
     pub fn content(&self, w: &Weights) -> f64 {
-        let blend = if self.same_language {
-            w.terms * self.terms + w.names * self.names + w.anchors * self.anchors
-        } else {
-            let rest = w.names + w.anchors;
-            if rest > 0.0 {
-                (w.terms + rest) / rest * (w.names * self.names + w.anchors * self.anchors)
-            } else {
-                0.0
-            }
-        };
-        blend.min(1.0)
+        w.blend([self.terms, self.names, self.anchors], self.counted)
     }
 }
 
@@ -391,7 +383,11 @@ impl Centroid {
             names: cosine(&self.names, n, &other.names, on),
             anchors: cosine(&self.anchors, a, &other.anchors, oa),
             time: range_factor(self.dates, other.dates),
-            same_language,
+            counted: [
+                same_language,
+                !(self.names.is_empty() && other.names.is_empty()),
+                !(self.anchors.is_empty() && other.anchors.is_empty()),
+            ],
         }
     }
 
@@ -912,11 +908,16 @@ mod tests {
         v
     }
 
+    /// A node with the terms and names given and an anchor of its own (a
+    /// figure no other node gives): the anchors channel counts, as it does
+    /// for real articles, and says they differ.
     fn node(terms: &[u64], names: &[u64], date: Option<Day>) -> Node {
+        static ANCHOR: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 40);
+        let anchor = ANCHOR.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Node {
             terms: unit(terms),
             names: unit(names),
-            anchors: Vec::new(),
+            anchors: vec![anchor],
             language: "en",
             date,
         }
