@@ -1218,7 +1218,9 @@ mod tests {
         assigned.iter().map(|a| a.event.unwrap()).collect()
     }
 
-    /// An article with these features (terms and names weighing 1 each).
+    /// An article with these features (terms and names weighing 1 each,
+    /// and a figure of its own: real articles have anchors, so the channel
+    /// counts and says they differ).
     fn article(id: &str, day: Option<Day>, terms: &str, names: &str) -> Prepared {
         let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
         Prepared {
@@ -1232,7 +1234,7 @@ mod tests {
                 language: "en",
                 terms: words(terms).into_iter().map(|t| (t, 1.0)).collect(),
                 names: words(names).into_iter().map(|n| (n, 1)).collect(),
-                anchors: Vec::new(),
+                anchors: vec![format!("n:{id}")],
                 date: day,
                 years: Vec::new(),
             }),
@@ -1248,7 +1250,7 @@ mod tests {
         // The mill fire, and an undated article on the mill's job cuts
         // that shares a little with it: alone with it, it joins it.
         let first = [
-            article("fire", Some(1), "fire mill blaze hall dryer", "hollin roth"),
+            article("fire", Some(1), "fire mill blaze hall dryer", "roth brandt"),
             article("jobs-0", None, "mill hall jobs cuts union", "hollin okoro"),
         ];
         let events = add(&index, &first, 0, MAX_FLOATING);
