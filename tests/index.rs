@@ -354,6 +354,87 @@ fn a_nightly_job_that_restates_the_index_settings_is_accepted() {
     );
 }
 
+/// `index stats`' article count, when it runs.
+fn stored(dir: &Dir) -> Option<usize> {
+    let (code, stdout, _) = run(dir.dedup().args(["index", "stats", "--index", "big.idx"]));
+    let line = stdout.lines().find(|l| l.starts_with("articles"))?;
+    (code == 0).then(|| {
+        line.split_whitespace()
+            .nth(1)?
+            .replace(',', "")
+            .parse()
+            .ok()
+    })?
+}
+
+#[test]
+fn readers_work_during_an_add_and_after_it_is_killed() {
+    // Enough distinct articles that the add is still writing when it is
+    // killed, committed 250 at a time.
+    const N: usize = 8_000;
+    let dir = Dir::new();
+    let words: Vec<String> = (0..400).map(|w| format!("w{w:03}")).collect();
+    let corpus: String = (0..N)
+        .map(|i| {
+            let text: Vec<&str> = (0..40)
+                .map(|k| words[(i * 7 + k * k * 13 + i / 3 * k) % words.len()].as_str())
+                .collect();
+            format!("{{\"id\": \"a{i}\", \"text\": \"{}\"}}\n", text.join(" "))
+        })
+        .collect();
+    dir.write("big.jsonl", corpus);
+    dir.write(
+        "one.jsonl",
+        "{\"id\": \"q\", \"text\": \"w001 w002 w003 w004 w005 w006\"}\n",
+    );
+    let mut add = std::process::Command::new(assert_cmd::cargo::cargo_bin("dedup"))
+        .current_dir(dir.path())
+        .args(["index", "add", "--index", "big.idx", "-q", "--no-events"])
+        .args(["--commit-every", "250", "big.jsonl"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Readers while it writes: they see the batches committed so far.
+    let started = std::time::Instant::now();
+    let seen = loop {
+        match stored(&dir) {
+            Some(n) if n > 0 => break n,
+            _ if started.elapsed().as_secs() > 120 => panic!("no batch committed in 2 minutes"),
+            _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
+    let (code, _, err) = run(dir
+        .dedup()
+        .args(["query", "--index", "big.idx", "-q", "one.jsonl"]));
+    assert_eq!(code, 0, "a query during an add: {err}");
+    assert!(
+        add.try_wait().unwrap().is_none(),
+        "the add ended before it could be killed: make the corpus bigger"
+    );
+    add.kill().unwrap(); // SIGKILL
+    add.wait().unwrap();
+    // Right after the kill every reader works, on the last committed batch.
+    let left = stored(&dir).expect("index stats right after kill -9");
+    assert!(left >= seen && left < N && left.is_multiple_of(250), "{left} of {N}");
+    let (code, _, err) = run(dir
+        .dedup()
+        .args(["query", "--index", "big.idx", "-q", "one.jsonl"]));
+    assert_eq!(code, 0, "a query after kill -9: {err}");
+    // The same add again stores the rest.
+    let (code, _, err) = run(dir.dedup().args([
+        "index",
+        "add",
+        "--index",
+        "big.idx",
+        "-q",
+        "--no-events",
+        "big.jsonl",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(stored(&dir), Some(N));
+}
+
 /// Each article's id and its event (or cluster).
 type Labels = Vec<(String, Value)>;
 

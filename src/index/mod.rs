@@ -80,8 +80,8 @@ impl fmt::Display for IndexError {
             ),
             IndexError::NeedsRecovery => write!(
                 f,
-                "an add was interrupted; run 'dedup index add' on it again to recover the \
-                 last committed batch"
+                "an add was interrupted, and recovering its last committed batch needs \
+                 write permission on the index; run 'dedup index add' on it as its owner"
             ),
             IndexError::ReadOnly => write!(
                 f,

@@ -14,7 +14,8 @@
 //!   `events.rs`.
 //!
 //! Every commit is one batch: an interrupted add leaves the last committed
-//! batch. Writers and readers open the file in redb's single-writer mode,
+//! batch, which every command can read ([`open_reader`] recovers the file
+//! first). Writers and readers open the file in redb's single-writer mode,
 //! so a query may run while an add writes; it sees the batches committed
 //! when it began.
 
@@ -208,15 +209,45 @@ fn stored_params(db: &Db) -> Result<IndexParams, IndexError> {
         .map_err(|e| IndexError::Damaged(format!("parameters: {e}")))
 }
 
-/// Opens an existing index for reading, never changing the file.
+/// Opens an existing index for reading. The file's data is never changed;
+/// after an add that was killed, redb's bookkeeping is recovered first
+/// ([`recover`]), so that readers see the last committed batch.
 pub fn open_reader(path: &Path) -> Result<(Db, IndexParams), IndexError> {
     if !path.exists() {
         return Err(IndexError::Missing);
     }
     check_magic(path)?;
-    let db = Db::Reader(builder().open_read_only(path).map_err(open_error)?);
+    let db = match builder().open_read_only(path) {
+        Err(redb::DatabaseError::RepairAborted) => {
+            recover(path)?;
+            builder().open_read_only(path)
+        }
+        opened => opened,
+    };
+    let db = Db::Reader(db.map_err(open_error)?);
     let params = stored_params(&db)?;
     Ok((db, params))
+}
+
+/// Recovers an index an add left unclean (killed, or the machine lost
+/// power): redb opens such a file read-only only once a writer has rebuilt
+/// its free-space bookkeeping, which rolls back to the last committed batch
+/// and changes no committed data. Any reader does it, so an interrupted add
+/// never blocks `query`, `index stats` or `explain --index`; the next add
+/// would do the same. A writer that opened it meanwhile has recovered it
+/// already. Without write permission it cannot be done: the caller is told
+/// so.
+fn recover(path: &Path) -> Result<(), IndexError> {
+    match builder().open(path) {
+        Ok(db) => db.close().map_err(store_error),
+        Err(redb::DatabaseError::DatabaseAlreadyOpen) => Ok(()),
+        Err(redb::DatabaseError::Storage(redb::StorageError::Io(io)))
+            if io.kind() == std::io::ErrorKind::PermissionDenied =>
+        {
+            Err(IndexError::NeedsRecovery)
+        }
+        Err(e) => Err(store_error(e)),
+    }
 }
 
 /// Opens an index for writing, creating it with `asked` when the file does
