@@ -416,7 +416,10 @@ fn readers_work_during_an_add_and_after_it_is_killed() {
     add.wait().unwrap();
     // Right after the kill every reader works, on the last committed batch.
     let left = stored(&dir).expect("index stats right after kill -9");
-    assert!(left >= seen && left < N && left.is_multiple_of(250), "{left} of {N}");
+    assert!(
+        left >= seen && left < N && left.is_multiple_of(250),
+        "{left} of {N}"
+    );
     let (code, _, err) = run(dir
         .dedup()
         .args(["query", "--index", "big.idx", "-q", "one.jsonl"]));
