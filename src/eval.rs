@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 
 use crate::config::Config;
 use crate::id::Id;
-use crate::report::{round4, Params};
+use crate::report::{round4, rounded, Params};
 use crate::Clustering;
 
 /// The name and version of `dedup eval --format json` documents.
@@ -80,11 +80,6 @@ pub struct Prf {
     pub recall: f64,
     #[serde(serialize_with = "rounded")]
     pub f1: f64,
-}
-
-/// Scores are written to 4 decimals, as the table prints them.
-fn rounded<S: serde::Serializer>(x: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_f64(round4(*x))
 }
 
 impl Prf {

@@ -98,6 +98,36 @@ fn a_query_reports_the_stored_copy_and_event_of_a_new_article() {
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["schema"], "dedup-query/1");
     assert_eq!(doc["articles"].as_array().unwrap().len(), 1);
+    // Scores are written to 4 decimals, as the batch report writes them.
+    dir.write(
+        "today/follow-up.txt",
+        "Serrano Highlands quake: schools stay shut\n\nSchools in San Aurelio and Pozo Alto \
+         stay shut after Monday's magnitude 6.4 earthquake in the Serrano Highlands, civil \
+         protection director Marta Quiroga said, while engineers check buildings for damage \
+         from the quake and its aftershock.\n",
+    );
+    let (code, out, err) = run(dir.dedup().args([
+        "query",
+        "--index",
+        "news.idx",
+        "--format",
+        "jsonl",
+        "today/follow-up.txt",
+        "today/repost.txt",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let lines = jsonl(&out);
+    let score = lines[0]["event_score"]
+        .as_f64()
+        .expect("joins the quake's event");
+    let mut scores = vec![score];
+    for copy in lines[1]["near_duplicates"].as_array().unwrap() {
+        scores.push(copy["jaccard"].as_f64().unwrap());
+        scores.push(copy["containment"].as_f64().unwrap());
+    }
+    for x in scores {
+        assert_eq!((x * 1e4).round() / 1e4, x, "{x} has more than 4 decimals");
+    }
 }
 
 #[test]

@@ -180,6 +180,7 @@ pub struct Answer {
     /// The stored event it joins (`add`: the one it was put in).
     pub event: Option<u32>,
     /// Its score to that event; `None` when it starts one or joins through a copy.
+    #[serde(serialize_with = "crate::report::rounded_opt")]
     pub event_score: Option<f64>,
 }
 

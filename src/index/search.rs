@@ -26,7 +26,9 @@ pub struct Copy {
     #[serde(skip)]
     pub doc: u32,
     pub id: Id,
+    #[serde(serialize_with = "crate::report::rounded")]
     pub jaccard: f64,
+    #[serde(serialize_with = "crate::report::rounded")]
     pub containment: f64,
 }
 

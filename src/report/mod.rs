@@ -269,6 +269,23 @@ pub(crate) fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
 }
 
+/// Serialises a score to 4 decimals ([`round4`]), as every report prints
+/// its scores; the value kept in memory stays exact (for sorting).
+pub(crate) fn rounded<S: serde::Serializer>(x: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(round4(*x))
+}
+
+/// [`rounded`] of an optional score (`null` stays `null`).
+pub(crate) fn rounded_opt<S: serde::Serializer>(
+    x: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(x) => rounded(x, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
