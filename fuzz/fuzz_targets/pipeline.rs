@@ -2,7 +2,6 @@
 //! article in exactly one cluster, and the report is valid dedup/1 JSON.
 #![no_main]
 
-use clap::Parser;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -10,16 +9,15 @@ fuzz_target!(|data: &[u8]| {
         max_bytes: 4096,
         ..Default::default()
     };
-    let mut corpus = dedup::read::read_jsonl(data, "fuzz.jsonl", &options);
-    let cli = dedup::cli::Cli::try_parse_from(["dedup", "fuzz.jsonl"]).unwrap();
-    let pipeline = dedup::config::pipeline(&cli.run.cluster).unwrap();
+    let corpus = dedup::read::read_jsonl(data, "fuzz.jsonl", &options);
+    let pipeline = dedup::config::Config::default().validate().unwrap();
     let progress = dedup::progress::Progress::default();
-    let clustering = dedup::cluster(&mut corpus.articles, &pipeline, &progress);
+    let clustering = dedup::cluster(&corpus.articles, &pipeline, &progress)
+        .expect("temporary files work");
     let report = dedup::report::build(&dedup::report::Inputs {
-        articles: &corpus.articles,
+        records: &clustering.records,
         groups: &clustering.groups,
         events: &clustering.events,
-        lengths: &clustering.lengths,
         errors: &corpus.errors,
         neardup: &pipeline.neardup,
         event_threshold: pipeline.events.as_ref().map(|e| e.threshold),
@@ -29,7 +27,8 @@ fuzz_target!(|data: &[u8]| {
     let mut seen = std::collections::HashSet::new();
     for cluster in &report.clusters {
         for member in &cluster.members {
-            assert!(seen.insert(member.id.clone()), "{} in two clusters", member.id);
+            let id: &str = &member.id;
+            assert!(seen.insert(id.to_string()), "{id} in two clusters");
         }
     }
     assert_eq!(seen.len(), corpus.articles.len());
