@@ -12,8 +12,22 @@ use std::sync::OnceLock;
 
 /// Languages with a list, as ISO 639-1 codes. NLTK's lists (frequent words,
 /// what jusText's thresholds were tuned on) where they exist, Stopwords-ISO
-/// for Polish and Ukrainian.
-pub const LANGUAGES: [&str; 10] = ["en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk"];
+/// for Polish, Ukrainian and Urdu (with [`URDU_EXTRA`]).
+pub const LANGUAGES: [&str; 11] = [
+    "en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "ur",
+];
+
+/// Urdu's commonest function words that Stopwords-ISO's `ur` list lacks:
+/// postpositions, auxiliaries, pronouns and conjunctions. That list is
+/// damaged (many entries mis-encoded, 'اضتعوبل' for 'استعمال') and misses
+/// کا، میں، سے، نے، کو; without them every two Urdu articles shared a
+/// dozen "terms" whatever their subject, and unrelated stories scored as
+/// one event.
+const URDU_EXTRA: [&str; 33] = [
+    "کا", "میں", "سے", "نے", "کو", "وہ", "بھی", "تھا", "گیا", "کر", "کیا", "اس", "ان", "جو", "رہا",
+    "بعد", "لیے", "نہیں", "دیا", "والی", "والا", "اپنے", "اپنی", "ساتھ", "جس", "جن", "کسی", "اب",
+    "جب", "یا", "لیکن", "مگر", "جبکہ",
+];
 
 /// The language assumed when no list fits better.
 pub const DEFAULT_LANGUAGE: &str = "en";
@@ -72,9 +86,18 @@ fn lists() -> &'static Lists {
     LISTS.get_or_init(|| {
         let mut table: WordMap<&'static str, u16> = WordMap::default();
         for (i, &language) in LANGUAGES.iter().enumerate() {
-            for &word in stop_words::lookup(language).expect("every listed language is compiled in")
-            {
+            let listed =
+                stop_words::lookup(language).expect("every listed language is compiled in");
+            let extra: &[&'static str] = if language == "ur" { &URDU_EXTRA } else { &[] };
+            for &word in listed.iter().chain(extra) {
                 *table.entry(word).or_default() |= 1 << i;
+                // The event stage reads Arabic-script text with its letter
+                // variants folded (Urdu yeh and heh goal as the Arabic
+                // letters), the cleaner reads it as written: both spellings
+                // are listed. A few hundred words, leaked once.
+                if let std::borrow::Cow::Owned(folded) = crate::tokenize::fold_arabic(word) {
+                    *table.entry(&*folded.leak()).or_default() |= 1 << i;
+                }
             }
         }
         let lists = LANGUAGES
@@ -152,6 +175,12 @@ mod tests {
             "ru"
         );
         assert_eq!(detect_text("Prezydent powiedział, że rozmowy odbędą się wiosną w stolicy, ale jeszcze nie wiadomo kiedy."), "pl");
+        let urdu = "لاہور سے ملتان جانے والی بس کو حادثہ پیش آیا جس میں کئی مسافر زخمی ہو گئے۔";
+        assert_eq!(detect_text(urdu), "ur");
+        // Folded as the event stage reads it, too.
+        assert_eq!(detect_text(&crate::tokenize::fold_arabic(urdu)), "ur");
+        assert!(for_language("ur").contains("میں"));
+        assert!(for_language("ur").contains("ميں"));
     }
 
     #[test]

@@ -196,6 +196,12 @@ mod tests {
         assert_eq!(term("100,000", en), None);
         assert_eq!(term("Casualties", en).as_deref(), Some("casualty"));
         assert_eq!(term("東京", en).as_deref(), Some("東京"), "a bigram");
+        // Urdu function words, as written and as the event stage folds them.
+        let ur = stopwords::for_language("ur");
+        for word in ["میں", "ميں", "سے", "اور", "ہوئے", "هوئے"] {
+            assert_eq!(term(word, ur), None, "{word}");
+        }
+        assert_eq!(term("مسافر", ur).as_deref(), Some("مسافر"));
         let de = stopwords::for_language("de");
         assert_eq!(
             term("Gespräches", de).as_deref(),
