@@ -23,6 +23,18 @@ fn indexed(extra: &[&str]) -> Dir {
     dir
 }
 
+/// `dedup query --index news.idx --format jsonl FILES` in `dir`, which must
+/// succeed: its output and its lines.
+fn query_lines(dir: &Dir, files: &[&str]) -> (String, Vec<Value>) {
+    let (code, out, err) = run(dir
+        .dedup()
+        .args(["query", "--index", "news.idx", "--format", "jsonl"])
+        .args(files));
+    assert_eq!(code, 0, "{err}");
+    let lines = jsonl(&out);
+    (out, lines)
+}
+
 fn jsonl(stdout: &str) -> Vec<Value> {
     stdout
         .lines()
@@ -39,17 +51,7 @@ fn a_query_reports_the_stored_copy_and_event_of_a_new_article() {
         format!("Reposted from the wire\n\n{copy}"),
     );
     dir.write("today/other.txt", article("A village fete"));
-    let (code, out, err) = run(dir.dedup().args([
-        "query",
-        "--index",
-        "news.idx",
-        "--format",
-        "jsonl",
-        "today/repost.txt",
-        "today/other.txt",
-    ]));
-    assert_eq!(code, 0, "{err}");
-    let lines = jsonl(&out);
+    let (out, lines) = query_lines(&dir, &["today/repost.txt", "today/other.txt"]);
     assert_eq!(lines.len(), 2);
     let repost = &lines[0];
     assert_eq!(repost["id"], "today/repost.txt");
@@ -106,17 +108,7 @@ fn a_query_reports_the_stored_copy_and_event_of_a_new_article() {
          protection director Marta Quiroga said, while engineers check buildings for damage \
          from the quake and its aftershock.\n",
     );
-    let (code, out, err) = run(dir.dedup().args([
-        "query",
-        "--index",
-        "news.idx",
-        "--format",
-        "jsonl",
-        "today/follow-up.txt",
-        "today/repost.txt",
-    ]));
-    assert_eq!(code, 0, "{err}");
-    let lines = jsonl(&out);
+    let (_, lines) = query_lines(&dir, &["today/follow-up.txt", "today/repost.txt"]);
     let score = lines[0]["event_score"]
         .as_f64()
         .expect("joins the quake's event");
