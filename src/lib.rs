@@ -51,6 +51,10 @@ pub struct Clustering {
     pub records: Vec<Record>,
 }
 
+/// Articles [`cluster`] hands the cleaner's evidence at a time, so that
+/// its bar moves: the work is per article, so any size does the same.
+const CLEAN_BATCH: usize = 1024;
+
 /// Runs the stages after reading on a corpus held in memory: clean,
 /// near-duplicates, events. The same as [`run`] on the same articles.
 pub fn cluster(
@@ -62,7 +66,10 @@ pub fn cluster(
         true => {
             progress.start("clean", articles.len());
             let mut gatherer = clean::Gatherer::new()?;
-            gatherer.add(articles)?;
+            for batch in articles.chunks(CLEAN_BATCH) {
+                gatherer.add(batch)?;
+                progress.advance(batch.len());
+            }
             Some(gatherer.finish()?)
         }
         false => None,

@@ -39,12 +39,14 @@ struct Current {
     started: Instant,
 }
 
-/// A finished stage: its wall time and, when measured, its peak resident
-/// memory in bytes.
+/// A finished stage: its wall time, the items it counted and, when
+/// measured, its peak resident memory in bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Timing {
     pub stage: &'static str,
     pub time: Duration,
+    /// What its bar had counted when it ended.
+    pub items: usize,
     pub peak: Option<u64>,
 }
 
@@ -114,6 +116,7 @@ impl Progress {
             state.finished.push(Timing {
                 stage: current.stage,
                 time,
+                items: self.done.load(Ordering::Relaxed),
                 peak,
             });
         }
@@ -290,6 +293,7 @@ mod tests {
         let timing = |peak| Timing {
             stage: "read",
             time: Duration::from_millis(520),
+            items: 0,
             peak,
         };
         let timings = [timing(Some(45 << 20)), timing(None)];

@@ -161,3 +161,26 @@ fn the_text_report_is_cut_to_the_terminal_width() {
     assert_eq!(code, 0);
     assert!(longest(&piped) <= Some(80), "{piped}");
 }
+
+/// The in-memory path `eval` and `explain` run on (`dedup::cluster`): each
+/// stage of a known size counts every article, so its bar reaches the end.
+#[test]
+fn the_in_memory_path_counts_every_article_in_its_stages() {
+    let paths: Vec<String> = crate::util::fixture_paths()
+        .iter()
+        .map(|p| {
+            let name = p.trim_start_matches("fixtures/");
+            crate::util::fixtures().join(name).display().to_string()
+        })
+        .collect();
+    let corpus = dedup::read::read_inputs(&paths, &dedup::read::ReadOptions::default());
+    let pipeline = dedup::config::Config::default().validate().unwrap();
+    let progress = dedup::progress::Progress::default();
+    dedup::cluster(&corpus.articles, &pipeline, &progress).unwrap();
+    progress.finish();
+    let n = corpus.articles.len();
+    for stage in ["clean", "analyse"] {
+        let timing = progress.timings().into_iter().find(|t| t.stage == stage);
+        assert_eq!(timing.map(|t| t.items), Some(n), "{stage}");
+    }
+}
