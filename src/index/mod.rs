@@ -250,19 +250,12 @@ impl Index {
     ) -> Result<Vec<Answer>, IndexError> {
         let txn = self.db.begin_read()?;
         let searcher = search::Searcher::new(&txn, self.params.neardup())?;
-        let copies: Vec<Vec<Copy>> = batch
-            .par_iter()
-            .map_init(
-                || (search::Scratch::default(), searcher.shingler()),
-                |(scratch, shingler), p| {
-                    let mut found =
-                        searcher.near_duplicates(&p.shingles, p.day, window, scratch, shingler)?;
-                    // An article asked about again is not a copy of itself.
-                    found.retain(|c| c.id.as_str() != p.id.as_str());
-                    Ok(found)
-                },
-            )
-            .collect::<Result<_, IndexError>>()?;
+        let queries: Vec<_> = batch.iter().map(|p| (&p.shingles, p.day)).collect();
+        let mut copies: Vec<Vec<Copy>> = searcher.near_duplicates(&queries, window)?;
+        for (found, p) in copies.iter_mut().zip(batch) {
+            // An article asked about again is not a copy of itself.
+            found.retain(|c| c.id.as_str() != p.id.as_str());
+        }
         let assigned = match self.params.events() {
             Some(event_params) => {
                 let events = events::Events::new(&txn, &event_params)?;

@@ -7,6 +7,7 @@
 //! batch path applies to its candidates, so a query finds each pair a batch
 //! run over the union verifies (see the README's "Daily ingest").
 
+use rayon::prelude::*;
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
 use serde::Serialize;
 
@@ -39,6 +40,14 @@ pub struct Copy {
 pub struct Window {
     pub days: u32,
 }
+
+/// What one B-tree lookup of a block costs, in blocks read in key order:
+/// below one wanted block in this many, lookups win. Not tuned: the cases
+/// that matter are far from it either way (one article wants about 300
+/// blocks of a 10,000-article segment's 131,072; a 10,000-article add
+/// wants most of them), and a lookup descends several pages where a pass
+/// reads the next entry of the page it is on.
+const LOOKUP_COST: u64 = 16;
 
 /// A segment as the search sees it.
 struct Segment {
@@ -125,64 +134,156 @@ impl Searcher {
         Shingler::new(self.params.ngram, self.params.seed)
     }
 
-    /// Every stored article that meets the rule with `set`, the most
-    /// similar first (ties by id).
+    /// Every stored article that meets the rule with each of `queries` (an
+    /// article's set and day), the most similar first (ties by id).
+    ///
+    /// A segment at a time: the blocks the whole batch needs of a segment
+    /// are read once, in key order, and every article counts from them.
+    /// Read article by article, each block was looked up in redb once per
+    /// article that has it, and those lookups were most of an add's time.
     pub fn near_duplicates(
         &self,
+        queries: &[(&Shingles, Option<Day>)],
+        window: Option<Window>,
+    ) -> Result<Vec<Vec<Copy>>, IndexError> {
+        let mut found: Vec<Vec<Copy>> = vec![Vec::new(); queries.len()];
+        for segment in &self.segments {
+            let active: Vec<usize> = (0..queries.len())
+                .filter(|&q| {
+                    !queries[q].0.is_empty() && self.compares(segment, queries[q].1, window)
+                })
+                .collect();
+            if active.is_empty() {
+                continue;
+            }
+            let bits = segment.info.block_bits;
+            let mut wanted: Vec<u32> = active
+                .iter()
+                .flat_map(|&q| {
+                    blocks(queries[q].0, bits)
+                        .into_iter()
+                        .map(|(block, _)| block)
+                })
+                .collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let read = self.read_blocks(segment.id, bits, &wanted)?;
+            let results: Vec<(usize, Vec<Copy>)> = active
+                .par_iter()
+                .map_init(
+                    || (Scratch::default(), self.shingler()),
+                    |(scratch, shingler), &q| {
+                        let (set, day) = queries[q];
+                        let copies =
+                            self.in_segment(segment, &read, set, day, window, scratch, shingler)?;
+                        Ok((q, copies))
+                    },
+                )
+                .collect::<Result<_, IndexError>>()?;
+            for (q, copies) in results {
+                found[q].extend(copies);
+            }
+        }
+        for copies in &mut found {
+            sort_copies(copies);
+        }
+        Ok(found)
+    }
+
+    /// Whether an article of `day` is compared with `segment` at all: not
+    /// when the window leaves out every dated article of it and it has no
+    /// undated one.
+    fn compares(&self, segment: &Segment, day: Option<Day>, window: Option<Window>) -> bool {
+        match (window, segment.range, day.or(self.latest)) {
+            (Some(w), Some((lo, hi)), Some(r)) => {
+                let outside = hi < r - w.days as i32 || lo > r + w.days as i32;
+                !outside || segment.has_undated
+            }
+            _ => true,
+        }
+    }
+
+    /// The stored postings of `wanted` (sorted) blocks of a segment of
+    /// `2^bits` blocks, each block with its encoded postings: read in one
+    /// pass over the segment's keys when the batch wants a good share of
+    /// them, looked up one by one when it wants few (one article's query).
+    fn read_blocks(
+        &self,
+        segment: u32,
+        bits: u8,
+        wanted: &[u32],
+    ) -> Result<Vec<(u32, Vec<u8>)>, IndexError> {
+        let mut read = Vec::new();
+        let (Some(&first), Some(&last)) = (wanted.first(), wanted.last()) else {
+            return Ok(read);
+        };
+        if (wanted.len() as u64) * LOOKUP_COST < 1u64 << bits {
+            for &block in wanted {
+                if let Some(value) = self.postings.get((segment, block)).map_err(store_error)? {
+                    read.push((block, value.value().to_vec()));
+                }
+            }
+            return Ok(read);
+        }
+        let mut next = wanted.iter().peekable();
+        for entry in self
+            .postings
+            .range((segment, first)..=(segment, last))
+            .map_err(store_error)?
+        {
+            let (key, value) = entry.map_err(store_error)?;
+            let block = key.value().1;
+            while next.next_if(|&&w| w < block).is_some() {}
+            if next.next_if_eq(&&block).is_some() {
+                read.push((block, value.value().to_vec()));
+            }
+        }
+        Ok(read)
+    }
+
+    /// The stored articles of `segment` that meet the rule with `set`,
+    /// counted from its `read` blocks.
+    #[allow(clippy::too_many_arguments)]
+    fn in_segment(
+        &self,
+        segment: &Segment,
+        read: &[(u32, Vec<u8>)],
         set: &Shingles,
         day: Option<Day>,
         window: Option<Window>,
         scratch: &mut Scratch,
         shingler: &mut Shingler,
     ) -> Result<Vec<Copy>, IndexError> {
-        let mut found = Vec::new();
-        if set.is_empty() {
-            return Ok(found);
-        }
         let reference = day.or(self.latest);
         let within = |d: Option<Day>| match (window, d, reference) {
             (Some(w), Some(d), Some(r)) => (d - r).unsigned_abs() <= w.days,
             _ => true,
         };
-        for segment in &self.segments {
-            if let (Some(w), Some((lo, hi)), Some(r)) = (window, segment.range, reference) {
-                let outside = hi < r - w.days as i32 || lo > r + w.days as i32;
-                if outside && !segment.has_undated {
-                    continue;
-                }
+        let info = &segment.info;
+        scratch.reset(info.docs.len());
+        for (block, n) in blocks(set, info.block_bits) {
+            if let Ok(at) = read.binary_search_by_key(&block, |(b, _)| *b) {
+                scratch
+                    .tally(&read[at].1, n)
+                    .map_err(|_| super::store::damaged("postings", segment.id))?;
             }
-            let info = &segment.info;
-            scratch.reset(info.docs.len());
-            for (block, n) in blocks(set, info.block_bits) {
-                if let Some(value) = self
-                    .postings
-                    .get((segment.id, block))
-                    .map_err(store_error)?
-                {
-                    scratch
-                        .tally(value.value(), n)
-                        .map_err(|_| super::store::damaged("postings", segment.id))?;
-                }
-            }
-            let touched = std::mem::take(&mut scratch.touched);
-            for &local in &touched {
-                let l = local as usize;
-                let size = info.sizes[l] as usize;
-                let bound = (scratch.counts[l] as usize).min(size).min(set.len());
-                if !self
-                    .rule
-                    .is_edge(&Similarity::of_counts(bound, set.len(), size))
-                    || !within(info.days[l])
-                {
-                    continue;
-                }
-                if let Some(copy) = self.verify(info.docs[l], set, shingler)? {
-                    found.push(copy);
-                }
-            }
-            scratch.touched = touched;
         }
-        sort_copies(&mut found);
+        let mut found = Vec::new();
+        for &local in &scratch.touched {
+            let l = local as usize;
+            let size = info.sizes[l] as usize;
+            let bound = (scratch.counts[l] as usize).min(size).min(set.len());
+            if !self
+                .rule
+                .is_edge(&Similarity::of_counts(bound, set.len(), size))
+                || !within(info.days[l])
+            {
+                continue;
+            }
+            if let Some(copy) = self.verify(info.docs[l], set, shingler)? {
+                found.push(copy);
+            }
+        }
         Ok(found)
     }
 

@@ -77,15 +77,9 @@ fn add_chunk(
     let mut copies = {
         let read = db.begin_read()?;
         let searcher = Searcher::new(&read, params.neardup())?;
-        let mut stored: Vec<Vec<Copy>> = part
-            .par_iter()
-            .map_init(
-                || (Scratch::default(), searcher.shingler()),
-                |(scratch, shingler), p| {
-                    searcher.near_duplicates(&p.shingles, p.day, window, scratch, shingler)
-                },
-            )
-            .collect::<Result<_, _>>()?;
+        let queries: Vec<(&Shingles, Option<Day>)> =
+            part.iter().map(|p| (&p.shingles, p.day)).collect();
+        let mut stored: Vec<Vec<Copy>> = searcher.near_duplicates(&queries, window)?;
         let sets: Vec<&Shingles> = part.iter().map(|p| &p.shingles).collect();
         let sizes: Vec<u32> = sets.iter().map(|s| s.len() as u32).collect();
         let days: Vec<Option<Day>> = part.iter().map(|p| p.day).collect();
