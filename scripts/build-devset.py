@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Builds the many-pages-per-site dev set for near-duplicates and cleaning.
 
-usage: scripts/build-devset.py DATA_DIR OUT_DIR [DEDUP] [--seed N] [--sites N]
+usage: scripts/build-devset.py DATA_DIR OUT_DIR [DEDUP] [--seed N] [--sites N] [--articles N]
 
 --seed and --sites (defaults 11 and 8) draw other site templates and other
 placements: the same recipe on sites the default set never saw, to check
 that a rule tuned on the default set carries over (README, "Quality").
+--articles N wraps only N of the articles (a random draw; the planted
+copies scaled down with them): with many sites, one or two pages a site,
+where no site's template is seen often enough to be corpus evidence.
 
 DATA_DIR is ../shared/data (AEB, readability, ECB+ dev). OUT_DIR receives
   pages.jsonl  {"id", "url"?, "text", "clean"}  one scraped page a line
@@ -132,21 +135,23 @@ def slug(text):
 
 
 def options(argv):
-    """The positional arguments, and --seed and --sites."""
-    positional, seed, sites = [], SEED, SITES
+    """The positional arguments, and --seed, --sites and --articles."""
+    positional, seed, sites, count = [], SEED, SITES, None
     args = iter(argv)
     for arg in args:
         if arg == "--seed":
             seed = int(next(args))
         elif arg == "--sites":
             sites = int(next(args))
+        elif arg == "--articles":
+            count = int(next(args))
         else:
             positional.append(arg)
-    return positional, seed, sites
+    return positional, seed, sites, count
 
 
 def main():
-    (data, out, *dedup), seed, sites = options(sys.argv[1:])
+    (data, out, *dedup), seed, sites, count = options(sys.argv[1:])
     rng = random.Random(seed)
     aeb = load(os.path.join(data, "aeb", "pages.jsonl"))
     readability = load(os.path.join(data, "readability", "pages.jsonl"))
@@ -183,11 +188,15 @@ def main():
             kind = "short"
         articles.append(("aeb-" + r["id"][:12], body, kind))
     rng.shuffle(articles)
+    copies = COPIES
+    if count is not None:
+        copies = max(1, COPIES * count // len(articles))
+        articles = articles[:count]
 
     # Each article on one site; some carried by a second site too.
     placements = [(a, i % len(donors)) for i, a in enumerate(articles)]
     full = [i for i, a in enumerate(articles) if a[2] == "full"]
-    for i in rng.sample(full, COPIES):
+    for i in rng.sample(full, copies):
         first = i % len(donors)
         second = (first + 1 + rng.randrange(len(donors) - 1)) % len(donors)
         placements.append((articles[i], second))
@@ -257,7 +266,7 @@ def main():
             f.write(json.dumps({"id": p["id"], "group": find(i)}) + "\n")
     print(
         f"{len(pages)} pages on {len(donors)} sites ({', '.join(d[0] for d in donors)}); "
-        f"{COPIES} planted copies, {natural} near-duplicate pairs among the clean bodies",
+        f"{copies} planted copies, {natural} near-duplicate pairs among the clean bodies",
         file=sys.stderr,
     )
 
