@@ -35,8 +35,9 @@ use error::SpillError;
 use events::dates::{self, Day};
 use events::{Event, EventArticle, EventDoc};
 use neardup::engine::{Collector, Sketch, Sketcher};
+use neardup::frame::PageLines;
 use neardup::shingle::Joined;
-use neardup::Group;
+use neardup::{Group, Pair};
 use progress::Progress;
 use record::Record;
 
@@ -45,6 +46,9 @@ use record::Record;
 pub struct Clustering {
     /// Near-duplicate groups (two or more articles each).
     pub groups: Vec<Group>,
+    /// Pairs kept apart: their compared texts met the copy rule only
+    /// through their site's furniture (two pages of one template).
+    pub kept_apart: Vec<Pair>,
     /// Event clusters: a partition of the corpus; each group lies inside one.
     pub events: Vec<Event>,
     /// One record per article, in corpus order.
@@ -267,16 +271,24 @@ impl<'p> Analysis<'p> {
                 .into_par_iter()
                 .enumerate()
                 .map_init(
-                    || (Sketcher::new(params), Joined::default()),
-                    |(sketcher, compared), (i, article)| {
+                    || {
+                        (
+                            Sketcher::new(params),
+                            Joined::default(),
+                            PageLines::default(),
+                        )
+                    },
+                    |(sketcher, compared, page), (i, article)| {
                         let (text, headline, sketch) = match cleaner {
                             Some(cleaner) => {
                                 // Compared without the site's furniture
                                 // (`Cleaned::compared`), in the words the
-                                // cleaner found.
+                                // cleaner found; the page's lines tell a
+                                // template pair from a copy.
                                 let cleaned =
-                                    cleaner.clean_with_words(first + i, &article, compared);
-                                (cleaned.text, cleaned.headline, sketcher.sketch_of(compared))
+                                    cleaner.clean_with_words(first + i, &article, compared, page);
+                                let sketch = sketcher.sketch_of(compared).with_lines(page);
+                                (cleaned.text, cleaned.headline, sketch)
                             }
                             None => (article.text.clone(), None, sketcher.sketch(&article.text)),
                         };
@@ -347,7 +359,7 @@ impl<'p> Analysis<'p> {
         // Candidates are counted once known: see `verify`.
         progress.start("candidates", 0);
         let (keep, records) = (self.pipeline.keep, &self.records);
-        let groups = self
+        let neardup::Found { groups, kept_apart } = self
             .neardup
             .finish(&|members: &[usize]| keep.choose(members, records), progress)?;
         let events = match (&self.pipeline.events, self.events) {
@@ -396,6 +408,7 @@ impl<'p> Analysis<'p> {
         progress.finish();
         Ok(Clustering {
             groups,
+            kept_apart,
             events,
             records: self.records,
         })

@@ -219,6 +219,7 @@ fn report_inputs<'a>(
     report::Inputs {
         records: &clustering.records,
         groups: &clustering.groups,
+        kept_apart: &clustering.kept_apart,
         events: &clustering.events,
         errors: &corpus.errors,
         neardup: &pipeline.neardup,
@@ -334,6 +335,7 @@ fn run_merge(args: &MergeArgs, shared: &SharedArgs) -> Result<Exit> {
     let layout = report::Layout::new(report::Inputs {
         records: &clustering.records,
         groups: &clustering.groups,
+        kept_apart: &clustering.kept_apart,
         events: &clustering.events,
         errors: &[],
         neardup: &pipeline.neardup,

@@ -111,6 +111,11 @@ impl Records {
         })
     }
 
+    /// Records stored so far.
+    pub(crate) fn count(&self) -> usize {
+        self.starts.len() - 1
+    }
+
     /// Stores the next record.
     pub(crate) fn push(&mut self, record: &[u8]) -> io::Result<()> {
         self.writer.write_all(record)?;

@@ -16,6 +16,9 @@ struct Report {
     params: Params,
     summary: Summary,
     clusters: Vec<Cluster>,
+    /// Absent when no pair was kept apart.
+    #[serde(default)]
+    kept_apart: Vec<KeptApart>,
     errors: Vec<ErrorEntry>,
 }
 
@@ -100,6 +103,17 @@ struct Pair {
     b: String,
     jaccard: f64,
     containment: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct KeptApart {
+    a: String,
+    b: String,
+    jaccard: f64,
+    containment: f64,
+    evidence: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -231,6 +245,30 @@ fn jsonl_gives_one_line_per_article() {
     let mut ids: Vec<String> = jsonl_ids(&stdout);
     ids.sort();
     assert_eq!(ids, args);
+}
+
+#[test]
+fn pairs_kept_apart_are_no_duplicates_and_the_check_passes() {
+    let dir = Dir::new();
+    dir.write("pages.jsonl", crate::util::template_pages());
+    let (_, stdout, stderr) = run(dir.dedup().args(["--format", "json", "pages.jsonl"]));
+    let report: Report = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}\n{stderr}"));
+    assert_eq!(report.summary.duplicates, 2, "the three baths pages");
+    assert_eq!(report.kept_apart.len(), 2);
+    assert!(report
+        .kept_apart
+        .iter()
+        .all(|p| p.a < p.b && p.evidence == "furniture"));
+    // The site's two stories alone: kept apart, so no duplicates.
+    let two: String = crate::util::template_pages()
+        .lines()
+        .filter(|l| l.contains("\"gazette-baths\"") || l.contains("\"gazette-whisky\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    dir.write("two.jsonl", two);
+    let (code, _, stderr) = run(dir.dedup().args(["--fail-on-duplicates", "two.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("2 articles"), "{stderr}");
 }
 
 #[test]

@@ -59,6 +59,7 @@ proptest! {
         let report = dedup::report::build(&dedup::report::Inputs {
             records: &clustering.records,
             groups: &clustering.groups,
+            kept_apart: &clustering.kept_apart,
             events: &clustering.events,
             errors: &corpus.errors,
             neardup: &pipeline.neardup,

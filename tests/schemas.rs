@@ -108,6 +108,17 @@ fn a_report_with_errors_follows_its_schema() {
 }
 
 #[test]
+fn a_report_with_pairs_kept_apart_follows_its_schema() {
+    let dir = Dir::new();
+    dir.write("pages.jsonl", crate::util::template_pages());
+    let (code, stdout, stderr) = run(dir.dedup().args(["--format", "json", "pages.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["kept_apart"].as_array().map(Vec::len), Some(2));
+    assert_valid("dedup-1.schema.json", &report);
+}
+
+#[test]
 fn every_jsonl_line_follows_its_schema() {
     let fixtures = fixture_paths();
     let stdout = stdout_of(&with_fixtures(&["--format", "jsonl"], &fixtures));

@@ -4,6 +4,7 @@
 mod clean;
 mod events;
 mod formats;
+mod furniture;
 mod index;
 mod inputs;
 mod neardup;

@@ -37,6 +37,7 @@ pub const VERSION: u32 = 3;
 
 use crate::article::Article;
 use crate::error::SpillError;
+use crate::neardup::frame::PageLines;
 use crate::neardup::shingle::Joined;
 use crate::spill::{take_u32, Records, SealedRecords};
 use crate::stopwords::{self, Stopwords};
@@ -254,17 +255,21 @@ impl Cleaner {
     /// that was gathered); the same whatever else is cleaned, and in
     /// whatever order.
     pub fn clean(&self, index: usize, article: &Article) -> Cleaned {
-        self.clean_with_words(index, article, &mut Joined::default())
+        let mut page = PageLines::default();
+        self.clean_with_words(index, article, &mut Joined::default(), &mut page)
     }
 
     /// [`Cleaner::clean`], and the words of the text compared for copies
     /// ([`Cleaned::compared`]) in `compared`, as the classifier found them:
-    /// what shingles are made of, without splitting the text again.
+    /// what shingles are made of, without splitting the text again; and in
+    /// `page`, the page's raw lines with the compared ones marked: what
+    /// tells two pages of one template from copies.
     pub(crate) fn clean_with_words(
         &self,
         index: usize,
         article: &Article,
         compared: &mut Joined,
+        page: &mut PageLines,
     ) -> Cleaned {
         let mut lines: Vec<Line> = article.text.lines().map(Line::new).collect();
         let mut bytes = Vec::new();
@@ -293,7 +298,7 @@ impl Cleaner {
         thread_local! {
             static KEPT: std::cell::RefCell<classify::LineWords> = Default::default();
         }
-        KEPT.with_borrow_mut(|kept| judged(article, lines, stopwords, kept, compared))
+        KEPT.with_borrow_mut(|kept| judged(article, lines, stopwords, kept, (compared, page)))
     }
 }
 
@@ -304,13 +309,13 @@ fn judged(
     mut lines: Vec<Line>,
     stopwords: &'static Stopwords,
     kept: &mut classify::LineWords,
-    compared: &mut Joined,
+    out: (&mut Joined, &mut PageLines),
 ) -> Cleaned {
     classify::apply(&mut lines, stopwords, kept);
     let headline = headline::pick(&lines, kept, stopwords);
     Cleaned {
         headline,
-        ..assemble(&article.text, &lines, kept, compared)
+        ..assemble(&article.text, &lines, kept, out)
     }
 }
 
@@ -367,14 +372,22 @@ fn language(lines: &[Line]) -> &'static Stopwords {
 /// The kept lines as text (runs of blank lines squeezed to one, none at the
 /// ends), the removed ones with their rules, and the body without the kept
 /// lines that recur across the site; the words of whichever is compared go
-/// to `compared`, from the classifier's `kept` words.
+/// to `compared`, from the classifier's `kept` words, and every line to
+/// `page`, marked when it is compared.
 fn assemble(
     original: &str,
     lines: &[Line],
     kept: &classify::LineWords,
-    compared: &mut Joined,
+    (compared, page): (&mut Joined, &mut PageLines),
 ) -> Cleaned {
     compared.clear();
+    page.clear();
+    // A line's words as the classifier counted them, else (a line the rules
+    // removed first) counted here.
+    let words = |n: usize, line: &Line| match kept.lines[n].len() {
+        0 => crate::tokenize::words(line.text).count(),
+        counted => counted,
+    };
     let mut text = Text::with_capacity(original.len());
     let mut body = Text::with_capacity(0);
     let any_furniture_kept = lines.iter().any(|line| line.is_kept() && line.recurs > 0);
@@ -391,6 +404,7 @@ fn assemble(
                     (recurs, _) => Some(format!("recurs in {recurs} unrelated articles")),
                 },
             });
+            page.push(line.text, words(n, line), false);
             continue;
         }
         text.push(raw, line);
@@ -403,6 +417,7 @@ fn assemble(
         if in_body || !any_furniture_kept {
             compared.extend_from(&kept.words, kept.lines[n].clone());
         }
+        page.push(line.text, words(n, line), in_body || !any_furniture_kept);
     }
     Cleaned {
         text: text.0,
@@ -483,7 +498,7 @@ mod tests {
             let mut shingler = Shingler::new(3, 7);
             for (i, a) in articles.iter().enumerate() {
                 let mut words = Joined::default();
-                let cleaned = cleaner.clean_with_words(i, a, &mut words);
+                let cleaned = cleaner.clean_with_words(i, a, &mut words, &mut PageLines::default());
                 prop_assert_eq!(
                     shingler.shingles_of(&words),
                     shingler.shingles(cleaned.compared())

@@ -24,21 +24,38 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::Xxh3;
 
+use super::apart;
 use super::containment::RANGE_BITS;
 use super::distinct::{range_of, SetStore};
+use super::frame::PageLines;
 use super::group::{self, Choose};
 use super::lsh::BandKeys;
 use super::minhash::MinHasher;
 use super::shingle::{Joined, Shingler, Shingles};
-use super::{verify, Group, NearDupParams};
+use super::{verify, Found, NearDupParams};
 use crate::progress::Progress;
-use crate::spill::{take_u32, u64s, Buckets, SealedSets, SetFile};
+use crate::spill::{take_u32, u64s, Buckets, Records, SealedSets, SetFile};
 
 /// What the engine needs of one text, computed on any thread.
 pub struct Sketch {
     shingles: Shingles,
     fingerprint: u128,
     keys: BandKeys,
+    /// The page's raw lines, stored, when the text was cleaned from a page:
+    /// what tells a template pair from a copy ([`super::apart`]).
+    lines: Option<Vec<u8>>,
+}
+
+impl Sketch {
+    /// The sketch of a text cleaned from a page whose raw lines are `lines`.
+    pub(crate) fn with_lines(self, lines: &PageLines) -> Sketch {
+        let mut bytes = Vec::new();
+        lines.encode(&mut bytes);
+        Sketch {
+            lines: Some(bytes),
+            ..self
+        }
+    }
 }
 
 /// Makes [`Sketch`]es (keep one per thread: it reuses its buffers).
@@ -85,6 +102,7 @@ impl Sketcher {
             fingerprint: fingerprint.digest128(),
             shingles,
             keys,
+            lines: None,
         }
     }
 }
@@ -106,6 +124,8 @@ pub struct Collector {
     bands: Buckets,
     /// One block being assembled, kept to reuse its allocation.
     block: Vec<u8>,
+    /// Each text's raw lines, when the texts were cleaned from pages.
+    lines: Option<Records>,
 }
 
 impl Collector {
@@ -118,11 +138,22 @@ impl Collector {
             ranges: Buckets::new(1 << RANGE_BITS)?,
             bands: Buckets::new(params.bands)?,
             block: Vec::new(),
+            lines: None,
         })
     }
 
     /// Adds the next text's sketch.
     pub fn add(&mut self, sketch: Sketch) -> io::Result<()> {
+        if let Some(lines) = &sketch.lines {
+            match &mut self.lines {
+                Some(records) => records.push(lines)?,
+                None => {
+                    let mut records = Records::new()?;
+                    records.push(lines)?;
+                    self.lines = Some(records);
+                }
+            }
+        }
         if sketch.shingles.is_empty() {
             self.set_of.push(NO_SET);
             return Ok(());
@@ -154,13 +185,14 @@ impl Collector {
     }
 
     /// The groups of every text added, each represented by the member
-    /// `choose` picks; `progress` counts the candidates verified.
-    pub fn finish(mut self, choose: &Choose, progress: &Progress) -> io::Result<Vec<Group>> {
+    /// `choose` picks, and the template pairs kept apart when the texts
+    /// were cleaned from pages (every sketch [`Sketch::with_lines`]);
+    /// `progress` counts the candidates verified.
+    pub fn finish(mut self, choose: &Choose, progress: &Progress) -> io::Result<Found> {
         self.ranges.seal()?;
         self.bands.seal()?;
         drop(self.fingerprints);
         let store = Spilled::new(self.sets.seal()?, self.ranges, &self.set_of);
-        drop(self.set_of);
         let bands = &self.bands;
         let column = |band: usize| Ok(u64s(&bands.read(band)?).collect());
         let rule = self.params.edge_rule();
@@ -168,7 +200,20 @@ impl Collector {
         progress.start("verify", candidates.len());
         let edges = verify::edges_counted(&store, &candidates, &rule, &|n| progress.advance(n))?;
         drop(candidates);
-        group::groups(&store, edges, choose)
+        let groups = group::groups(&store, edges, choose)?;
+        // Only texts that all came with their lines can be told apart.
+        match self.lines {
+            Some(lines) if lines.count() == self.set_of.len() => {
+                let lines = lines.seal()?;
+                let (groups, kept_apart) =
+                    apart::separate(groups, &store, &self.set_of, &lines, &rule, choose)?;
+                Ok(Found { groups, kept_apart })
+            }
+            _ => Ok(Found {
+                groups,
+                kept_apart: Vec::new(),
+            }),
+        }
     }
 }
 
@@ -315,6 +360,7 @@ mod tests {
                     fingerprint: set.as_slice().iter().map(|&s| u128::from(s)).sum(),
                     shingles: set.clone(),
                     keys: BandKeys::from_keys(Vec::new()),
+                    lines: None,
                 })
                 .unwrap();
         }

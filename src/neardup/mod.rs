@@ -14,14 +14,18 @@
 //! 4. [`verify`]: the exact similarity of every candidate, and the edge rule.
 //! 5. [`group`]: edges joined by [`union_find`] into groups, split where a
 //!    chain of edits drifts apart.
+//! 6. `apart`: texts cleaned from pages, linked only through their site's
+//!    furniture (`frame`: two pages of one template), are kept apart.
 //!
 //! Invariants: the result depends only on the texts and the parameters, not
 //! on their order or on the number of threads; [`reference`] computes the
 //! same groups from every pair, to check this stage against.
 
+pub(crate) mod apart;
 pub mod containment;
 pub mod distinct;
 pub mod engine;
+pub(crate) mod frame;
 pub mod group;
 pub mod lsh;
 pub mod minhash;
@@ -87,6 +91,17 @@ pub struct Group {
     pub pairs: Vec<Pair>,
 }
 
+/// What the stage found in a corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The groups of copies.
+    pub groups: Vec<Group>,
+    /// Pairs whose compared texts meet the copy rule only through their
+    /// site's furniture: two pages of one template, kept apart (sorted by
+    /// `(a, b)`; a pair only when its texts are in no group together).
+    pub kept_apart: Vec<Pair>,
+}
+
 /// Groups of near-duplicates among `texts`, each group's members sorted, the
 /// groups ordered by their first member, each represented by its first
 /// member. Texts without words are in none.
@@ -102,7 +117,8 @@ pub fn find_groups(texts: &[&str], params: &NearDupParams) -> Result<Vec<Group>,
     for sketch in sketches {
         collector.add(sketch)?;
     }
-    Ok(collector.finish(&|members: &[usize]| members[0], &Progress::default())?)
+    let found = collector.finish(&|members: &[usize]| members[0], &Progress::default())?;
+    Ok(found.groups)
 }
 
 /// The LSH band keys of each distinct set.

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
 
-use super::{tool, ErrorEntry, Layout, Params, Reporter, Summary, Tool, SCHEMA};
+use super::{tool, ErrorEntry, KeptApartEntry, Layout, Params, Reporter, Summary, Tool, SCHEMA};
 
 pub struct Json;
 
@@ -18,6 +18,7 @@ impl Reporter for Json {
             params: layout.params(),
             summary: layout.summary(),
             clusters: Clusters(layout),
+            kept_apart: layout.kept_apart(),
             errors: layout.errors(),
         };
         serde_json::to_writer_pretty(&mut *out, &document)?;
@@ -34,6 +35,8 @@ struct Document<'l> {
     params: Params,
     summary: Summary,
     clusters: Clusters<'l>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    kept_apart: Vec<KeptApartEntry>,
     errors: &'l [ErrorEntry],
 }
 

@@ -5,8 +5,8 @@
 //! as they are written, so a report never holds all of them at once.
 
 use super::{
-    iso_day, plural, round4, tool, ArticleLine, Cluster, ErrorEntry, GroupEntry, Inputs, Member,
-    PairEntry, Params, Report, Summary, SCHEMA,
+    iso_day, plural, round4, tool, ArticleLine, Cluster, ErrorEntry, GroupEntry, Inputs,
+    KeptApartEntry, Member, PairEntry, Params, Report, Summary, SCHEMA,
 };
 use crate::id::Id;
 use crate::record::Record;
@@ -130,6 +130,28 @@ impl<'a> Layout<'a> {
         &self.errors
     }
 
+    /// The pairs kept apart as two pages of one template, each with its
+    /// ids in order, sorted by them.
+    pub fn kept_apart(&self) -> Vec<KeptApartEntry> {
+        let mut entries: Vec<KeptApartEntry> = self
+            .inputs
+            .kept_apart
+            .iter()
+            .map(|p| {
+                let (a, b) = (self.id(p.a), self.id(p.b));
+                KeptApartEntry {
+                    a: a.min(b).clone(),
+                    b: a.max(b).clone(),
+                    jaccard: round4(p.jaccard),
+                    containment: round4(p.containment),
+                    evidence: "furniture".into(),
+                }
+            })
+            .collect();
+        entries.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+        entries
+    }
+
     /// Clusters of more than one article; they come before the others.
     pub fn multi_clusters(&self) -> usize {
         let events = self.inputs.events;
@@ -182,6 +204,7 @@ impl<'a> Layout<'a> {
             params: self.params(),
             summary: self.summary(),
             clusters: self.clusters().collect(),
+            kept_apart: self.kept_apart(),
             errors: self.errors.clone(),
         }
     }

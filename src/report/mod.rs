@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::InputError;
 use crate::events::Event;
 use crate::id::Id;
-use crate::neardup::{Group, NearDupParams};
+use crate::neardup::{Group, NearDupParams, Pair};
 use crate::record::Record;
 
 pub const SCHEMA: &str = "dedup/1";
@@ -47,6 +47,10 @@ pub struct Report {
     pub params: Params,
     pub summary: Summary,
     pub clusters: Vec<Cluster>,
+    /// Pairs whose compared texts met the copy rule but were kept apart,
+    /// with why; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_apart: Vec<KeptApartEntry>,
     pub errors: Vec<ErrorEntry>,
 }
 
@@ -172,6 +176,20 @@ pub struct PairEntry {
     pub containment: f64,
 }
 
+/// Two articles alike only through their site's furniture: two pages of one
+/// template, neither a copy of the other (`--write-unique` keeps both).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeptApartEntry {
+    pub a: Id,
+    pub b: Id,
+    pub jaccard: f64,
+    pub containment: f64,
+    /// What their likeness rests on: `"furniture"`, the frame of lines
+    /// both pages share around their own texts.
+    pub evidence: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorEntry {
@@ -228,6 +246,8 @@ pub struct Inputs<'a> {
     /// One per article, in corpus order.
     pub records: &'a [Record],
     pub groups: &'a [Group],
+    /// Pairs kept apart as two pages of one template.
+    pub kept_apart: &'a [Pair],
     pub events: &'a [Event],
     pub errors: &'a [InputError],
     pub neardup: &'a NearDupParams,
@@ -307,6 +327,7 @@ mod tests {
             let inputs = Inputs {
                 records: &c.records,
                 groups: &c.groups,
+                kept_apart: &c.kept_apart,
                 events: &c.events,
                 errors: &corpus.errors,
                 neardup: &pipeline.neardup,

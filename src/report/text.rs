@@ -71,6 +71,21 @@ fn write(layout: &Layout, out: &mut dyn Write, color: bool, width: usize) -> io:
             )?;
         }
     }
+    let kept_apart = layout.kept_apart();
+    if !kept_apart.is_empty() {
+        writeln!(
+            out,
+            "Kept apart ({}), alike only in their site's furniture:",
+            kept_apart.len()
+        )?;
+        for pair in &kept_apart {
+            let line = format!(
+                "  {} ~ {}  (J {:.2}, C {:.2})",
+                pair.a, pair.b, pair.jaccard, pair.containment
+            );
+            writeln!(out, "{}", paint.fit(&line))?;
+        }
+    }
     Ok(())
 }
 

@@ -132,6 +132,9 @@ pub fn merge(
         articles,
         clustering: Clustering {
             groups,
+            // Sketches keep no page lines: a merge cannot tell template
+            // pairs (README, "A corpus too big for one machine").
+            kept_apart: Vec::new(),
             events,
             records,
         },
