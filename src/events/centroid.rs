@@ -49,7 +49,7 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use super::dates::Day;
-use super::score::{gap_factor, Weights, UNDATED_TIME};
+use super::score::{counted, gap_factor, Weights, UNDATED_TIME};
 use super::vectors::{Node, Sparse};
 use crate::keymap::KeyMap;
 
@@ -384,11 +384,11 @@ impl Centroid {
             names: cosine(&self.names, n, &other.names, on),
             anchors: cosine(&self.anchors, a, &other.anchors, oa),
             time: range_factor(self.dates, other.dates),
-            counted: [
+            counted: counted(
                 same_language,
-                !(self.names.is_empty() && other.names.is_empty()),
-                !(self.anchors.is_empty() && other.anchors.is_empty()),
-            ],
+                [!self.names.is_empty(), !other.names.is_empty()],
+                [!self.anchors.is_empty(), !other.anchors.is_empty()],
+            ),
         }
     }
 

@@ -100,6 +100,17 @@ impl Weights {
     }
 }
 
+/// Which of terms, names and anchors a pair can carry ([`Weights::counted`]):
+/// terms within one language, names and anchors when either side `has`
+/// some.
+pub(crate) fn counted(same_language: bool, names: [bool; 2], anchors: [bool; 2]) -> [bool; 3] {
+    [
+        same_language,
+        names[0] || names[1],
+        anchors[0] || anchors[1],
+    ]
+}
+
 /// A pair's score with its parts.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Breakdown {
@@ -179,11 +190,11 @@ pub fn score(a: &Node, b: &Node, w: &Weights) -> Breakdown {
     } else {
         0.0
     };
-    let counted = [
+    let counted = counted(
         same_language,
-        !(a.names.is_empty() && b.names.is_empty()),
-        !(a.anchors.is_empty() && b.anchors.is_empty()),
-    ];
+        [!a.names.is_empty(), !b.names.is_empty()],
+        [!a.anchors.is_empty(), !b.anchors.is_empty()],
+    );
     let content = w.blend([terms, names, anchors], counted);
     Breakdown {
         terms,

@@ -121,9 +121,13 @@ fn split(
     if templates.is_empty() {
         return Ok((vec![group], Vec::new()));
     }
-    let all: Vec<usize> = (0..members.len()).collect();
+    let apart = templates
+        .into_iter()
+        .filter(|&(i, j, _)| links.find(i) != links.find(j))
+        .map(|(i, j, s)| pair(members[i], members[j], s))
+        .collect();
     let copies = links
-        .components_of(&all)
+        .components()
         .into_iter()
         .filter(|part| part.len() > 1)
         .map(|part| {
@@ -140,11 +144,6 @@ fn split(
                 pairs,
             }
         })
-        .collect();
-    let apart = templates
-        .into_iter()
-        .filter(|&(i, j, _)| links.find(i) != links.find(j))
-        .map(|(i, j, s)| pair(members[i], members[j], s))
         .collect();
     Ok((copies, apart))
 }
@@ -181,13 +180,9 @@ fn read_lines(lines: &SealedRecords, text: usize) -> io::Result<PageLines> {
     })
 }
 
+/// The pair of texts `x` and `y` at similarity `s`.
 fn pair(x: usize, y: usize, s: Similarity) -> Pair {
-    Pair {
-        a: x.min(y),
-        b: x.max(y),
-        jaccard: s.jaccard,
-        containment: s.containment,
-    }
+    Pair::new(x, y, s.jaccard, s.containment)
 }
 
 #[cfg(test)]

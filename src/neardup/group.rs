@@ -158,12 +158,7 @@ fn assemble(part: &[usize], store: &impl SetStore, choose: &Choose) -> io::Resul
             let s = Similarity::between(&*store.load(set)?, &kept);
             (s.jaccard, s.containment)
         };
-        pairs.push(Pair {
-            a: text.min(representative),
-            b: text.max(representative),
-            jaccard,
-            containment,
-        });
+        pairs.push(Pair::new(text, representative, jaccard, containment));
     }
     Ok(Group {
         members: texts,

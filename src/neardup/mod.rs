@@ -81,6 +81,18 @@ pub struct Pair {
     pub containment: f64,
 }
 
+impl Pair {
+    /// The pair of `x` and `y`, in either order, with its similarity.
+    pub fn new(x: usize, y: usize, jaccard: f64, containment: f64) -> Pair {
+        Pair {
+            a: x.min(y),
+            b: x.max(y),
+            jaccard,
+            containment,
+        }
+    }
+}
+
 /// Articles that are copies of each other.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
@@ -148,12 +160,7 @@ pub fn verified_pairs(texts: &[&str], params: &NearDupParams) -> io::Result<Vec<
 /// The pairs of texts that `edges` between distinct sets make, and those of
 /// texts with one set, sorted by `(a, b)`.
 fn text_pairs(distinct: &DistinctSets, edges: &[verify::Edge]) -> Vec<Pair> {
-    let pair = |x: usize, y: usize, jaccard: f64, containment: f64| Pair {
-        a: x.min(y),
-        b: x.max(y),
-        jaccard,
-        containment,
-    };
+    let pair = Pair::new;
     let mut pairs: Vec<Pair> = distinct
         .texts
         .iter()
