@@ -34,6 +34,9 @@ use dedup::{clean, eval, explain, read, report};
 
 mod cmd_index;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // The matches are kept: the index commands need to know which flags
     // were given, not only their values.
