@@ -31,8 +31,10 @@
 //!
 //! Candidates: clusters sharing at least [`MIN_SHARED_KEYS`] of a cluster's
 //! top terms and names in postings of each cluster's own top keys; a key
-//! posted by more than [`MAX_POSTING`] clusters says little and is skipped.
-//! Never all pairs, and no pair edges are held: centroids and postings only.
+//! posted by more than [`MAX_POSTING`] clusters says little and is skipped,
+//! and of the rest the [`MAX_CANDIDATES`] sharing the most keys are scored,
+//! so a node costs the same however large the corpus. Never all pairs, and
+//! no pair edges are held: centroids and postings only.
 //!
 //! One implementation for both paths: a [`Clusterer`] over live
 //! [`Clusters`] takes days of nodes. The batch run ([`cluster`]) starts
@@ -64,6 +66,13 @@ pub const TOP_NAMES: usize = 10;
 pub const MAX_POSTING: usize = 200;
 /// Top keys a node and a cluster must share to be compared.
 pub const MIN_SHARED_KEYS: usize = 2;
+/// Clusters a node (or cluster) is scored against: those sharing the most
+/// top keys with it. Without a bound the candidates grow with the corpus
+/// (a mean of 21 a node at 10k kit articles, 43 at 100k, up to 247), and
+/// scoring them was most of the event stage. On ECB+ train+dev in one run
+/// (777 articles, `scripts/eval-events.sh`) 8 loses 0.011 BCubed F1 and
+/// 16 changes nothing: twice that.
+pub const MAX_CANDIDATES: usize = 32;
 /// Clusters this large have a year their members agree on that is trusted.
 pub const ESTABLISHED: u32 = 3;
 /// See [`year_conflict`]: "less than half as often".
@@ -545,7 +554,8 @@ impl Clusters {
         self.fetch(&keys, store)
     }
 
-    /// Clusters sharing at least [`MIN_SHARED_KEYS`] of `keys`, by id.
+    /// Clusters sharing at least [`MIN_SHARED_KEYS`] of `keys`, by id: the
+    /// [`MAX_CANDIDATES`] sharing the most.
     fn candidates(&self, keys: &[u64]) -> Vec<u32> {
         let mut found: Vec<u32> = Vec::new();
         for k in keys {
@@ -554,11 +564,20 @@ impl Clusters {
             }
         }
         found.sort_unstable();
-        found
+        let mut shared: Vec<(usize, u32)> = found
             .chunk_by(|x, y| x == y)
             .filter(|run| run.len() >= MIN_SHARED_KEYS)
-            .map(|run| run[0])
-            .collect()
+            .map(|run| (run.len(), run[0]))
+            .collect();
+        if shared.len() > MAX_CANDIDATES {
+            // The most shared keys first, the older cluster on a tie.
+            shared.select_nth_unstable_by(MAX_CANDIDATES - 1, |a, b| {
+                b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+            });
+            shared.truncate(MAX_CANDIDATES);
+            shared.sort_unstable_by_key(|&(_, c)| c);
+        }
+        shared.into_iter().map(|(_, c)| c).collect()
     }
 
     /// Posts cluster `c` under its current keys.
@@ -655,12 +674,11 @@ impl Clusters {
                 versions: (self.version[low as usize], self.version[high as usize]),
             })
         };
-        let candidates = self.candidates(&self.posted[a as usize]);
-        if candidates.len() < PARALLEL_CANDIDATES {
-            candidates.iter().filter_map(meet).collect()
-        } else {
-            candidates.par_iter().filter_map(meet).collect()
-        }
+        // At most `MAX_CANDIDATES`: too few to be worth other threads.
+        self.candidates(&self.posted[a as usize])
+            .iter()
+            .filter_map(meet)
+            .collect()
     }
 
     /// The live cluster `own` (a cluster of its own, not added) would
@@ -739,12 +757,6 @@ fn meeting_score(rules: &Rules, a: &Centroid, b: &Centroid) -> Option<f64> {
     let score = a.channels(b).score(&rules.weights);
     (score >= least).then_some(score)
 }
-
-/// Candidates of one cluster scored on one thread: fewer than this are not
-/// worth handing to other threads. Not tuned: a rayon split costs
-/// microseconds, a candidate's score about one, so a few hundred amortise
-/// it.
-const PARALLEL_CANDIDATES: usize = 256;
 
 /// Follows each cluster's chain of merges ([`Clusters::merge`]'s `into`)
 /// to the cluster that stayed.
