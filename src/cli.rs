@@ -118,7 +118,8 @@ pub enum Command {
     /// Analyse one shard of a corpus into a sketch file, for a join elsewhere and `dedup merge`.
     ///
     /// Every shard reads all the inputs and keeps the articles whose source (the cleaner's
-    /// evidence source) hashes into it. Give sketch, join and merge the same matching flags.
+    /// evidence source), or id (see --shard-by), hashes into it. Give sketch, join and merge the
+    /// same matching flags.
     ///
     /// Example: dedup sketch --shard 3/8 --out sketches/ corpus.jsonl
     Sketch(SketchArgs),
@@ -422,11 +423,12 @@ pub struct SketchArgs {
 
     /// What assigns an article to a shard: 'source' (the cleaner's evidence source: a shard
     /// cleans only its own articles) or 'id' (even shards however few the sources; a shard
-    /// cleans every article of its articles' sources). Every shard must use the same.
+    /// cleans every article of its articles' sources). Every shard must use the same. Without
+    /// it, by source when some article names its site (a source field, a URL), else by id.
     ///
-    /// Example: --shard-by id (a corpus without a source field)
-    #[arg(long, value_enum, default_value_t = ShardBy::Source)]
-    pub shard_by: ShardBy,
+    /// Example: --shard-by id (a corpus of a few large sites)
+    #[arg(long, value_enum)]
+    pub shard_by: Option<ShardBy>,
 
     /// Directory the sketch file is written to (sketch-IIIII-of-NNNNN.jsonl), created if
     /// missing.

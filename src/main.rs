@@ -276,8 +276,9 @@ fn run_sketch(args: &SketchArgs, shared: &SharedArgs) -> Result<Exit> {
     });
     report_problems(&corpus);
     let key = match args.shard_by {
-        ShardBy::Source => ShardKey::Source,
-        ShardBy::Id => ShardKey::Id,
+        Some(ShardBy::Source) => ShardKey::Source,
+        Some(ShardBy::Id) => ShardKey::Id,
+        None => ShardKey::default_for(&corpus.articles),
     };
     let header =
         shard::sketch::header(&corpus.articles, &corpus.errors, args.shard, key, &pipeline);
@@ -288,12 +289,9 @@ fn run_sketch(args: &SketchArgs, shared: &SharedArgs) -> Result<Exit> {
     shard::sketch::write(&path, &header, &records)?;
     print_timings(&progress, shared);
     if !shared.quiet {
-        // A folder of files is one evidence source, so by source it lands
-        // in one shard: say how to spread it.
-        let hint = if records.is_empty()
-            && !corpus.articles.is_empty()
-            && args.shard_by == ShardBy::Source
-        {
+        // A few sources, by source, leave some shards empty: say how to
+        // spread them.
+        let hint = if records.is_empty() && !corpus.articles.is_empty() && key == ShardKey::Source {
             " (every article's source falls in another shard; --shard-by id spreads them)"
         } else {
             ""

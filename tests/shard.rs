@@ -241,3 +241,44 @@ fn an_empty_shard_by_source_says_how_to_spread_the_articles() {
     let full = stderr.iter().find(|s| s.contains("holds 3 of 3")).unwrap();
     assert!(!full.contains("--shard-by id"), "{full}");
 }
+
+#[test]
+fn a_folder_of_files_is_sharded_by_id_unless_told_otherwise() {
+    let dir = Dir::new();
+    let mut inputs = Vec::new();
+    for topic in ["harbour", "quake", "tram"] {
+        for copy in ["", "-copy"] {
+            let name = format!("{topic}{copy}.txt");
+            dir.write(&name, crate::util::article(topic));
+            inputs.push(name);
+        }
+    }
+    let held: Vec<String> = (0..2)
+        .map(|i| {
+            let output = dir
+                .dedup()
+                .args(["sketch", "--shard", &format!("{i}/2"), "--out", "sketches"])
+                .args(&inputs)
+                .assert()
+                .success()
+                .get_output()
+                .stderr
+                .clone();
+            String::from_utf8(output).unwrap()
+        })
+        .collect();
+    assert!(held.iter().all(|s| !s.contains("holds 0 of 6")), "{held:?}");
+    let header = std::fs::read_to_string(shard_file(&dir, 0, 2)).unwrap();
+    assert!(header.contains(r#""shard_key":"xxh3_64(id) mod shards""#));
+    join(&dir, &[]);
+    let single = dir
+        .dedup()
+        .args(["--quiet", "--format", "json"])
+        .args(&inputs)
+        .assert()
+        .success();
+    let merged = merge(&dir, &["--format", "json"]).success();
+    assert_eq!(stdout(&merged), stdout(&single));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&merged)).unwrap();
+    assert!(report["summary"]["duplicates"].as_u64().unwrap() >= 3);
+}

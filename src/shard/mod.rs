@@ -6,8 +6,10 @@
 //!    sketch file ([`format`]). The cleaner's corpus evidence never crosses
 //!    an evidence source, so a shard cleans every article of the sources
 //!    its articles come from, and cleans them exactly as the whole corpus
-//!    would. Assigned by source ([`ShardKey::Source`], the default), a
-//!    shard cleans only its own articles; by id, shards are even.
+//!    would. Assigned by source ([`ShardKey::Source`]), a shard cleans only
+//!    its own articles; by id, shards are even. Without a choice, a corpus
+//!    that names sites goes by source, one that names none by id
+//!    ([`ShardKey::default_for`]).
 //! 2. A join finds candidate pairs: `contrib/spark/dedup_join.py` on a
 //!    cluster, or [`join`] (`dedup join`) on one machine. Both self-join band
 //!    keys and filter containment prefixes exactly as [`crate::neardup`]
@@ -41,10 +43,9 @@ pub struct Shard {
 }
 
 /// What assigns an article to a shard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShardKey {
     /// The cleaner's evidence source: a shard cleans only its own articles.
-    #[default]
     Source,
     /// The article id: shards are even however few the sources, but a shard
     /// cleans every article of the sources its articles come from.
@@ -52,6 +53,17 @@ pub enum ShardKey {
 }
 
 impl ShardKey {
+    /// The key for `articles` when none is asked for: by source when some
+    /// article names its site, else by id, since then the evidence sources
+    /// are the directories read, and a folder of files would be one shard.
+    /// Every shard reads the whole corpus, so all choose the same.
+    pub fn default_for(articles: &[Article]) -> ShardKey {
+        match articles.iter().any(|a| a.site().is_some()) {
+            true => ShardKey::Source,
+            false => ShardKey::Id,
+        }
+    }
+
     /// The key as pinned in sketch headers.
     pub fn describe(self) -> &'static str {
         match self {
@@ -121,19 +133,23 @@ mod tests {
         );
     }
 
-    #[test]
-    fn articles_of_one_source_share_a_shard() {
-        let article = |id: &str, source: &str| Article {
+    fn article(id: &str, source: Option<&str>) -> Article {
+        Article {
             line: None,
             id: id.into(),
             origin: format!("corpus.jsonl:{id}"),
-            source: Some(source.into()),
+            source: source.map(str::to_string),
             url: None,
             title: None,
             date: None,
             text: String::new(),
             location: Default::default(),
-        };
+        }
+    }
+
+    #[test]
+    fn articles_of_one_source_share_a_shard() {
+        let article = |id, source| article(id, Some(source));
         let by_source = |id, n| ShardKey::Source.shard_of(&article(id, "example.com"), n);
         for n in [1, 2, 7] {
             assert_eq!(by_source("1", n), by_source("2", n));
@@ -146,5 +162,18 @@ mod tests {
             ShardKey::Id.shard_of(&article("1", "example.com"), 1000),
             464
         );
+    }
+
+    #[test]
+    fn a_corpus_without_sites_is_sharded_by_id_unless_one_is_named() {
+        let unnamed = [article("a.txt", None), article("b.txt", None)];
+        assert_eq!(ShardKey::default_for(&unnamed), ShardKey::Id);
+        let linked = article("https://www.example.com/story", None);
+        assert_eq!(
+            ShardKey::default_for(&[unnamed[0].clone(), linked]),
+            ShardKey::Source
+        );
+        let named = article("c", Some("example.com"));
+        assert_eq!(ShardKey::default_for(&[named]), ShardKey::Source);
     }
 }
