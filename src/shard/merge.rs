@@ -133,7 +133,7 @@ pub fn merge(
         clustering: Clustering {
             groups,
             // Sketches keep no page lines: a merge cannot tell template
-            // pairs (README, "A corpus too big for one machine").
+            // pairs (README, "More than one machine").
             kept_apart: Vec::new(),
             events,
             records,
