@@ -70,8 +70,13 @@ fn main() -> ExitCode {
         Some(Command::Merge(args)) => run_merge(args, shared),
         Some(Command::Man { subcommand }) => print_man(subcommand.as_deref()),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut io::stdout());
-            Ok(Exit::Success)
+            // Made whole first: `generate` panics on a failed write.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "dedup", &mut script);
+            io::stdout()
+                .write_all(&script)
+                .map(|()| Exit::Success)
+                .map_err(Into::into)
         }
     };
     match result {
@@ -852,8 +857,22 @@ fn use_color(when: ColorWhen) -> bool {
     }
 }
 
+/// Whether writing failed because the reader went away (`dedup … | head`).
+/// serde_json and csv wrap the `io::Error` without naming it as their
+/// source, so each is asked for its own.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain()
-        .filter_map(|e| e.downcast_ref::<io::Error>())
-        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    err.chain().any(|e| {
+        let kind = if let Some(e) = e.downcast_ref::<io::Error>() {
+            Some(e.kind())
+        } else if let Some(e) = e.downcast_ref::<serde_json::Error>() {
+            e.io_error_kind()
+        } else if let Some(csv::ErrorKind::Io(e)) =
+            e.downcast_ref::<csv::Error>().map(csv::Error::kind)
+        {
+            Some(e.kind())
+        } else {
+            None
+        };
+        kind == Some(io::ErrorKind::BrokenPipe)
+    })
 }

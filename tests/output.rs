@@ -493,3 +493,68 @@ fn help_explains_every_flag_with_its_default() {
         );
     }
 }
+
+/// A reader that went away (`dedup … | head`) ends the run quietly with
+/// exit 0, in every format of every command that writes a report: stdout
+/// is a pipe whose reading end is closed before dedup starts, so its first
+/// write fails.
+#[test]
+fn a_closed_pipe_exits_0_in_every_command_and_format() {
+    let dir = Dir::new();
+    let root = crate::util::fixtures().parent().unwrap().to_path_buf();
+    let index = dir.path().join("news.idx");
+    let status = dedup(&root)
+        .args(["index", "add", "--index", index.to_str().unwrap(), "-q"])
+        .arg("fixtures")
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success() || status.code() == Some(1), "{status}");
+    let idx = index.to_str().unwrap();
+    let wire = "fixtures/wire-putin-biden-discuss-tensions.txt";
+    let copy = "fixtures/syndicated-putin-biden-discuss-tensions.txt";
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["--format", "text", wire, copy],
+        vec!["--format", "json", wire, copy],
+        vec!["--format", "jsonl", wire, copy],
+        vec!["--format", "csv", wire, copy],
+        vec!["clean", wire],
+        vec!["clean", "--format", "json", wire],
+        vec!["clean", "--format", "jsonl", wire],
+        vec!["explain", wire, copy],
+        vec!["explain", "--format", "json", wire, copy],
+        vec!["eval", "--gold", "fixtures/gold.jsonl", wire, copy],
+        vec![
+            "eval",
+            "--format",
+            "json",
+            "--gold",
+            "fixtures/gold.jsonl",
+            wire,
+            copy,
+        ],
+        vec!["query", "--index", idx, wire],
+        vec!["query", "--index", idx, "--format", "json", wire],
+        vec!["index", "stats", "--index", idx],
+        vec!["index", "stats", "--index", idx, "--format", "json"],
+        vec!["man"],
+        vec!["completions", "bash"],
+    ];
+    for args in runs {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("dedup"))
+            .current_dir(&root)
+            .args(&args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("pipe") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
