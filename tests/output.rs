@@ -78,6 +78,7 @@ struct Member {
     id: String,
     title: Option<String>,
     group: Option<usize>,
+    duplicate_of: Option<String>,
     score: Option<f64>,
     #[serde(default)]
     source: Option<String>,
@@ -208,7 +209,25 @@ fn json_of_the_fixtures_follows_the_schema_with_every_article_once() {
             .members
             .iter()
             .any(|m| m.id == cluster.representative));
+        // Each copy names its group's kept article; kept ones name none.
+        for m in &cluster.members {
+            let group = m.group.map(|g| {
+                let entry = cluster.near_duplicate_groups.iter().find(|e| e.id == g);
+                entry.expect("the member's group is listed in its cluster")
+            });
+            let kept = group.is_none_or(|g| g.representative == m.id);
+            let representative = group.map(|g| g.representative.clone());
+            assert_eq!(m.duplicate_of, representative.filter(|_| !kept), "{m:?}");
+        }
     }
+    assert!(
+        report
+            .clusters
+            .iter()
+            .flat_map(|c| &c.members)
+            .any(|m| m.duplicate_of.is_some()),
+        "the fixtures hold copies"
+    );
     assert!(
         report
             .clusters

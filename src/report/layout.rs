@@ -164,6 +164,14 @@ impl<'a> Layout<'a> {
         self.group_of[index].is_none_or(|g| self.group_rep[g] == index)
     }
 
+    /// The id of the kept article `index` is a copy of; `None` when it is kept.
+    fn duplicate_of(&self, index: usize) -> Option<Id> {
+        self.group_of[index]
+            .map(|g| self.group_rep[g])
+            .filter(|&rep| rep != index)
+            .map(|rep| self.id(rep).clone())
+    }
+
     /// The clusters in report order, each built when it is asked for.
     pub fn clusters(&self) -> impl Iterator<Item = Cluster> + '_ {
         (0..self.order.len()).map(|k| self.cluster(k))
@@ -186,10 +194,7 @@ impl<'a> Layout<'a> {
                     id: self.id(m).clone(),
                     cluster: k + 1,
                     group: group.map(|g| self.group_number[g]),
-                    duplicate_of: group
-                        .map(|g| self.group_rep[g])
-                        .filter(|&rep| rep != m)
-                        .map(|rep| self.id(rep).clone()),
+                    duplicate_of: self.duplicate_of(m),
                 };
                 (line, &self.inputs.records[m])
             })
@@ -258,6 +263,7 @@ impl<'a> Layout<'a> {
                     id: self.id(m).clone(),
                     title: records[m].title.clone(),
                     group: self.group_of[m].map(|g| self.group_number[g]),
+                    duplicate_of: self.duplicate_of(m),
                     score: score.map(round4),
                     source: records[m].source.clone(),
                     date: records[m].date.clone(),

@@ -143,6 +143,10 @@ pub struct Member {
     pub title: Option<String>,
     /// The near-duplicate group the article belongs to, if any.
     pub group: Option<usize>,
+    /// The kept article this one is a copy of (its group's representative);
+    /// `null` for a kept article.
+    #[serde(default)]
+    pub duplicate_of: Option<Id>,
     /// Event similarity to the event's centroid; `null` when alone.
     pub score: Option<f64>,
     /// The outlet or site the input names (`--source-field`); absent when
