@@ -126,10 +126,13 @@ pub fn run_query(args: &QueryArgs, matches: &ArgMatches) -> Result<Exit> {
         .count();
     if !run.quiet {
         let joined = answers.iter().filter(|a| a.event.is_some()).count();
+        let count = answers.len();
         eprintln!(
-            "dedup: {} articles queried against {path}: {copies} copy a stored article, \
-             {joined} join a stored event",
-            answers.len()
+            "dedup: {count} {} queried against {path}: {copies} {} a stored article, \
+             {joined} {} a stored event",
+            plural(count, "article", "articles"),
+            plural(copies, "copies", "copy"),
+            plural(joined, "joins", "join"),
         );
     }
     Ok(Exit::of(
@@ -190,7 +193,12 @@ fn write_answers(answers: &[Answer], format: Format, path: &str, listed: Listed)
                     (Some(e), None) if !answer.near_duplicates.is_empty() => {
                         writeln!(out, "  event   {e}  (through its copy)")?
                     }
-                    (Some(e), None) => writeln!(out, "  event   {e}  (new)")?,
+                    // An add puts an article alone in a new event; a query
+                    // scores none for an article stored already.
+                    (Some(e), None) if listed == Listed::Copies => {
+                        writeln!(out, "  event   {e}  (new)")?
+                    }
+                    (Some(e), None) => writeln!(out, "  event   {e}  (stored already)")?,
                     (None, _) => writeln!(out, "  event   none stored")?,
                 }
             }
@@ -332,14 +340,14 @@ pub fn run_explain(args: &ExplainArgs, path: &str, matches: &ArgMatches) -> Resu
                 "b": args.b,
                 "index": path,
                 "near_duplicate": near,
-                "b_event": stored.event,
+                "b_event": stored.event.map(index::shown_event),
             });
             serde_json::to_writer_pretty(&mut out, &value)?;
             writeln!(out)?;
         }
         EvalFormat::Text => {
             crate::write_near_duplicate(&mut out, &args.a, &args.b, &near)?;
-            if let Some(event) = stored.event {
+            if let Some(event) = stored.event.map(index::shown_event) {
                 writeln!(out, "B is stored in event {event}")?;
             }
         }

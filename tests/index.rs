@@ -122,6 +122,44 @@ fn a_query_reports_the_stored_copy_and_event_of_a_new_article() {
     }
 }
 
+/// Events are numbered from 1, as a batch report numbers its clusters; a
+/// query of a stored article says so in text, and its summary counts in
+/// the singular when there is one.
+#[test]
+fn a_query_of_a_stored_article_says_it_is_stored_and_events_count_from_1() {
+    let dir = indexed(&[]);
+    let quake = "fixtures/quake-globalwire.txt";
+    let (_, lines) = query_lines(&dir, &[quake]);
+    assert!(lines[0]["event"].as_u64().unwrap() >= 1, "{lines:?}");
+    let (events, _) = query_lines(
+        &dir,
+        &fixture_paths()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let mut numbers: Vec<u64> = events
+        .lines()
+        .map(|l| jsonl(l)[0]["event"].as_u64().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers[0], 1, "{numbers:?}");
+    let (code, out, err) = run(dir.dedup().args(["query", "--index", "news.idx", quake]));
+    assert_eq!(code, 0, "{err}");
+    let event = lines[0]["event"].as_u64().unwrap();
+    assert_eq!(
+        out,
+        format!("{quake}\n  event   {event}  (stored already)\n")
+    );
+    assert!(
+        err.contains(
+            "1 article queried against news.idx: 0 copy a stored article, 1 joins a stored event"
+        ),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_stored_story_keeps_its_event_id_when_articles_join_it() {
     let dir = indexed(&[]);

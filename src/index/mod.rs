@@ -184,6 +184,12 @@ pub struct Answer {
     pub event_score: Option<f64>,
 }
 
+/// The number a stored event is shown by. Events are stored from 0; shown
+/// from 1, as a batch run numbers its clusters, so that the two read alike.
+pub fn shown_event(stored: u32) -> u32 {
+    stored + 1
+}
+
 /// Counts, settings, size and dates of an index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
@@ -270,7 +276,7 @@ impl Index {
             .map(|((p, near_duplicates), a)| Answer {
                 id: p.id.clone(),
                 near_duplicates,
-                event: a.event,
+                event: a.event.map(shown_event),
                 event_score: a.score,
             })
             .collect())

@@ -135,7 +135,7 @@ fn add_chunk(
         .map(|((p, copies), a)| Answer {
             id: p.id.clone(),
             near_duplicates: std::mem::take(copies),
-            event: a.event,
+            event: a.event.map(super::shown_event),
             event_score: a.score,
         })
         .collect())
