@@ -614,3 +614,31 @@ fn undated_articles_added_early_end_where_the_batch_run_puts_them() {
     assert_eq!(partition(&stored), partition(&batch));
     assert_eq!(partition(&batch).len(), 3);
 }
+
+/// Every numeric option of the index says its range in `--help`, and
+/// `--commit-every 0` (an add that could never commit) is refused.
+#[test]
+fn index_numeric_options_state_their_range_and_refuse_zero_commits() {
+    let dir = Dir::new();
+    dir.write("a.txt", article("alpha"));
+    let (code, _, err) = run(dir.dedup().args([
+        "index",
+        "add",
+        "--index",
+        "n.idx",
+        "--commit-every",
+        "0",
+        "a.txt",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--commit-every"), "{err}");
+    assert!(!dir.path().join("n.idx").exists(), "no index was made");
+    let (_, help, _) = run(dir.dedup().args(["index", "add", "--help"]));
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Articles committed at a time, 1 or more"),
+        "{help}"
+    );
+    assert!(flat.contains("within DAYS (0 or more)"), "{help}");
+    assert!(flat.contains("Worker threads, 1 to 1024"), "{help}");
+}
