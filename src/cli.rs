@@ -35,6 +35,11 @@ Examples:
   dedup explain a.txt b.txt                        two article files
   dedup explain --in corpus.jsonl id-17 id-42      two ids of a JSONL corpus";
 
+const INDEX_EXAMPLES: &str = "\
+Examples:
+  dedup index add --index news.idx today.jsonl     add a day's articles
+  dedup index stats --index news.idx               its counts, size and dates";
+
 /// Find duplicate and same-story news articles in a corpus.
 ///
 /// Reads plain-text articles (files, directories, JSONL corpora or '-' for JSONL
@@ -106,9 +111,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Keep articles in a persistent index: add a day's articles, see its counts, expire,
     /// compact.
-    ///
-    /// Examples: dedup index add --index news.idx today.jsonl
-    ///           dedup index stats --index news.idx
+    #[command(after_help = INDEX_EXAMPLES)]
     Index(IndexArgs),
     /// Compare articles with a persistent index, adding nothing: what each copies, which
     /// stored story it joins.
@@ -133,10 +136,11 @@ pub enum Command {
     Merge(MergeArgs),
     /// Print the manual page (roff), for `man -l -` or a man directory.
     ///
-    /// Example: dedup man | man -l -   (dedup man clean: the page of `dedup clean`)
+    /// Example: dedup man | man -l -   (dedup man index add: the page of `dedup index add`)
     Man {
-        /// A subcommand whose page to print (its page is dedup-SUBCOMMAND(1)).
-        subcommand: Option<String>,
+        /// The subcommand whose page to print, nested ones word by word (`index add`:
+        /// dedup-index-add(1)).
+        subcommand: Vec<String>,
     },
     /// Print a shell completion script.
     ///

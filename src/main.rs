@@ -68,7 +68,7 @@ fn main() -> ExitCode {
         Some(Command::Sketch(args)) => run_sketch(args, shared),
         Some(Command::Join(args)) => run_join(args),
         Some(Command::Merge(args)) => run_merge(args, shared),
-        Some(Command::Man { subcommand }) => print_man(subcommand.as_deref()),
+        Some(Command::Man { subcommand }) => print_man(subcommand),
         Some(Command::Completions { shell }) => {
             // Made whole first: `generate` panics on a failed write.
             let mut script = Vec::new();
@@ -810,31 +810,48 @@ fn print_timings(progress: &Progress, shared: &SharedArgs) {
 /// `dedup man`: the manual page, generated from the same definition as `--help`.
 /// The manual page of dedup, or of one subcommand as dedup-SUBCOMMAND(1),
 /// the name the main page's list of subcommands refers to.
-fn print_man(subcommand: Option<&str>) -> Result<Exit> {
-    let dedup = Cli::command();
-    let (page, title) = match subcommand {
-        None => (dedup, "dedup".to_string()),
-        Some(name) => {
-            let Some(sub) = dedup.find_subcommand(name) else {
-                let names: Vec<&str> = dedup
-                    .get_subcommands()
-                    .map(clap::Command::get_name)
-                    .filter(|n| *n != "help")
-                    .collect();
-                eprintln!(
-                    "dedup: man: no subcommand '{name}'; pages: {}",
-                    names.join(", ")
-                );
-                return Ok(Exit::Error);
+fn print_man(path: &[String]) -> Result<Exit> {
+    // Built first, so that the global flags (--color, --quiet, --timings)
+    // reach every subcommand's page as they reach its --help.
+    let mut page = Cli::command();
+    page.build();
+    let mut names = vec!["dedup".to_string()];
+    for name in path {
+        let Some(sub) = page.find_subcommand(name).filter(|_| name != "help") else {
+            let pages: Vec<&str> = page
+                .get_subcommands()
+                .map(clap::Command::get_name)
+                .filter(|n| *n != "help")
+                .collect();
+            let what = match names.len() {
+                1 => String::new(),
+                _ => format!(" of '{}'", names[1..].join(" ")),
             };
-            (
-                sub.clone().bin_name(format!("dedup {name}")),
-                format!("dedup-{name}"),
-            )
-        }
-    };
+            eprintln!(
+                "dedup: man: no subcommand '{name}'{what}; pages: {}",
+                pages.join(", ")
+            );
+            return Ok(Exit::Error);
+        };
+        page = sub.clone();
+        names.push(name.clone());
+    }
+    // Each page is named as the pages that list it name it
+    // (dedup-index-add(1)), carries the version in its footer, and lists no
+    // `help` subcommand (it has no page: --help is on every page).
+    let title = names.join("-");
+    let mut page = page
+        .display_name(&title)
+        .bin_name(names.join(" "))
+        .version(env!("CARGO_PKG_VERSION"));
+    if page.find_subcommand("help").is_some() {
+        page = page.mut_subcommand("help", |help| help.hide(true));
+    }
     let mut out = io::stdout().lock();
-    clap_mangen::Man::new(page).title(title).render(&mut out)?;
+    clap_mangen::Man::new(page)
+        .title(title)
+        .source(format!("dedup {}", env!("CARGO_PKG_VERSION")))
+        .render(&mut out)?;
     out.flush()?;
     Ok(Exit::Success)
 }

@@ -269,10 +269,37 @@ fn each_subcommand_has_the_manual_page_the_main_page_names() {
     assert_eq!(code, 0, "{stderr}");
     assert!(page.contains(".TH dedup-clean 1"), "{page}");
     assert!(page.contains("\\fBdedup clean\\fR"), "{page}");
+    // Named as the list names it, with the version and the global flags.
+    assert!(page.contains("dedup\\-clean \\- "), "NAME: {page}");
+    let version = format!(".TH dedup-clean 1  \"dedup {}\"", env!("CARGO_PKG_VERSION"));
+    assert!(page.contains(&version), "footer: {page}");
+    assert!(page.contains("\\-\\-timings"), "global flags: {page}");
+    assert!(
+        !main_page.contains("help(1)"),
+        "no page for help: {main_page}"
+    );
     let (code, _, stderr) = run(dir.dedup().args(["man", "cleen"]));
     assert_eq!(code, 2);
     assert!(
         stderr.starts_with("dedup: man: no subcommand 'cleen'; pages: clean, eval,"),
+        "{stderr}"
+    );
+    // Nested subcommands: the index page names dedup-index-add(1), which prints.
+    let (code, index_page, _) = run(dir.dedup().args(["man", "index"]));
+    assert_eq!(code, 0);
+    assert!(
+        index_page.contains("dedup\\-index\\-add(1)"),
+        "{index_page}"
+    );
+    assert!(!index_page.contains("help(1)"), "{index_page}");
+    let (code, add_page, stderr) = run(dir.dedup().args(["man", "index", "add"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(add_page.contains(".TH dedup-index-add 1"), "{add_page}");
+    assert!(add_page.contains("\\-\\-commit\\-every"), "{add_page}");
+    let (code, _, stderr) = run(dir.dedup().args(["man", "index", "ad"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("dedup: man: no subcommand 'ad' of 'index'; pages: add, stats,"),
         "{stderr}"
     );
 }
