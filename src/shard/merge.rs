@@ -47,6 +47,8 @@ pub fn merge(
     }
     let mut articles: Vec<Option<Article>> = vec![None; n];
     let mut lengths = vec![0; n];
+    // Event features are most of a record's memory: kept only for events.
+    let events_wanted = pipeline.events.is_some();
     let mut features: Vec<Option<EventLine>> = vec![None; n];
     let mut sets = Vec::new();
     sketches.for_each(|path, record| {
@@ -55,7 +57,9 @@ pub fn merge(
             sets.push((i, decoded(path, &record)?.0));
         }
         lengths[i] = record.length;
-        features[i] = Some(record.event);
+        if events_wanted {
+            features[i] = Some(record.event);
+        }
         articles[i] = Some(Article {
             line: None,
             id: record.id,
@@ -72,10 +76,6 @@ pub fn merge(
     let articles: Vec<Article> = articles
         .into_iter()
         .map(|a| a.expect("every article was read"))
-        .collect();
-    let features: Vec<EventLine> = features
-        .into_iter()
-        .map(|f| f.expect("every article was read"))
         .collect();
 
     let distinct = DistinctSets::from_indexed(sets);
@@ -113,6 +113,10 @@ pub fn merge(
 
     let events = match &pipeline.events {
         Some(params) => {
+            let features: Vec<EventLine> = features
+                .into_iter()
+                .map(|f| f.expect("every article was read"))
+                .collect();
             let event_articles: Vec<EventArticle> = articles
                 .iter()
                 .zip(&lengths)
