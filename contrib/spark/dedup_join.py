@@ -85,7 +85,7 @@ def checked_corpus(rows):
         sys.exit("dedup_join: no sketch files")
     formats = {h.format for h in headers}
     corpora = {(h.shards, h.corpus.articles, h.corpus.fingerprint) for h in headers}
-    if formats != {"dedup-sketch/1"} or len(corpora) != 1:
+    if formats != {"dedup-sketch/2"} or len(corpora) != 1:
         sys.exit(f"dedup_join: sketches of several formats or corpora: {formats} {corpora}")
     shards = corpora.pop()[0]
     if sorted(h.shard for h in headers) != list(range(shards)):

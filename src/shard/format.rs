@@ -1,4 +1,4 @@
-//! The sketch file format, `dedup-sketch/1`: what one shard of a corpus
+//! The sketch file format, `dedup-sketch/2`: what one shard of a corpus
 //! leaves for the join (Spark, or `dedup join`) and for `dedup merge`.
 //!
 //! A sketch file is JSONL, one object a line:
@@ -25,12 +25,16 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::events::features::Features;
+use crate::events::features::{self, Features};
+use crate::events::{dates, EventDoc};
 use crate::id::Id;
 use crate::neardup::NearDupParams;
 use crate::stopwords;
 
-pub const FORMAT: &str = "dedup-sketch/1";
+/// Version 2 added the publication day (`event.published`), without which
+/// a merge dated groups by their story days and clustered events unlike a
+/// run.
+pub const FORMAT: &str = "dedup-sketch/2";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -168,23 +172,27 @@ pub struct EventLine {
     pub terms: Vec<(String, f32)>,
     pub names: Vec<(String, u32)>,
     pub anchors: Vec<String>,
-    /// Publication day, days since 1970-01-01.
+    /// The story's day ([`Features::date`]), days since 1970-01-01.
     pub day: Option<i32>,
-}
-
-impl From<&Features> for EventLine {
-    fn from(f: &Features) -> Self {
-        EventLine {
-            language: f.language.to_string(),
-            terms: f.terms.clone(),
-            names: f.names.clone(),
-            anchors: f.anchors.clone(),
-            day: f.date,
-        }
-    }
+    /// The publication day ([`dates::published`]), days since 1970-01-01:
+    /// a group is dated by its members' publication days.
+    pub published: Option<i32>,
 }
 
 impl EventLine {
+    /// The features of `doc` and its publication day.
+    pub fn new(doc: &EventDoc) -> Self {
+        let f = features::extract(doc);
+        EventLine {
+            language: f.language.to_string(),
+            terms: f.terms,
+            names: f.names,
+            anchors: f.anchors,
+            day: f.date,
+            published: dates::published(doc.date, doc.raw),
+        }
+    }
+
     pub fn features(&self) -> Features {
         Features {
             language: stopwords::for_language(&self.language).language,
@@ -310,10 +318,26 @@ mod tests {
         let err = parse_header(r#"{"format":"dedup-sketch/9"}"#).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "format dedup-sketch/9, this dedup reads dedup-sketch/1"
+            "format dedup-sketch/9, this dedup reads dedup-sketch/2"
         );
         assert!(parse_header("{\"id\":1}").is_err());
         assert!(parse_header("").is_err());
+    }
+
+    #[test]
+    fn event_lines_keep_the_publication_day_beside_the_story_day() {
+        let doc = EventDoc {
+            id: "a",
+            title: Some("Quake hits Lindenau"),
+            text: "A quake hit Lindenau on Tuesday. Officials in Lindenau said 40 were hurt.",
+            raw: "",
+            date: Some("2024-03-14"),
+        };
+        let line = EventLine::new(&doc);
+        // Published on Thursday 14 March, about "Tuesday": the 12th.
+        assert_eq!(line.published, dates::days_from_civil(2024, 3, 14));
+        assert_eq!(line.day, dates::days_from_civil(2024, 3, 12));
+        assert_eq!(line.features(), features::extract(&doc));
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub fn merge(
                 &groups,
                 params,
                 |i| features[i].features(),
-                |i| features[i].day,
+                |i| features[i].published,
             )
         }
         None => events::groups_only(n, &groups),

@@ -24,7 +24,6 @@ use crate::article::Article;
 use crate::config::Pipeline;
 use crate::error::InputError;
 use crate::error::SpillError;
-use crate::events::features;
 use crate::neardup::containment;
 use crate::neardup::lsh::BandKeys;
 use crate::neardup::minhash::MinHasher;
@@ -121,7 +120,7 @@ pub fn records(
                     shingles: encoded,
                     prefix: containment::prefix_len(shingles.len(), &rule),
                     bands: encode_u64s(&bands),
-                    event: EventLine::from(&features::extract(doc)),
+                    event: EventLine::new(doc),
                 }
             },
         )
