@@ -141,6 +141,17 @@ pub fn run_query(args: &QueryArgs, matches: &ArgMatches) -> Result<Exit> {
     ))
 }
 
+/// The name and version of `dedup index stats --format json` documents.
+const STATS_SCHEMA: &str = "dedup-index-stats/1";
+
+/// The `dedup-index-stats/1` document: the stats, named.
+#[derive(Serialize)]
+struct StatsDocument<'a> {
+    schema: &'static str,
+    #[serde(flatten)]
+    stats: &'a Stats,
+}
+
 /// The `dedup-query/1` document.
 #[derive(Serialize)]
 struct Document<'a> {
@@ -215,7 +226,11 @@ fn stats(args: &StatsArgs) -> Result<Exit> {
     let mut out = io::stdout().lock();
     match args.format {
         EvalFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &stats)?;
+            let document = StatsDocument {
+                schema: STATS_SCHEMA,
+                stats: &stats,
+            };
+            serde_json::to_writer_pretty(&mut out, &document)?;
             writeln!(out)?;
         }
         EvalFormat::Text => write_stats(&mut out, path, &stats)?,

@@ -363,3 +363,28 @@ fn a_field_missing_from_a_schema_fails_validation() {
     report["clusters"][0]["members"][0]["undocumented"] = Value::Bool(true);
     assert!(!validator("dedup-1.schema.json").is_valid(&report));
 }
+
+#[test]
+fn index_stats_json_names_its_schema_and_follows_it() {
+    let dir = Dir::new();
+    dir.write("day1/a.txt", crate::util::article("the harbour"));
+    dir.write("day1/b.txt", crate::util::article("the orchard"));
+    for extra in [&[][..], &["--no-events"]] {
+        let index = format!("x{}.idx", extra.len());
+        let (code, _, stderr) = run(dir
+            .dedup()
+            .args(["index", "add", "-q", "--index", &index])
+            .args(extra)
+            .arg("day1"));
+        assert_eq!(code, 0, "{stderr}");
+        let (code, stdout, stderr) = run(dir
+            .dedup()
+            .args(["index", "stats", "--format", "json", "--index", &index]));
+        assert_eq!(code, 0, "{stderr}");
+        let stats = json(&stdout);
+        assert_eq!(stats["schema"], "dedup-index-stats/1");
+        assert_eq!(stats["articles"], 2);
+        assert!(stats["parts"]["postings"].is_u64(), "{stats:#}");
+        assert_valid("dedup-index-stats-1.schema.json", &stats);
+    }
+}

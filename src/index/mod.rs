@@ -199,9 +199,15 @@ pub struct Stats {
     pub first_day: Option<String>,
     pub last_day: Option<String>,
     pub file_bytes: u64,
-    /// Bytes of each part of the file, by what it holds.
+    /// Bytes of each part of the file, by what it holds; written as an
+    /// object keyed by part, in this order.
+    #[serde(serialize_with = "as_object")]
     pub parts: Vec<(String, u64)>,
     pub params: IndexParams,
+}
+
+fn as_object<S: serde::Serializer>(parts: &[(String, u64)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(parts.iter().map(|(part, bytes)| (part, bytes)))
 }
 
 /// An index file, open for reading or for writing.
