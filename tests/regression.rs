@@ -329,6 +329,38 @@ fn warnings_and_errors_are_told_in_input_order() {
         .map(|l| l.trim_start_matches("dedup: ").split(':').next().unwrap())
         .collect();
     assert_eq!(inputs, ["1.txt", "2.txt", "3.txt", "4.txt"], "{stderr}");
+    // Repeated ids too: each is told at its place among the other problems,
+    // in a file and across files.
+    let row = |id: &str| serde_json::json!({"id": id, "text": "a short story"}).to_string();
+    let lines = [
+        row("a"),
+        row("b"),
+        row("a"),
+        "{not json".into(),
+        row("c"),
+        row("b"),
+    ];
+    dir.write("mixed.jsonl", lines.join("\n") + "\n");
+    dir.write("more.jsonl", row("c") + "\n");
+    let (code, _, stderr) = run(dir
+        .dedup()
+        .args(["-q", "mixed.jsonl", "more.jsonl", "1.txt"]));
+    assert_eq!(code, 2);
+    let places: Vec<&str> = stderr
+        .lines()
+        .map(|l| l.trim_start_matches("dedup: ").split(' ').next().unwrap())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "mixed.jsonl:3:",
+            "mixed.jsonl:4:",
+            "mixed.jsonl:6:",
+            "more.jsonl:1:",
+            "1.txt:"
+        ],
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -165,9 +165,11 @@ impl Corpus<'_> {
         batch.retain(|article| {
             n += 1;
             if let Some(first) = seen.first(&article.id) {
-                // Told where the article was, after what came before it.
+                // Told where the article was: after the problems met before
+                // it was read (noted at its place, earlier), before those
+                // met after it.
                 let note = Note {
-                    at: handed + n,
+                    at: handed + n - 1,
                     warning: false,
                 };
                 let problem = Problem::DuplicateId {
@@ -581,8 +583,8 @@ fn drop_duplicate_ids(corpus: &mut Corpus) {
                 id: article.id.to_string(),
                 first: first.to_string(),
             };
-            // Told where the article was, after what came before it.
-            corpus.error_at(n + 1, article.origin.clone(), problem);
+            // Told where the article was (see `Corpus::flush`).
+            corpus.error_at(n, article.origin.clone(), problem);
         } else {
             seen.insert(&article.id, &article.origin);
             kept.push(article);
