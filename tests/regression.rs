@@ -73,6 +73,21 @@ fn non_utf8_file_names_stay_distinct() {
     let mut ids = crate::util::jsonl_ids(&stdout);
     ids.sort();
     assert_eq!(ids, ["./a\\xFE.txt", "./a\\xFF.txt"]);
+    // A UTF-8 name that reads like an escaped one keeps its id: the two are
+    // told as a repeated id, never merged.
+    std::fs::write(dir.path().join("a\\xFE.txt"), article("a mountain pass")).unwrap();
+    let (code, stdout, stderr) = run(dir.dedup().args(["--format", "jsonl", "--no-events", "."]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("duplicate id \"./a\\xFE.txt\""), "{stderr}");
+    assert_eq!(crate::util::jsonl_ids(&stdout).len(), 2, "{stdout}");
+    // A name given on the command line must be UTF-8.
+    let name = std::ffi::OsStr::from_bytes(b"a\xfe.txt");
+    let (code, _, stderr) = run(dir.dedup().arg(name));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("invalid UTF-8 was detected in one or more arguments"),
+        "{stderr}"
+    );
 }
 
 /// Long enough for any run here; a hang (the bug) fails instead of blocking.
