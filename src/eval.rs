@@ -247,8 +247,11 @@ impl std::str::FromStr for Sweep {
         if !(0.0..=1.0).contains(&from) || !(0.0..=1.0).contains(&to) || from > to {
             return Err(format!("'{s}': FROM and TO must lie in [0, 1], FROM ≤ TO"));
         }
-        if step.is_nan() || step <= 0.0 || (to - from) / step > 1000.0 {
-            return Err(format!("'{s}': STEP must be positive, at most 1000 values"));
+        // The values are FROM, FROM + STEP, … up to TO: (TO − FROM) / STEP + 1.
+        if step.is_nan() || step <= 0.0 || (to - from) / step + 1.0 > MAX_VALUES as f64 + 1e-9 {
+            return Err(format!(
+                "'{s}': STEP must be positive, at most {MAX_VALUES} values"
+            ));
         }
         let count = ((to - from) / step + 1e-9).floor() as usize + 1;
         let values = (0..count).map(|i| round4(from + i as f64 * step)).collect();
@@ -259,6 +262,9 @@ impl std::str::FromStr for Sweep {
 /// One setting of a sweep: each swept parameter with its value, in the
 /// order the sweeps were given.
 pub type Setting = Vec<(Swept, f64)>;
+
+/// Most values one sweep takes.
+const MAX_VALUES: usize = 1000;
 
 /// Most settings one `dedup eval` scores: each clusters the whole corpus.
 pub const MAX_SETTINGS: usize = 10_000;
@@ -512,8 +518,11 @@ mod tests {
         assert_eq!((events.join_ratio, events.evict_ratio), (0.3, 0.6));
         let twice = [sweeps[0].clone(), sweeps[0].clone()];
         assert!(settings(&twice).unwrap_err().contains("twice"));
-        let wide: Sweep = "threshold=0:1:0.001".parse().unwrap();
+        let wide: Sweep = "threshold=0:0.999:0.001".parse().unwrap();
+        assert_eq!(wide.values.len(), 1000);
         assert!(settings(&[wide.clone(), wide.clone()]).is_err());
+        let too_wide = "threshold=0:1:0.001".parse::<Sweep>().unwrap_err();
+        assert!(too_wide.contains("at most 1000 values"), "{too_wide}");
     }
 
     #[test]
