@@ -398,10 +398,13 @@ fn assemble(
                 line: n + 1,
                 rule,
                 text: raw.to_string(),
-                why: match (line.recurs, line.decision) {
-                    (0, None) => None,
-                    (0, Some(decision)) => Some(decision.to_string()),
-                    (recurs, _) => Some(format!("recurs in {recurs} unrelated articles")),
+                // A kept site line the classifier then removed is told by
+                // the classifier's reason, not by its recurrence.
+                why: match (rule, line.decision) {
+                    (corpus::RECURRING, _) => {
+                        Some(format!("recurs in {} unrelated articles", line.recurs))
+                    }
+                    (_, decision) => decision.map(|d| d.to_string()),
                 },
             });
             page.push(line.text, words(n, line), false);
@@ -553,6 +556,34 @@ mod tests {
                 }
             ]
         );
+    }
+
+    /// A line is explained by the rule that removed it: a site line the
+    /// classifier removed gives the classifier's reason (or none), never
+    /// "recurs in", which only the recurring rule gives.
+    #[test]
+    fn a_removed_line_is_explained_by_the_rule_that_removed_it() {
+        let text = "Site menu line\nAnother site line\nA third line\n";
+        let mut lines: Vec<Line> = text.lines().map(Line::new).collect();
+        for (line, rule) in lines
+            .iter_mut()
+            .zip([corpus::RECURRING, "context", "byline"])
+        {
+            line.removed_by = Some(rule);
+            line.recurs = 5;
+        }
+        let kept = classify::LineWords {
+            lines: vec![0..0; 3],
+            ..Default::default()
+        };
+        let out = (&mut Joined::default(), &mut PageLines::default());
+        let why: Vec<Option<String>> = assemble(text, &lines, &kept, out)
+            .removed
+            .into_iter()
+            .map(|r| r.why)
+            .collect();
+        let recurs = Some("recurs in 5 unrelated articles".to_string());
+        assert_eq!(why, [recurs, None, None]);
     }
 
     #[test]
