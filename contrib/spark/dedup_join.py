@@ -9,9 +9,8 @@ of every shard of one corpus, as `dedup sketch --shard I/N --out SKETCHES`
 writes them. OUT, which must not exist, becomes a directory of part files,
 one `A,B` line of article numbers per candidate pair (a pair found by two
 steps comes twice), which `dedup merge --sketches SKETCHES --candidates OUT`
-verifies and reports. Each step runs as Spark jobs described by its name, so
-that with
-`--conf spark.eventLog.enabled=true --conf spark.eventLog.dir=DIR`,
+verifies and reports. Each step runs as Spark jobs described by its name:
+with `--conf spark.eventLog.enabled=true --conf spark.eventLog.dir=DIR`,
 `python3 contrib/spark/shuffle_bytes.py DIR/APP_ID ARTICLES` tells the bytes
 each step shuffled.
 
@@ -34,6 +33,8 @@ import sys
 from pyspark.sql import SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+FORMAT = "dedup-sketch/2"
 
 # What the job reads of a sketch file: the header's shard and corpus, and
 # each record's keys. Event features and the rest are never parsed into rows.
@@ -74,6 +75,7 @@ def u64s(column):
 
 
 def pair(x, y):
+    """The pair of two article numbers, smaller first."""
     return F.struct(F.least(x, y).alias("a"), F.greatest(x, y).alias("b"))
 
 
@@ -85,8 +87,8 @@ def checked_corpus(rows):
         sys.exit("dedup_join: no sketch files")
     formats = {h.format for h in headers}
     corpora = {(h.shards, h.corpus.articles, h.corpus.fingerprint) for h in headers}
-    if formats != {"dedup-sketch/2"} or len(corpora) != 1:
-        sys.exit(f"dedup_join: sketches of several formats or corpora: {formats} {corpora}")
+    if formats != {FORMAT} or len(corpora) != 1:
+        sys.exit(f"dedup_join: want {FORMAT} sketches of one corpus, found {formats} {corpora}")
     shards = corpora.pop()[0]
     if sorted(h.shard for h in headers) != list(range(shards)):
         found = sorted(h.shard for h in headers)
