@@ -18,6 +18,7 @@ use dedup::events::dates;
 use dedup::exit::Exit;
 use dedup::explain;
 use dedup::index::{self, Answer, Index, IndexError, IndexParams, Stats, Window};
+use dedup::progress::thousands;
 use dedup::report::plural;
 
 /// The schema tag of `query` and `index add` JSON output.
@@ -94,10 +95,12 @@ fn add(args: &AddArgs, matches: &ArgMatches) -> Result<Exit> {
     if !run.quiet {
         let count = added.answers.len();
         eprintln!(
-            "dedup: added {count} {} to {path} ({} already stored, skipped); {copies} {} \
+            "dedup: added {} {} to {path} ({} already stored, skipped); {} {} \
              another article",
+            thousands(count),
             plural(count, "article", "articles"),
-            added.skipped,
+            thousands(added.skipped),
+            thousands(copies),
             plural(copies, "copies", "copy"),
         );
     }
@@ -128,10 +131,13 @@ pub fn run_query(args: &QueryArgs, matches: &ArgMatches) -> Result<Exit> {
         let joined = answers.iter().filter(|a| a.event.is_some()).count();
         let count = answers.len();
         eprintln!(
-            "dedup: {count} {} queried against {path}: {copies} {} a stored article, \
-             {joined} {} a stored event",
+            "dedup: {} {} queried against {path}: {} {} a stored article, {} {} a stored \
+             event",
+            thousands(count),
             plural(count, "article", "articles"),
+            thousands(copies),
             plural(copies, "copies", "copy"),
+            thousands(joined),
             plural(joined, "joins", "join"),
         );
     }

@@ -577,3 +577,24 @@ fn a_closed_pipe_exits_0_in_every_command_and_format() {
         );
     }
 }
+
+/// The summary groups its counts by thousands, as the progress bars do.
+#[test]
+fn the_summary_groups_counts_by_thousands() {
+    let dir = Dir::new();
+    let rows: String = (0..1200)
+        .map(|i| {
+            format!(
+                "{}\n",
+                serde_json::json!({"id": i, "text": format!("note {i}")})
+            )
+        })
+        .collect();
+    dir.write("many.jsonl", rows);
+    let (code, _, stderr) = run(dir.dedup().args(["--no-events", "many.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.starts_with("dedup: 1,200 articles, 1,200 clusters (0 with more than one article)"),
+        "{stderr}"
+    );
+}

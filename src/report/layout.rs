@@ -214,21 +214,23 @@ impl<'a> Layout<'a> {
         }
     }
 
-    /// The one-line summary printed on stderr.
+    /// The one-line summary printed on stderr, its counts grouped by
+    /// thousands as the progress bars write them.
     pub fn summary_line(&self) -> String {
         let s = self.summary();
+        let n = crate::progress::thousands;
         format!(
             "{} {}, {} {} ({} with more than one article), {} near-duplicate {} ({} {}), {} {}",
-            s.articles,
+            n(s.articles),
             plural(s.articles, "article", "articles"),
-            s.clusters,
+            n(s.clusters),
             plural(s.clusters, "cluster", "clusters"),
-            self.multi_clusters(),
-            s.near_duplicate_groups,
+            n(self.multi_clusters()),
+            n(s.near_duplicate_groups),
             plural(s.near_duplicate_groups, "group", "groups"),
-            s.duplicates,
+            n(s.duplicates),
             plural(s.duplicates, "duplicate", "duplicates"),
-            s.errors,
+            n(s.errors),
             plural(s.errors, "error", "errors"),
         )
     }
