@@ -33,6 +33,9 @@ pub enum Problem {
         id: String,
         first: String,
     },
+    /// The same article met again at the same place: an input named twice,
+    /// or a file inside a directory also named.
+    ReadTwice,
     NoMatch {
         glob: String,
     },
@@ -75,6 +78,10 @@ impl fmt::Display for Problem {
             Problem::DuplicateId { id, first } => {
                 write!(f, "duplicate id \"{id}\" (first seen at {first}), skipped")
             }
+            Problem::ReadTwice => write!(
+                f,
+                "read twice (named twice, or inside a directory also named), skipped"
+            ),
             Problem::NoMatch { glob } => write!(f, "no file matches --glob '{glob}'"),
             Problem::NotRegular(kind) => write!(f, "{kind}, not a regular file, skipped"),
             Problem::EmptyField(field) => write!(f, "field \"{field}\" is empty, skipped"),

@@ -631,3 +631,23 @@ fn an_interrupted_write_leaves_no_temporary_behind() {
         other => panic!("exits as SIGTERM would (143), or had finished (0): {other:?}"),
     }
 }
+
+/// A file named twice (or inside a directory also named) is one article
+/// read twice: said so, not as an id clashing with itself.
+#[test]
+fn a_file_named_twice_is_said_to_be_read_twice() {
+    let dir = Dir::new();
+    dir.write("d/a.txt", article("the harbour bridge"));
+    let (code, stdout, stderr) =
+        run(dir
+            .dedup()
+            .args(["--format", "jsonl", "--no-events", "d/a.txt", "d/"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "dedup: d/a.txt: read twice (named twice, or inside a directory also named), skipped"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(crate::util::jsonl_ids(&stdout), ["d/a.txt"]);
+}

@@ -172,10 +172,7 @@ impl Corpus<'_> {
                     at: handed + n - 1,
                     warning: false,
                 };
-                let problem = Problem::DuplicateId {
-                    id: article.id.to_string(),
-                    first: first.to_string(),
-                };
+                let problem = repeated_id(article, first);
                 let input = article.origin.clone();
                 repeated.push((note, InputError { input, problem }));
                 return false;
@@ -574,15 +571,23 @@ pub fn is_jsonl(path: &Path) -> bool {
     )
 }
 
+/// The problem of `article`, whose id was first seen at `first`.
+fn repeated_id(article: &Article, first: &str) -> Problem {
+    if article.origin == first {
+        return Problem::ReadTwice;
+    }
+    Problem::DuplicateId {
+        id: article.id.to_string(),
+        first: first.to_string(),
+    }
+}
+
 fn drop_duplicate_ids(corpus: &mut Corpus) {
     let mut seen = SeenIds::default();
     let mut kept = Vec::with_capacity(corpus.articles.len());
     for (n, article) in std::mem::take(&mut corpus.articles).into_iter().enumerate() {
         if let Some(first) = seen.first(&article.id) {
-            let problem = Problem::DuplicateId {
-                id: article.id.to_string(),
-                first: first.to_string(),
-            };
+            let problem = repeated_id(&article, first);
             // Told where the article was (see `Corpus::flush`).
             corpus.error_at(n, article.origin.clone(), problem);
         } else {
