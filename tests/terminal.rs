@@ -115,7 +115,7 @@ fn a_long_run_on_a_terminal_draws_bars_that_move() {
     assert!(screen.contains("/s  ETA "), "no rate and ETA: {screen:?}");
     // The last bar is cleared before the summary line.
     assert!(
-        screen.contains("\r\x1b[2Kdedup: 3000 articles"),
+        screen.contains("\r\x1b[2Kdedup: 3,000 articles"),
         "{screen:?}"
     );
 }

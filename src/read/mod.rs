@@ -79,6 +79,8 @@ pub struct Corpus<'s> {
     stdin: Option<&'s OnceLock<File>>,
     /// Whether this pass has read standard input.
     stdin_read: bool,
+    /// The files this pass has opened, by device and inode.
+    files_read: std::collections::HashSet<(u64, u64)>,
 }
 
 /// The ids of a corpus read a batch at a time, and where each was first
@@ -172,7 +174,10 @@ impl Corpus<'_> {
                     at: handed + n - 1,
                     warning: false,
                 };
-                let problem = repeated_id(article, first);
+                let problem = Problem::DuplicateId {
+                    id: article.id.to_string(),
+                    first: first.to_string(),
+                };
                 let input = article.origin.clone();
                 repeated.push((note, InputError { input, problem }));
                 return false;
@@ -516,6 +521,16 @@ fn read_file(path: &Path, options: &ReadOptions, corpus: &mut Corpus) {
         Ok(opened) => opened,
         Err(e) => return corpus.error(name, Problem::Unreadable(e.to_string())),
     };
+    // The same file met again (named twice, or inside a directory also
+    // named) is told once as such, not as each of its ids clashing with
+    // itself; known by the file itself, since two names can read alike.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if !corpus.files_read.insert((meta.dev(), meta.ino())) {
+            return corpus.error(name, Problem::ReadTwice);
+        }
+    }
     let mut file = std::io::BufReader::new(file);
     match std::io::BufRead::fill_buf(&mut file).map(compressed::Codec::sniff) {
         Ok(Some(codec)) => return compressed::read(path, file, codec, options, corpus),
@@ -571,23 +586,15 @@ pub fn is_jsonl(path: &Path) -> bool {
     )
 }
 
-/// The problem of `article`, whose id was first seen at `first`.
-fn repeated_id(article: &Article, first: &str) -> Problem {
-    if article.origin == first {
-        return Problem::ReadTwice;
-    }
-    Problem::DuplicateId {
-        id: article.id.to_string(),
-        first: first.to_string(),
-    }
-}
-
 fn drop_duplicate_ids(corpus: &mut Corpus) {
     let mut seen = SeenIds::default();
     let mut kept = Vec::with_capacity(corpus.articles.len());
     for (n, article) in std::mem::take(&mut corpus.articles).into_iter().enumerate() {
         if let Some(first) = seen.first(&article.id) {
-            let problem = repeated_id(&article, first);
+            let problem = Problem::DuplicateId {
+                id: article.id.to_string(),
+                first: first.to_string(),
+            };
             // Told where the article was (see `Corpus::flush`).
             corpus.error_at(n, article.origin.clone(), problem);
         } else {
