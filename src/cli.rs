@@ -637,8 +637,8 @@ pub struct IndexRunArgs {
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
-    /// Compare only with stored articles dated within DAYS (0 or more) of each article
-    /// (undated ones are always compared).
+    /// Compare only with stored articles dated within DAYS (0 to 4294967295) of each
+    /// article (undated ones are always compared).
     ///
     /// Example: --window 30
     #[arg(long, value_name = "DAYS")]

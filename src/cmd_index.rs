@@ -357,6 +357,7 @@ pub fn run_explain(args: &ExplainArgs, path: &str, matches: &ArgMatches) -> Resu
     match args.format {
         EvalFormat::Json => {
             let value = serde_json::json!({
+                "schema": explain::SCHEMA,
                 "a": args.a,
                 "b": args.b,
                 "index": path,

@@ -639,6 +639,6 @@ fn index_numeric_options_state_their_range_and_refuse_zero_commits() {
         flat.contains("Articles committed at a time, 1 or more"),
         "{help}"
     );
-    assert!(flat.contains("within DAYS (0 or more)"), "{help}");
+    assert!(flat.contains("within DAYS (0 to 4294967295)"), "{help}");
     assert!(flat.contains("Worker threads, 1 to 1024"), "{help}");
 }

@@ -276,6 +276,33 @@ fn explain_json_names_its_schema_and_follows_it() {
             assert_valid("dedup-explain-1.schema.json", &explained);
         }
     }
+    // Against a stored article: the same schema, with the index and the
+    // stored article's event instead of the parameters and event channels.
+    let dir = Dir::new();
+    let root = crate::util::fixtures().parent().unwrap().to_path_buf();
+    let index = dir.path().join("n.idx");
+    let index = index.to_str().unwrap();
+    let (code, _, stderr) =
+        run(dedup(&root).args(["index", "add", "-q", "--index", index, pairs[0][1]]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run(dedup(&root).args([
+        "explain",
+        "--format",
+        "json",
+        "--index",
+        index,
+        pairs[0][0],
+        pairs[0][1],
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let explained = json(&stdout);
+    assert_eq!(explained["schema"], "dedup-explain/1");
+    assert_eq!(explained["b_event"], 1, "{explained:#}");
+    assert_valid("dedup-explain-1.schema.json", &explained);
+    // Either shape without its own fields fails.
+    let mut cut = explained.clone();
+    cut.as_object_mut().unwrap().remove("b_event");
+    assert!(!validator("dedup-explain-1.schema.json").is_valid(&cut));
 }
 
 #[test]
