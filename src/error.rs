@@ -33,8 +33,8 @@ pub enum Problem {
         id: String,
         first: String,
     },
-    /// The same article met again at the same place: an input named twice,
-    /// or a file inside a directory also named.
+    /// A file opened again in one pass (the same device and inode): named
+    /// twice, or inside a directory also named, or a hard link to one read.
     ReadTwice,
     NoMatch {
         glob: String,

@@ -808,8 +808,8 @@ fn print_timings(progress: &Progress, shared: &SharedArgs) {
 }
 
 /// `dedup man`: the manual page, generated from the same definition as `--help`.
-/// The manual page of dedup, or of one subcommand as dedup-SUBCOMMAND(1),
-/// the name the main page's list of subcommands refers to.
+/// The manual page of dedup, or of the subcommand at `path` (`index add`) as
+/// dedup-index-add(1), the name its parent's list of subcommands refers to.
 fn print_man(path: &[String]) -> Result<Exit> {
     // Built first, so that the global flags (--color, --quiet, --timings)
     // reach every subcommand's page as they reach its --help.
