@@ -190,6 +190,19 @@ pub fn shown_event(stored: u32) -> u32 {
     stored + 1
 }
 
+impl Answer {
+    /// The answer for `article`: its copies, and the event it was assigned,
+    /// shown by its number ([`shown_event`]). Query and add both answer so.
+    fn new(article: &Prepared, near_duplicates: Vec<Copy>, assigned: events::Assignment) -> Answer {
+        Answer {
+            id: article.id.clone(),
+            near_duplicates,
+            event: assigned.event.map(shown_event),
+            event_score: assigned.score,
+        }
+    }
+}
+
 /// Counts, settings, size and dates of an index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
@@ -279,12 +292,7 @@ impl Index {
             .iter()
             .zip(copies)
             .zip(assigned)
-            .map(|((p, near_duplicates), a)| Answer {
-                id: p.id.clone(),
-                near_duplicates,
-                event: a.event.map(shown_event),
-                event_score: a.score,
-            })
+            .map(|((p, near_duplicates), a)| Answer::new(p, near_duplicates, a))
             .collect())
     }
 

@@ -132,12 +132,7 @@ fn add_chunk(
         .iter()
         .zip(copies.iter_mut())
         .zip(assigned)
-        .map(|((p, copies), a)| Answer {
-            id: p.id.clone(),
-            near_duplicates: std::mem::take(copies),
-            event: a.event.map(super::shown_event),
-            event_score: a.score,
-        })
+        .map(|((p, copies), a)| Answer::new(p, std::mem::take(copies), a))
         .collect())
 }
 
