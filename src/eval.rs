@@ -247,13 +247,19 @@ impl std::str::FromStr for Sweep {
         if !(0.0..=1.0).contains(&from) || !(0.0..=1.0).contains(&to) || from > to {
             return Err(format!("'{s}': FROM and TO must lie in [0, 1], FROM ≤ TO"));
         }
-        // The values are FROM, FROM + STEP, … up to TO: (TO − FROM) / STEP + 1.
-        if step.is_nan() || step <= 0.0 || (to - from) / step + 1.0 > MAX_VALUES as f64 + 1e-9 {
+        // The values are FROM, FROM + STEP, … up to TO, counted once and
+        // checked as counted (a huge count saturates, and is refused; a
+        // STEP that is not positive, NaN included, counts none).
+        let count = if step > 0.0 {
+            (((to - from) / step + 1e-9).floor() as usize).saturating_add(1)
+        } else {
+            0
+        };
+        if count == 0 || count > MAX_VALUES {
             return Err(format!(
                 "'{s}': STEP must be positive, at most {MAX_VALUES} values"
             ));
         }
-        let count = ((to - from) / step + 1e-9).floor() as usize + 1;
         let values = (0..count).map(|i| round4(from + i as f64 * step)).collect();
         Ok(Sweep { parameter, values })
     }
