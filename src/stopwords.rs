@@ -41,11 +41,19 @@ pub struct Stopwords {
 
 impl Stopwords {
     pub fn contains(&self, lowercase_word: &str) -> bool {
-        lists()
-            .table
-            .get(lowercase_word)
-            .is_some_and(|bits| bits & self.bit != 0)
+        self.has(lists_of(lowercase_word))
     }
+
+    /// Whether this list is among `lists` ([`lists_of`] a word).
+    pub(crate) fn has(&self, lists: u16) -> bool {
+        lists & self.bit != 0
+    }
+}
+
+/// The lists that have `lowercase_word`, as bits (none: 0): one lookup
+/// that serves both the language guess and the density of any list.
+pub(crate) fn lists_of(lowercase_word: &str) -> u16 {
+    lists().table.get(lowercase_word).copied().unwrap_or(0)
 }
 
 /// Every list's words in one table, word → the bits of the lists that have
@@ -128,16 +136,21 @@ pub fn for_language(language: &str) -> &'static Stopwords {
 /// The language whose list covers the most of `lowercase_words`; the default
 /// language on a tie or when nothing matches.
 pub fn detect<'a>(lowercase_words: impl IntoIterator<Item = &'a str>) -> &'static Stopwords {
+    detect_lists(lowercase_words.into_iter().map(lists_of))
+}
+
+/// [`detect`] of the words whose [`lists_of`] are `words`.
+pub(crate) fn detect_lists(words: impl IntoIterator<Item = u16>) -> &'static Stopwords {
     let lists = all();
     let mut hits = vec![0usize; lists.len()];
-    let table = &self::lists().table;
-    lowercase_words.into_iter().for_each(|word| {
-        if let Some(&bits) = table.get(word) {
+    words
+        .into_iter()
+        .filter(|&bits| bits != 0)
+        .for_each(|bits| {
             for (i, hit) in hits.iter_mut().enumerate() {
                 *hit += usize::from(bits >> i & 1);
             }
-        }
-    });
+        });
     // `max_by_key` keeps the last maximum; scan in reverse so the earlier
     // (English first) list wins ties.
     let best = (0..lists.len()).rev().max_by_key(|&i| hits[i]).unwrap_or(0);

@@ -175,10 +175,8 @@ struct Block {
 /// Marks the lines the classifier finds to be boilerplate, and puts the
 /// words of the lines kept until then in `words` (a buffer reused from one
 /// article to the next).
-pub(super) fn apply(lines: &mut [Line], stopwords: &Stopwords, words: &mut LineWords) {
-    words.words.clear();
-    words.lines.clear();
-    words.lines.resize(lines.len(), 0..0);
+/// Call [`LineWords::split`] on `lines` first.
+pub(super) fn apply(lines: &mut [Line], stopwords: &Stopwords, words: &LineWords) {
     let mut blocks: Vec<Block> = lines
         .iter()
         .enumerate()
@@ -210,6 +208,37 @@ pub(super) struct LineWords {
     /// Line `i`'s words are `words` `lines[i]` (none for a line removed
     /// before the classifier, or blank).
     pub(super) lines: Vec<Range<usize>>,
+    /// The stopword lists each word is on ([`crate::stopwords::lists_of`]):
+    /// looked up once for the language guess and the densities.
+    pub(super) lists: Vec<u16>,
+}
+
+impl LineWords {
+    /// Splits the lines still kept into words, each line once for every
+    /// step that reads them (the language guess, [`apply`], the headline,
+    /// the shingles).
+    pub(super) fn split(&mut self, lines: &[Line]) {
+        self.words.clear();
+        self.lists.clear();
+        self.lines.clear();
+        self.lines.resize(lines.len(), 0..0);
+        for (i, line) in lines.iter().enumerate().filter(|(_, line)| line.is_kept()) {
+            let first = self.words.len();
+            // `for_each`: the nested word iterator is much faster driven
+            // from inside.
+            crate::tokenize::words(line.text).for_each(|w| {
+                self.words.push(w);
+                let word = self.words.word(self.words.len() - 1);
+                self.lists.push(crate::stopwords::lists_of(word));
+            });
+            self.lines[i] = first..self.words.len();
+        }
+    }
+
+    /// The stopword lists of line `i`'s words.
+    pub(super) fn lists_of_line(&self, i: usize) -> &[u16] {
+        &self.lists[self.lines[i].clone()]
+    }
 }
 
 /// The article is one stretch of the page. Teasers, comment threads and
@@ -257,16 +286,10 @@ fn keep_main_stretch(lines: &mut [Line]) {
     }
 }
 
-fn measure(i: usize, line: &Line, stopwords: &Stopwords, kept: &mut LineWords) -> Block {
-    let first = kept.words.len();
-    let mut stops = 0;
-    // `for_each`: the nested word iterator is much faster driven from inside.
-    crate::tokenize::words(line.text).for_each(|w| {
-        kept.words.push(w);
-        stops += stopwords.contains(kept.words.word(kept.words.len() - 1)) as usize;
-    });
-    let words = kept.words.len() - first;
-    kept.lines[i] = first..kept.words.len();
+fn measure(i: usize, line: &Line, stopwords: &Stopwords, kept: &LineWords) -> Block {
+    let lists = kept.lists_of_line(i);
+    let words = lists.len();
+    let stops = lists.iter().filter(|&&l| stopwords.has(l)).count();
     let links = link_density(line.text);
     let class = if links > MAX_LINK_DENSITY {
         Class::Bad
@@ -457,11 +480,9 @@ mod tests {
     /// The rule that removed each line of `text`, in English.
     fn removed(text: &str) -> Vec<Option<&'static str>> {
         let mut lines: Vec<Line> = text.lines().map(Line::new).collect();
-        apply(
-            &mut lines,
-            stopwords::for_language("en"),
-            &mut LineWords::default(),
-        );
+        let mut words = LineWords::default();
+        words.split(&lines);
+        apply(&mut lines, stopwords::for_language("en"), &words);
         lines.iter().map(|line| line.removed_by).collect()
     }
 
@@ -536,11 +557,9 @@ mod tests {
              See http://example.com/a http://example.com/b\n{PARAGRAPH}"
         );
         let mut lines: Vec<Line> = text.lines().map(Line::new).collect();
-        apply(
-            &mut lines,
-            stopwords::for_language("en"),
-            &mut LineWords::default(),
-        );
+        let mut words = LineWords::default();
+        words.split(&lines);
+        apply(&mut lines, stopwords::for_language("en"), &words);
         let decided: Vec<Option<String>> = lines
             .iter()
             .map(|line| line.decision.map(|d| d.to_string()))

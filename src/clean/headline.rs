@@ -239,7 +239,6 @@ fn content_words(text: &str, stopwords: &Stopwords) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::neardup::shingle::Joined;
     use crate::stopwords;
 
     fn pick_from(text: &str, removed: &[(usize, &'static str)]) -> Option<String> {
@@ -248,15 +247,8 @@ mod tests {
             lines[i].removed_by = Some(rule);
         }
         // The words the classifier would have measured: every kept line's.
-        let mut kept = LineWords {
-            words: Joined::default(),
-            lines: vec![0..0; lines.len()],
-        };
-        for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.is_kept()) {
-            let first = kept.words.len();
-            crate::tokenize::words(line.text).for_each(|w| kept.words.push(w));
-            kept.lines[i] = first..kept.words.len();
-        }
+        let mut kept = LineWords::default();
+        kept.split(&lines);
         pick(&lines, &kept, stopwords::for_language("en"))
     }
 

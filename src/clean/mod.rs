@@ -294,11 +294,14 @@ impl Cleaner {
             }
         };
         self.evidence.remove(&mut lines, &doc.keys);
-        let stopwords = language(&lines);
         thread_local! {
             static KEPT: std::cell::RefCell<classify::LineWords> = Default::default();
         }
-        KEPT.with_borrow_mut(|kept| judged(article, lines, stopwords, kept, (compared, page)))
+        KEPT.with_borrow_mut(|kept| {
+            kept.split(&lines);
+            let stopwords = language(&lines, kept);
+            judged(article, lines, stopwords, kept, (compared, page))
+        })
     }
 }
 
@@ -308,7 +311,7 @@ fn judged(
     article: &Article,
     mut lines: Vec<Line>,
     stopwords: &'static Stopwords,
-    kept: &mut classify::LineWords,
+    kept: &classify::LineWords,
     out: (&mut Joined, &mut PageLines),
 ) -> Cleaned {
     classify::apply(&mut lines, stopwords, kept);
@@ -352,21 +355,19 @@ fn is_list_item(text: &str) -> bool {
 const LANGUAGE_SAMPLE_BYTES: usize = 2000;
 
 /// The stopword list of the article's language, guessed from its long lines
-/// (menus are often in a language of their own) or, failing those, from all.
-fn language(lines: &[Line]) -> &'static Stopwords {
+/// (menus are often in a language of their own) or, failing those, from all,
+/// whose words `kept` holds.
+fn language(lines: &[Line], kept: &classify::LineWords) -> &'static Stopwords {
     let any_long = lines.iter().any(|line| line.is_kept() && line.is_long());
-    let mut sample = String::new();
-    for line in lines
-        .iter()
-        .filter(|line| line.is_kept() && (line.is_long() || !any_long))
-    {
-        if sample.len() >= LANGUAGE_SAMPLE_BYTES {
-            break;
-        }
-        sample.push_str(line.text);
-        sample.push('\n');
-    }
-    stopwords::detect(crate::tokenize::words(&sample.to_lowercase()))
+    let mut sampled = 0;
+    let sample = (lines.iter().enumerate())
+        .filter(|(_, line)| line.is_kept() && (line.is_long() || !any_long))
+        .take_while(|(_, line)| {
+            let before = sampled;
+            sampled += line.text.len() + 1;
+            before < LANGUAGE_SAMPLE_BYTES
+        });
+    stopwords::detect_lists(sample.flat_map(|(i, _)| kept.lists_of_line(i).iter().copied()))
 }
 
 /// The kept lines as text (runs of blank lines squeezed to one, none at the
