@@ -7,12 +7,14 @@
 //! batch path applies to its candidates, so a query finds each pair a batch
 //! run over the union verifies (see the README's "Daily ingest").
 
+use std::ops::ControlFlow;
+
 use rayon::prelude::*;
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
 use serde::Serialize;
 
 use super::codec::Corrupt;
-use super::segment::{blocks, for_each_posting, SegmentInfo};
+use super::segment::{blocks, for_each_posting, Blocks, SegmentInfo};
 use super::store::{inflate, store_error, StoredDoc, DOCS, POSTINGS, SEGMENTS, TEXTS};
 use super::IndexError;
 use crate::events::dates::Day;
@@ -61,20 +63,32 @@ struct Segment {
 #[derive(Default)]
 pub struct Scratch {
     counts: Vec<u32>,
-    touched: Vec<u32>,
+    /// The articles whose count has reached `least`, each once.
+    reached: Vec<u32>,
+    /// The fewest shared shingles of any edge of the query
+    /// ([`EdgeRule::least_shared`]): an article counted below it is ruled
+    /// out without a look at its size. Most articles a query's blocks touch
+    /// share a block or two with it by chance.
+    least: u32,
 }
 
 impl Scratch {
-    pub(super) fn tally(&mut self, value: &[u8], n: u32) -> Result<(), Corrupt> {
-        let (counts, touched) = (&mut self.counts, &mut self.touched);
+    /// Counts the articles of an encoded block, those numbered below
+    /// `below` only, `n` each.
+    pub(super) fn tally(&mut self, value: &[u8], n: u32, below: u32) -> Result<(), Corrupt> {
+        let (counts, reached, least) = (&mut self.counts, &mut self.reached, self.least);
         for_each_posting(value, |local| {
-            let Some(count) = counts.get_mut(local as usize) else {
-                return;
-            };
-            if *count == 0 {
-                touched.push(local);
+            // Postings ascend: the rest are numbered `below` or more.
+            if local >= below {
+                return ControlFlow::Break(());
             }
-            *count += n;
+            if let Some(count) = counts.get_mut(local as usize) {
+                if *count < least && *count + n >= least {
+                    reached.push(local);
+                }
+                *count += n;
+            }
+            ControlFlow::Continue(())
         })
     }
 
@@ -82,14 +96,18 @@ impl Scratch {
         self.counts[local]
     }
 
-    pub(super) fn touched(&self) -> &[u32] {
-        &self.touched
+    /// The articles counted up to the query's least shared shingles.
+    pub(super) fn reached(&self) -> &[u32] {
+        &self.reached
     }
 
-    pub(super) fn reset(&mut self, len: usize) {
+    /// Ready to count a query of `least` shared shingles at least
+    /// ([`EdgeRule::least_shared`]) against `len` articles.
+    pub(super) fn reset(&mut self, len: usize, least: usize) {
         self.counts.clear();
         self.counts.resize(len, 0);
-        self.touched.clear();
+        self.reached.clear();
+        self.least = u32::try_from(least).unwrap_or(u32::MAX);
     }
 }
 
@@ -207,23 +225,18 @@ impl Searcher {
     /// `2^bits` blocks, each block with its encoded postings: read in one
     /// pass over the segment's keys when the batch wants a good share of
     /// them, looked up one by one when it wants few (one article's query).
-    fn read_blocks(
-        &self,
-        segment: u32,
-        bits: u8,
-        wanted: &[u32],
-    ) -> Result<Vec<(u32, Vec<u8>)>, IndexError> {
-        let mut read = Vec::new();
+    fn read_blocks(&self, segment: u32, bits: u8, wanted: &[u32]) -> Result<Blocks, IndexError> {
+        let mut read = Blocks::default();
         let (Some(&first), Some(&last)) = (wanted.first(), wanted.last()) else {
             return Ok(read);
         };
         if (wanted.len() as u64) * LOOKUP_COST < 1u64 << bits {
             for &block in wanted {
                 if let Some(value) = self.postings.get((segment, block)).map_err(store_error)? {
-                    read.push((block, value.value().to_vec()));
+                    read.push(block, value.value());
                 }
             }
-            return Ok(read);
+            return Ok(read.index(bits));
         }
         let mut next = wanted.iter().peekable();
         for entry in self
@@ -235,10 +248,10 @@ impl Searcher {
             let block = key.value().1;
             while next.next_if(|&&w| w < block).is_some() {}
             if next.next_if_eq(&&block).is_some() {
-                read.push((block, value.value().to_vec()));
+                read.push(block, value.value());
             }
         }
-        Ok(read)
+        Ok(read.index(bits))
     }
 
     /// The stored articles of `segment` that meet the rule with `set`,
@@ -247,7 +260,7 @@ impl Searcher {
     fn in_segment(
         &self,
         segment: &Segment,
-        read: &[(u32, Vec<u8>)],
+        read: &Blocks,
         set: &Shingles,
         day: Option<Day>,
         window: Option<Window>,
@@ -260,19 +273,19 @@ impl Searcher {
             _ => true,
         };
         let info = &segment.info;
-        scratch.reset(info.docs.len());
+        scratch.reset(info.docs.len(), self.rule.least_shared(set.len()));
         for (block, n) in blocks(set, info.block_bits) {
-            if let Ok(at) = read.binary_search_by_key(&block, |(b, _)| *b) {
+            if let Some(postings) = read.get(block) {
                 scratch
-                    .tally(&read[at].1, n)
+                    .tally(postings, n, u32::MAX)
                     .map_err(|_| super::store::damaged("postings", segment.id))?;
             }
         }
         let mut found = Vec::new();
-        for &local in &scratch.touched {
+        for &local in scratch.reached() {
             let l = local as usize;
             let size = info.sizes[l] as usize;
-            let bound = (scratch.counts[l] as usize).min(size).min(set.len());
+            let bound = (scratch.count(l) as usize).min(size).min(set.len());
             if !self
                 .rule
                 .is_edge(&Similarity::of_counts(bound, set.len(), size))

@@ -146,6 +146,7 @@ fn within_chunk(
     window: Option<Window>,
 ) -> Vec<Vec<Copy>> {
     let rule = params.neardup().edge_rule();
+    let postings = segment::Blocks::of(postings, info.block_bits);
     (0..part.len())
         .into_par_iter()
         .map_init(Scratch::default, |scratch, i| {
@@ -153,19 +154,20 @@ fn within_chunk(
             if set.is_empty() {
                 return Vec::new();
             }
-            scratch.reset(part.len());
+            scratch.reset(part.len(), rule.least_shared(set.len()));
             for (block, n) in blocks(set, info.block_bits) {
-                if let Ok(at) = postings.binary_search_by_key(&block, |(b, _)| *b) {
+                if let Some(value) = postings.get(block) {
+                    // Only the earlier articles: a pair is found from its later one.
                     scratch
-                        .tally(&postings[at].1, n)
+                        .tally(value, n, i as u32)
                         .expect("postings built in this process decode");
                 }
             }
             let mut found: Vec<Copy> = scratch
-                .touched()
+                .reached()
                 .iter()
                 .map(|&local| local as usize)
-                .filter(|&j| j < i && in_window(window, part[i].day, part[j].day))
+                .filter(|&j| in_window(window, part[i].day, part[j].day))
                 .filter(|&j| {
                     // The block count bounds the shared shingles: skip the
                     // exact check when even the bound fails the rule.

@@ -99,6 +99,18 @@ impl EdgeRule {
                 .is_some_and(|needed| similarity.shared >= needed)
     }
 
+    /// The fewest shingles a set of `len` shares with any set it makes an
+    /// edge with, whatever that set's size (at least 1): a count below it
+    /// rules a pair out before the other set's size is looked up.
+    pub fn least_shared(&self, len: usize) -> usize {
+        // Jaccard is at most shared / len, the other set's shingles being
+        // at least the shared ones; a containment edge's smaller set has at
+        // least MIN_CONTAINED shingles, and what it must share grows with it.
+        let by_jaccard = least_reaching(self.jaccard, len);
+        let by_containment = self.contained_overlap(MIN_CONTAINED).unwrap_or(usize::MAX);
+        by_jaccard.min(by_containment).max(1)
+    }
+
     /// The fewest shingles a set of `len` must share with a set at least as
     /// large to be contained in it; `None` when it is too short to count.
     pub fn contained_overlap(&self, len: usize) -> Option<usize> {
@@ -245,6 +257,24 @@ mod tests {
             .collect();
         assert!(RULE.is_edge(&Similarity::between(&whole, &large)));
         assert!(!RULE.is_edge(&Similarity::between(&most, &large)));
+    }
+
+    proptest! {
+        #[test]
+        fn prop_no_edge_shares_fewer_than_the_least_shared(
+            jaccard in 0.0f64..=1.0,
+            containment in 0.0f64..=1.0,
+            a in 0usize..400,
+            b in 0usize..400,
+            shared in 0usize..400,
+        ) {
+            let rule = EdgeRule { jaccard, containment };
+            let shared = shared.min(a).min(b);
+            if rule.is_edge(&Similarity::of_counts(shared, a, b)) {
+                prop_assert!(shared >= rule.least_shared(a) || shared == 0);
+                prop_assert!(shared >= rule.least_shared(b) || shared == 0);
+            }
+        }
     }
 
     #[test]
