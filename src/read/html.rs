@@ -2,8 +2,9 @@
 //! line per block (paragraph, heading, list item, table cell, …), so the
 //! cleaner sees a page as it sees a scraped text, line by line. Scripts,
 //! styles and the `<head>` are not text. The page's own metadata fills the
-//! article's fields: the title from `og:title`, else `<title>`; the date from
-//! `article:published_time`, else the first `<time>`; the source from
+//! article's fields: the title from `og:title`, else `<title>`, else the
+//! first `<h1>`, without the site's name ("… | Coastal Herald"); the date
+//! from `article:published_time`, else the first `<time>`; the source from
 //! `og:site_name`.
 //!
 //! Parsing is html5ever's (through `scraper`): the WHATWG algorithm browsers
@@ -132,8 +133,14 @@ impl Page {
                 e.value().attr("content").map(str::to_string)
             })
         };
+        let site = meta("og:site_name")
+            .map(|s| squash(&s))
+            .filter(|s| !s.is_empty());
         let title = meta("og:title")
-            .or_else(|| first(&html, "title", |e| Some(e.text().collect::<String>())));
+            .or_else(|| first(&html, "title", |e| Some(e.text().collect::<String>())))
+            .map(|t| without_site(&squash(&t), site.as_deref()).to_string())
+            .filter(|t| !is_site(t, site.as_deref()))
+            .or_else(|| first(&html, "h1", |e| Some(e.text().collect::<String>())));
         let date = meta("article:published_time").or_else(|| {
             first(&html, "time", |e| {
                 e.value()
@@ -147,9 +154,7 @@ impl Page {
         Page {
             title: title.map(|t| squash(&t)).filter(|t| !t.is_empty()),
             date: date.map(|d| squash(&d)).filter(|d| !d.is_empty()),
-            site: meta("og:site_name")
-                .map(|s| squash(&s))
-                .filter(|s| !s.is_empty()),
+            site,
             text: lines.finish(),
         }
     }
@@ -164,6 +169,45 @@ fn first(
     let selector = Selector::parse(selector).expect("a valid selector");
     html.select(&selector)
         .find_map(|e| value(e).filter(|v| !v.trim().is_empty()))
+}
+
+/// What separates a window title's parts: "Headline | Site",
+/// "Site - Headline", "Headline · Site".
+const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " — ", " – ", " · ", " :: ", " » "];
+
+/// Most words of a site's name ("The New York Times").
+const SITE_MAX_WORDS: usize = 4;
+
+/// `title` without the site's name: the first or last part when it is the
+/// page's `og:site_name`; else the last part when it is a name's length and
+/// shorter than the rest ("Quake shakes the highlands | Coastal Herald"). A
+/// title of two like parts ("Mozilla - Wikipedia") is left whole: which is
+/// the site is anyone's guess.
+fn without_site<'t>(title: &'t str, site: Option<&str>) -> &'t str {
+    let mut cuts: Vec<(usize, usize)> = TITLE_SEPARATORS
+        .iter()
+        .flat_map(|sep| title.match_indices(sep).map(|(i, _)| (i, i + sep.len())))
+        .collect();
+    cuts.sort_unstable();
+    let (Some(&(first, after_first)), Some(&(last, after_last))) = (cuts.first(), cuts.last())
+    else {
+        return title;
+    };
+    if is_site(&title[..first], site) {
+        return title[after_first..].trim();
+    }
+    let (head, tail) = (title[..last].trim(), title[after_last..].trim());
+    let words = |s: &str| s.split_whitespace().count();
+    if is_site(tail, site) || (words(tail) <= SITE_MAX_WORDS && words(head) > words(tail)) {
+        head
+    } else {
+        title
+    }
+}
+
+/// Whether `text` is the site's name, as the page gives it.
+fn is_site(text: &str, site: Option<&str>) -> bool {
+    site.is_some_and(|site| text.trim().to_lowercase() == site.to_lowercase())
 }
 
 /// Runs of whitespace as one space, trimmed.
@@ -270,6 +314,52 @@ mod tests {
         let page = Page::parse("<p>Posted <time>3 June 2023</time></p>");
         assert_eq!(page.date.as_deref(), Some("3 June 2023"));
         assert_eq!(page.title, None);
+    }
+
+    #[test]
+    fn a_title_loses_the_site_name() {
+        let title = |head: &str| Page::parse(head).title;
+        assert_eq!(
+            title("<title>Quake shakes the highlands | Coastal Herald</title>").as_deref(),
+            Some("Quake shakes the highlands")
+        );
+        assert_eq!(
+            title(
+                "<meta property='og:site_name' content='The Coastal Herald Online Edition'>\
+                 <title>The Coastal Herald Online Edition - Quake shakes the highlands</title>"
+            )
+            .as_deref(),
+            Some("Quake shakes the highlands")
+        );
+        assert_eq!(
+            title(
+                "<meta property='og:title' content='Friday Facts #282 - 0.17 in sight | Factorio'>"
+            )
+            .as_deref(),
+            Some("Friday Facts #282 - 0.17 in sight")
+        );
+        // A dash inside a headline, or two parts alike, are no site's name.
+        for whole in [
+            "Xbox One X review - A console that keeps up with gaming PCs",
+            "Mozilla - Wikipedia",
+        ] {
+            assert_eq!(
+                title(&format!("<title>{whole}</title>")).as_deref(),
+                Some(whole)
+            );
+        }
+    }
+
+    #[test]
+    fn a_page_without_a_title_of_its_own_is_named_by_its_first_h1() {
+        let page =
+            Page::parse("<body><h1>Quake  shakes the highlands</h1><h1>More</h1><p>Text.</p>");
+        assert_eq!(page.title.as_deref(), Some("Quake shakes the highlands"));
+        let page = Page::parse(
+            "<meta property='og:site_name' content='Coastal Herald'><title>Coastal Herald</title>\
+             <h1>Quake shakes the highlands</h1>",
+        );
+        assert_eq!(page.title.as_deref(), Some("Quake shakes the highlands"));
     }
 
     #[test]
