@@ -310,3 +310,94 @@ fn explain_names_the_features_that_decided_each_classified_line() {
         "{stdout}"
     );
 }
+
+/// #21: each fixture's title is its headline, or none when the text has
+/// none (a wire story that starts with its first paragraph), never a
+/// dateline, a section name or the first line of a wrapped paragraph.
+#[test]
+fn r21_the_fixture_titles_are_their_headlines() {
+    let dir = fixtures();
+    let (code, stdout, stderr) = run(dedup(&dir).args(["--no-events", "--format", "json"]).args(
+        crate::util::fixture_paths()
+            .iter()
+            .map(|p| p.trim_start_matches("fixtures/")),
+    ));
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("a JSON report");
+    let mut titles: Vec<(String, Option<String>)> = report["clusters"]
+        .as_array()
+        .expect("clusters")
+        .iter()
+        .flat_map(|c| c["members"].as_array().expect("members").iter())
+        .map(|m| {
+            let id = m["id"].as_str().expect("an id").to_string();
+            (id, m["title"].as_str().map(str::to_string))
+        })
+        .collect();
+    titles.sort();
+    let expected = [
+        ("brasovnews-putin-effective-dialogue.txt", None),
+        (
+            "cupfinal-eveningchronicle.txt",
+            Some("Riverside end 25-year drought as substitute Varga sinks Port Calder"),
+        ),
+        (
+            "cupfinal-sportsdesk.txt",
+            Some("Varga's late strike wins County Cup for Riverside Athletic"),
+        ),
+        ("moscowtimes-afp-biden-putin-call.txt", None),
+        (
+            "moscowtimes-putin-effective-dialogue.txt",
+            Some("Putin Says 'Effective Dialogue' With U.S. Possible"),
+        ),
+        (
+            "nos-biden-putin-charged-call.txt",
+            Some("Biden and Putin end the year with a charged phone conversation"),
+        ),
+        (
+            "quake-coastalherald.txt",
+            Some("Magnitude 6.4 earthquake shakes Serrano Highlands, three dead"),
+        ),
+        (
+            "quake-globalwire.txt",
+            Some("Quake of magnitude 6.4 kills 3 in Serrano Highlands"),
+        ),
+        (
+            "quake-northernpost.txt",
+            Some("Three killed as strong quake hits mountain province"),
+        ),
+        (
+            "syndicated-putin-biden-discuss-tensions.txt",
+            Some("Putin, Biden discuss tensions over Ukraine on phone"),
+        ),
+        (
+            "tram-haversteadgazette.txt",
+            Some("Council gives green light to €412m East Haverstead tram line"),
+        ),
+        (
+            "tram-metroweekly.txt",
+            Some("Haverstead approves tram to the east side after heated debate"),
+        ),
+        (
+            "ukraine-donbas-ceasefire-violations.txt",
+            Some("Ukraine reports fresh ceasefire violations in Donbas despite holiday truce"),
+        ),
+        (
+            "videocall-biden-warns-putin-sanctions.txt",
+            Some("Biden warns Putin of sanctions in two-hour video call over Ukraine"),
+        ),
+        (
+            "videocall-putin-seeks-nato-guarantees.txt",
+            Some("Putin presses Biden for binding guarantees that NATO will not move east"),
+        ),
+        (
+            "wire-putin-biden-discuss-tensions.txt",
+            Some("Putin, Biden discuss tensions over Ukraine on phone"),
+        ),
+    ];
+    let expected: Vec<(String, Option<String>)> = expected
+        .iter()
+        .map(|&(id, title)| (id.to_string(), title.map(str::to_string)))
+        .collect();
+    assert_eq!(titles, expected);
+}

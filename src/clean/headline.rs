@@ -6,16 +6,24 @@
 //! The real headline is usually a few lines above the first paragraph, and
 //! the cleaner may have removed it with the menus around it. So every short
 //! line above the body, kept or not, is a candidate, unless a pattern rule
-//! marked it (share bars, bylines, captions are never headlines) or it
-//! recurs across the site (a masthead). A candidate is supported when most
-//! of its content words occur in the body's prose; the best supported
-//! candidate wins, the one higher up the page on a tie (a page tells its
-//! headline before its standfirst, byline and caption), and one the page
-//! prints twice (the window title, then above the story) before others.
-//! The first paragraph is a candidate too when it ends no sentence: a
-//! headline of 70 characters or more is long enough to count as prose.
+//! marked it (share bars, bylines, captions are never headlines), it recurs
+//! across the site (a masthead), or its looks rule it out: a sentence, a
+//! dateline, code, a line starting in lower case, a line a paragraph wraps
+//! onto. A candidate is supported when at least half of its content words
+//! (cut to their stems) occur in the body's prose, on lines other than its
+//! own. Among the supported, the one with more supported words wins (up to
+//! four: a caption copied word for word from the body is no better
+//! supported than a headline that rewords it), then the one higher up the
+//! page (a page tells its headline before its standfirst, byline and
+//! caption), and one the page prints twice (the window title, then above
+//! the story) before others. The first paragraph is a candidate too when
+//! it ends no sentence: a headline of 70 characters or more is long enough
+//! to count as prose.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use super::classify::{self, LineWords};
 use super::{corpus, ends_sentence, is_list_item, Line};
@@ -26,26 +34,33 @@ use crate::stopwords::{Stopwords, WordMap};
 const WINDOW: usize = 40;
 /// Non-blank lines below the first paragraph searched too.
 const BELOW: usize = 4;
-/// Share of a candidate's content words that must occur in the body.
+/// Share of a candidate's content words that must occur in the body: the
+/// gate a candidate passes to be supported at all.
 const MIN_SUPPORT: f64 = 0.5;
 /// Content words of a candidate the body must contain: one shared word
 /// ("Learn More") is chance.
 const MIN_HITS: usize = 2;
-/// What each line of distance from the first paragraph weighs in support:
-/// below the paragraph a line further is a line worse; above it, a line
-/// further is a line *better*, because a page tells its headline first and
-/// its standfirst, byline and picture caption after it, all supported by
-/// the body. (On Readability's pages, `scripts/eval-titles.py`: nearer
-/// first, 40 of 96 right; further first at 0.005, 0.01 and 0.02 a line,
-/// 41, 42 and 41. ECB+ dev: 2 of 772 titles change.)
+/// What each line of distance from the first paragraph weighs: below the
+/// paragraph a line further is a line worse; above it, a line further is a
+/// line *better*, because a page tells its headline first and its
+/// standfirst, byline and picture caption after it, all supported by the
+/// body. (`scripts/eval-titles.py` on Readability's pages, right of 96 and
+/// on the halves `--half 0` and `--half 1`: none, 53 (28, 25); 0.01, 60
+/// (31, 29); 0.02, 58 (30, 28). ECB+ dev: 5 of 772 titles differ between
+/// none and 0.01.)
 const DISTANCE_WEIGHT: f64 = 0.01;
 /// Supported content words at which a candidate counts in full; one with
-/// fewer counts in proportion.
+/// fewer counts in proportion. (Readability's pages as above: 3, 58 (30,
+/// 28); 4, 60 (31, 29); 5, 59 (30, 29). ECB+ dev: 7 and 4 titles differ
+/// from 4's.)
 const FULL_HITS: usize = 4;
 /// What a candidate printed twice on the page gains: about as much as
-/// twenty lines of distance. On Readability's pages
-/// (`scripts/eval-titles.py`, with the distance weight at 0.01): 0.1, 44
-/// of 96 right; 0.2 and 0.3, 46; none, 44.
+/// twenty lines of distance. When a candidate's share of supported words
+/// counted in its score, this took Readability's pages from 44 to 46 of
+/// 96; now that the share is only a gate, it decides no pick there, on
+/// ECB+ dev or on the fixtures (60 of 96 with it and without), and stays
+/// for the page that prints its headline twice among lines as well
+/// supported.
 const REPEAT_BONUS: f64 = 0.2;
 /// Most words of a headline: a longer line is a standfirst.
 const HEADLINE_MAX_WORDS: usize = 18;
@@ -54,8 +69,18 @@ const MAX_CHARS: usize = 200;
 
 /// The headline of the page whose lines the cleaner has judged.
 pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> Option<String> {
-    let is_prose = |line: &Line| line.is_kept() && (line.is_long() || ends_sentence(line.text));
-    let start = lines.iter().position(is_prose)?;
+    let is_prose = |line: &Line| line.is_kept() && (line.is_long() || ends_statement(line.text));
+    // The article starts at its first paragraph, even one the article's
+    // main stretch left out: the stretch is cut at gaps (a picture, its
+    // caption, a byline), which is where a page tells its headline. Such a
+    // line must be a paragraph by its own looks, long and a sentence.
+    let opens = |line: &Line| {
+        is_prose(line)
+            || (line.removed_by == Some(classify::OUTSIDE)
+                && line.is_long()
+                && ends_statement(line.text))
+    };
+    let start = lines.iter().position(opens)?;
     let above = (0..start)
         .rev()
         .filter(|&i| !lines[i].text.is_empty())
@@ -66,33 +91,49 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
     // byline sentence): the next few lines are candidates too.
     // The first paragraph itself may be a long headline: a line of 70
     // characters or more counts as prose, but a headline ends no sentence.
+    // Such a headline comes before the lines below it (its standfirst,
+    // byline and subheadings), which are then no candidates.
+    let headline_first = is_candidate(&lines[start]) && !ends_statement(lines[start].text);
     let below = (start..lines.len())
         .filter(|&i| !lines[i].text.is_empty())
-        .take(BELOW + 1)
+        .take(if headline_first { 1 } else { BELOW + 1 })
         .enumerate()
         .map(|(n, i)| (-(n as f64), i));
     let places: Vec<(f64, usize)> = above
         .chain(below)
-        .filter(|&(_, i)| is_candidate(&lines[i]) && (i != start || !ends_sentence(lines[i].text)))
+        .filter(|&(_, i)| {
+            is_candidate(&lines[i])
+                && (i != start || headline_first)
+                && !continues(lines, i, stopwords)
+        })
         .collect();
     // Where a page prints its headline twice: above the story and in the
     // window the candidates come from, never in the story itself.
     let head = &lines[..places.iter().map(|&(_, i)| i + 1).max()?];
-    let candidates: Vec<(f64, &str, Vec<String>)> = places
+    let candidates: Vec<(f64, usize, Vec<String>)> = places
         .into_iter()
-        .map(|(place, i)| {
-            let text = lines[i].text;
-            (place, text, content_words(text, stopwords))
-        })
+        .map(|(place, i)| (place, i, content_words(part(lines[i].text), stopwords)))
         .collect();
     // Only the candidates' words are looked for in the body: a content word
     // is one by its own spelling, so it is among the body's content words
     // exactly when the body has it at all. (Collecting every body word
-    // instead cost a fifth of the cleaner's time.)
-    let mut in_body: WordMap<&str, bool> = candidates
+    // instead cost a fifth of the cleaner's time.) A candidate that is
+    // itself a line of the body (a caption, a pull quote, a subheading)
+    // must be supported by the *other* lines, or any such line would
+    // support itself in full: its words are looked for on two lines.
+    let in_prose: Vec<bool> = candidates
         .iter()
-        .flat_map(|(_, _, words)| words.iter().map(|w| (w.as_str(), false)))
+        .map(|&(_, i, _)| i >= start && opens(&lines[i]))
         .collect();
+    let mut in_body: WordMap<&str, Seen> = WordMap::default();
+    for ((_, _, words), &twice) in candidates.iter().zip(&in_prose) {
+        for w in words {
+            let need = in_body.entry(w.as_str()).or_insert(Seen::Not { twice });
+            if let Seen::Not { twice: t } = need {
+                *t |= twice;
+            }
+        }
+    }
     let mut missing = in_body.len();
     // The byte lengths the candidates' words have (a longer one counts as
     // 63): most body words are passed over on their length alone.
@@ -100,23 +141,30 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
         .keys()
         .fold(0u64, |mask, w| mask | 1 << w.len().min(63));
     let mut word = String::new();
-    let mut found = |word: &str| match in_body.get_mut(word) {
-        Some(found) if !*found => {
-            *found = true;
+    let mut found = |word: &str, line: usize| {
+        let Some(seen) = in_body.get_mut(word) else {
+            return false;
+        };
+        *seen = match *seen {
+            Seen::Not { twice: true } => Seen::On(line),
+            Seen::On(first) if first == line => return false,
+            Seen::Not { twice: false } | Seen::On(_) => Seen::Twice,
+            Seen::Twice => return false,
+        };
+        if *seen == Seen::Twice {
             missing -= 1;
-            missing == 0
         }
-        _ => false,
+        missing == 0
     };
     'body: for (i, line) in lines.iter().enumerate().skip(start) {
-        if !is_prose(line) {
+        if !opens(line) {
             continue;
         }
         // An ASCII line's words, lowercased as the classifier measured
         // them, are what lowercasing them here would give.
         if line.text.is_ascii() {
-            for w in kept.lines[i].clone().map(|j| kept.words.word(j)) {
-                if lengths & 1 << w.len().min(63) != 0 && found(w) {
+            for w in kept.lines[i].clone().map(|j| stem(kept.words.word(j))) {
+                if lengths & 1 << w.len().min(63) != 0 && found(w, i) {
                     break 'body;
                 }
             }
@@ -124,7 +172,7 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
         }
         for w in crate::tokenize::words(line.text) {
             // Lowercasing keeps an ASCII word's length; any other is looked up.
-            if w.is_ascii() && lengths & 1 << w.len().min(63) == 0 {
+            if w.is_ascii() && lengths & 1 << stem(w).len().min(63) == 0 {
                 continue;
             }
             // Lowercased as `content_words` does (`to_lowercase` knows a
@@ -137,16 +185,27 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
                 }
                 false => word.push_str(&w.to_lowercase()),
             }
-            if found(&word) {
+            if found(stem(&word), i) {
                 break 'body;
             }
         }
     }
-    let repeated = repeated(head, candidates.iter().map(|(_, text, _)| *text));
+    let repeated = repeated(
+        head,
+        candidates.iter().map(|&(_, i, _)| part(lines[i].text)),
+    );
     let mut best: Option<(f64, &str)> = None;
     // `place`: lines above the first paragraph, negative below it.
-    for (place, text, words) in &candidates {
-        let hits = words.iter().filter(|w| in_body[w.as_str()]).count();
+    for &(place, i, ref words) in &candidates {
+        let text = part(lines[i].text);
+        let hits = words
+            .iter()
+            .filter(|w| match in_body[w.as_str()] {
+                Seen::Twice => true,
+                Seen::On(line) => line != i,
+                Seen::Not { .. } => false,
+            })
+            .count();
         let support = hits as f64 / words.len().max(1) as f64;
         if hits < MIN_HITS || support < MIN_SUPPORT {
             continue;
@@ -159,12 +218,24 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
         } else {
             0.0
         };
-        let score = support * breadth + DISTANCE_WEIGHT * place + repeat;
+        let score = breadth + DISTANCE_WEIGHT * place + repeat;
         if best.is_none_or(|(top, _)| score > top) {
             best = Some((score, text));
         }
     }
     best.map(|(_, text)| text.to_string())
+}
+
+/// Where the body has a candidate's word.
+#[derive(Clone, Copy, PartialEq)]
+enum Seen {
+    /// Not yet; `twice` when a candidate with the word is itself a line of
+    /// the body, so that one line is not enough.
+    Not { twice: bool },
+    /// On this line only.
+    On(usize),
+    /// On two lines or more, or once when once is enough.
+    Twice,
 }
 
 /// Case-folded, whitespace-collapsed: how a repeat of a line is recognised.
@@ -199,8 +270,9 @@ fn repeated<'t>(lines: &[Line], candidates: impl Iterator<Item = &'t str>) -> Ve
 }
 
 /// A line that could be a headline: short, not a sentence, not a list
-/// entry or an address, and not marked as furniture by a pattern or by
-/// recurring across the site.
+/// entry, an address, code or markup, a dateline or a line starting in
+/// lower case, and not marked as furniture by a pattern or by recurring
+/// across the site.
 fn is_candidate(line: &Line) -> bool {
     let by_judgement = matches!(
         line.removed_by,
@@ -213,11 +285,89 @@ fn is_candidate(line: &Line) -> bool {
         && line.removed_by != Some(corpus::RECURRING)
         && (2..=HEADLINE_MAX_WORDS).contains(&words)
         && line.chars <= MAX_CHARS
-        && !line.text.ends_with(['.', ',', ':', ';'])
+        && !match line
+            .text
+            .trim_end_matches(['"', '\'', '”', '’', '»', ')'])
+            .chars()
+            .last()
+        {
+            // A headline may ask or exclaim, and a sentence may not end.
+            Some('.') => ends_statement(line.text),
+            Some(last) => [',', ':', ';'].contains(&last),
+            None => true,
+        }
         && !is_list_item(line.text)
         && !starts_numbered(line.text)
         && !line.text.contains("://")
         && !line.text.starts_with(['[', '(', '<'])
+        && !line.text.contains(['{', '}', '<', '>', '='])
+        && !line.text.contains(");")
+        && !starts_lowercase(line.text)
+        && !is_dated(line.text)
+}
+
+/// A line with a date ("Monday 14 March 2022", "Dec 23 2012, 5:03p",
+/// "08.04.2015", "2022-03-14"): a dateline, in any language that writes its
+/// numbers in digits. A headline may name a year ("3 findings from our 2024
+/// survey"), seldom a day of it.
+fn is_dated(text: &str) -> bool {
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    DATE.get_or_init(|| {
+        Regex::new(
+            r"\b\d{1,2}\W{1,3}(?:\p{L}+\.?\W{1,3})?(?:19|20)\d\d\b|\b(?:19|20)\d\d\W\d{1,2}\W\d{1,2}\b",
+        )
+        .expect("date pattern compiles")
+    })
+    .is_match(text)
+}
+
+/// Ends a sentence, and not on an abbreviation ("... Underneath N.Y.C.").
+fn ends_statement(text: &str) -> bool {
+    let last = text
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or(text)
+        .trim_end_matches(['"', '\'', '”', '’', '»', ')']);
+    let initials = last
+        .split_terminator('.')
+        .all(|s| s.chars().count() == 1 && s.chars().all(char::is_uppercase));
+    ends_sentence(text) && !(initials && last.matches('.').count() >= 2)
+}
+
+/// The headline of a line that is a window title, "Economy | As Debt
+/// Rises, …" or "… charged phone conversation | abroad": its longest part
+/// between pipes, the others being the site's name and section. (A pipe,
+/// unlike a dash or a colon, is not a headline's punctuation.)
+fn part(text: &str) -> &str {
+    text.split(" | ")
+        .map(str::trim)
+        .max_by_key(|p| p.split_whitespace().count())
+        .unwrap_or(text)
+}
+
+/// A headline in a script with capitals starts with one (or a digit, a
+/// quote): a line that starts in lower case is a byline ("by Lucas Nolan"),
+/// a tag list, a bullet ("o Related story") or the tail of a sentence.
+fn starts_lowercase(text: &str) -> bool {
+    text.chars()
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(char::is_lowercase)
+}
+
+/// Whether line `i` is a hard-wrapped line of a paragraph: the line right
+/// below it (no blank line between) goes on in lower case, and either the
+/// break fell after a function word ("... emphasized the need for") or
+/// what follows is a paragraph's worth. A headline above a lower-case
+/// dateline ("on Sep 14, 2013 11:41am | Updated on Sep 14, 2013 11:41am")
+/// is not one: a dateline goes on no sentence.
+fn continues(lines: &[Line], i: usize, stopwords: &Stopwords) -> bool {
+    let Some(next) = lines.get(i + 1) else {
+        return false;
+    };
+    let broken = crate::tokenize::words(lines[i].text)
+        .last()
+        .is_some_and(|w| stopwords.contains(&w.to_lowercase()));
+    starts_lowercase(next.text) && (broken || next.is_long()) && !is_dated(next.text)
 }
 
 /// "1. Sarah Archer", "10. Ownership model": an entry of a numbered list.
@@ -226,14 +376,35 @@ fn starts_numbered(text: &str) -> bool {
     digits > 0 && text[digits..].starts_with(['.', ')'])
 }
 
-/// The lowercased words of `text` that are not stopwords.
+/// The stems of the lowercased words of `text` that are not stopwords.
 fn content_words(text: &str, stopwords: &Stopwords) -> Vec<String> {
     crate::tokenize::words(text)
         .map(str::to_lowercase)
         .filter(|w| {
             !stopwords.contains(w) && w.chars().filter(|c| c.is_alphabetic()).nth(1).is_some()
         })
+        .map(|w| stem(&w).to_string())
         .collect()
+}
+
+/// Characters a word's stem keeps. (Readability's pages: whole words, 57
+/// of 96 right; stems of 5 characters, 60. ECB+ dev: 3 titles change, 2
+/// of them to the article's headline.)
+const STEM_CHARS: usize = 5;
+
+/// The word cut to its first five characters: a headline inflects the
+/// body's words ("admits" for "admitted", "violenta" for "violencia",
+/// "Terrarium" for "terrariums"). Cutting words to a fixed prefix is the
+/// stemmer that needs no language (McNamee, Nicholas and Mayfield,
+/// "Addressing Morphological Variation in Alphabetic Languages", SIGIR
+/// 2009, find truncation to 4 or 5 characters about as good as Snowball's
+/// stemmers across European languages); two words it wrongly joins are
+/// mostly of one family ("government", "governor"), which a headline's
+/// support can bear.
+fn stem(word: &str) -> &str {
+    word.char_indices()
+        .nth(STEM_CHARS)
+        .map_or(word, |(end, _)| &word[..end])
 }
 
 #[cfg(test)]
@@ -243,12 +414,14 @@ mod tests {
 
     fn pick_from(text: &str, removed: &[(usize, &'static str)]) -> Option<String> {
         let mut lines: Vec<Line> = text.lines().map(Line::new).collect();
+        // The words split before the classifier ran: those of every line,
+        // as if no rule had removed any (the picker reads the words of the
+        // lines the classifier judged only).
+        let mut kept = LineWords::default();
+        kept.split(&lines);
         for &(i, rule) in removed {
             lines[i].removed_by = Some(rule);
         }
-        // The words the classifier would have measured: every kept line's.
-        let mut kept = LineWords::default();
-        kept.split(&lines);
         pick(&lines, &kept, stopwords::for_language("en"))
     }
 
@@ -316,5 +489,127 @@ mod tests {
             None,
             "a masthead recurring on the site is not the headline"
         );
+    }
+
+    #[test]
+    fn a_caption_under_the_headline_does_not_support_itself() {
+        // The caption is the first line long enough to be prose, and every
+        // one of its words is on the page: its own.
+        let text = format!(
+            "Council backs tram line to eastern districts\n\
+             Media caption Councillors celebrate the vote on the tramway to Eastfield and Moor End\n\
+             {BODY}"
+        );
+        assert_eq!(
+            pick_from(&text, &[]).as_deref(),
+            Some("Council backs tram line to eastern districts")
+        );
+    }
+
+    #[test]
+    fn a_caption_copied_from_the_body_is_no_better_supported_than_the_headline() {
+        let text = format!(
+            "Tram line approved for eastern districts\n\
+             Councillors voted to extend the tram line\n\
+             {BODY}\nCouncillors voted to extend the tram line after a long debate."
+        );
+        assert_eq!(
+            pick_from(&text, &[]).as_deref(),
+            Some("Tram line approved for eastern districts")
+        );
+    }
+
+    #[test]
+    fn a_hard_wrapped_first_line_is_no_headline() {
+        let text = "The council voted on Tuesday to extend the tram line to the\n\
+                    eastern districts, a project debated for ten years that supporters\n\
+                    say will cut commuting times for the eastern districts.\n\n\
+                    On Tuesday the council voted to extend the tram line.";
+        assert_eq!(pick_from(text, &[]), None);
+        // A headline over a dateline in lower case is no wrapped line.
+        let text =
+            format!("Council backs tram line to eastern districts\non Tuesday evening\n{BODY}");
+        assert_eq!(
+            pick_from(&text, &[]).as_deref(),
+            Some("Council backs tram line to eastern districts")
+        );
+        let text = format!(
+            "Tram line results: Haverstead and Eastfield move on\n\
+             on September 14, 2013 11:41am | Updated on September 14, 2013 11:41am\n{BODY} \
+             Haverstead and Eastfield councillors were told the results."
+        );
+        assert_eq!(
+            pick_from(&text, &[]).as_deref(),
+            Some("Tram line results: Haverstead and Eastfield move on")
+        );
+    }
+
+    #[test]
+    fn lines_that_look_like_no_headline_are_no_candidates() {
+        for text in [
+            "by Anna Moor, tram correspondent",
+            "Haverstead | Monday 14 March 2022",
+            "Updated 2022-03-14 08:30",
+            "console.log(tram.line); // eastern",
+            "reqHeaders = new Headers({",
+            "\u{201c}The tram will change the east,\u{201d} the mayor said.\u{201d}",
+            "Read more:",
+        ] {
+            assert!(!is_candidate(&Line::new(text)), "{text}");
+        }
+        for text in [
+            "Council backs tram line to eastern districts",
+            "3 findings from our 2024 tram survey",
+            "Is the tram worth \u{20ac}412m?",
+            "Tram works close streets in N.Y.C.",
+        ] {
+            assert!(is_candidate(&Line::new(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_abbreviation_ends_no_sentence_but_a_small_one_may() {
+        assert!(!ends_statement("How winter wreaks havoc under N.Y.C."));
+        assert!(ends_statement("The vote was taken at 4 p.m."));
+        assert!(ends_statement("The council voted."));
+    }
+
+    #[test]
+    fn a_window_title_gives_its_headline_without_section_or_site() {
+        let text = format!("Transport | Council backs tram line to eastern districts\n{BODY}");
+        assert_eq!(
+            pick_from(&text, &[]).as_deref(),
+            Some("Council backs tram line to eastern districts")
+        );
+        assert_eq!(part("Tram line backed | abroad"), "Tram line backed");
+    }
+
+    #[test]
+    fn the_body_counts_from_the_first_paragraph_even_outside_the_main_stretch() {
+        // The classifier kept a teaser list as the main stretch; the story's
+        // own first paragraph, cut off from it, still supports its headline.
+        let text = format!(
+            "Council backs tram line to eastern districts\n{BODY}\nImage\nCredit\nMore\n\
+             Harbour festival draws record crowds to the old quay this summer weekend.\n\
+             Harbour festival draws record crowds"
+        );
+        let removed = [
+            (1, classify::OUTSIDE),
+            (2, classify::CONTEXT),
+            (3, classify::CONTEXT),
+            (4, classify::CONTEXT),
+        ];
+        assert_eq!(
+            pick_from(&text, &removed).as_deref(),
+            Some("Council backs tram line to eastern districts")
+        );
+    }
+
+    #[test]
+    fn a_stem_joins_a_word_to_its_inflections() {
+        assert_eq!(stem("terrariums"), stem("terrarium"));
+        assert_eq!(stem("admits"), stem("admitted"));
+        assert_eq!(stem("violenta"), stem("violencia"));
+        assert_eq!(stem("tram"), "tram");
     }
 }
