@@ -442,7 +442,7 @@ pub fn titles(
 
 /// An article's title: its own, else the `headline` the cleaner picked from
 /// the page, else one guessed from its cleaned `text`.
-fn title(article: &Article, headline: Option<String>, text: &str) -> Option<String> {
+pub(crate) fn title(article: &Article, headline: Option<String>, text: &str) -> Option<String> {
     article
         .title
         .clone()

@@ -274,42 +274,47 @@ fn text_width() -> usize {
 fn run_sketch(args: &SketchArgs, shared: &SharedArgs) -> Result<Exit> {
     let pipeline = pipeline(&args.cluster)?;
     let progress = progress(shared);
-    let corpus = with_bars(&progress, shared, || {
-        let corpus = read_stage(&args.inputs, &args.input, &progress);
-        progress.finish();
-        corpus
+    let key = args.shard_by.map(|by| match by {
+        ShardBy::Source => ShardKey::Source,
+        ShardBy::Id => ShardKey::Id,
     });
-    report_problems(&corpus);
-    let key = match args.shard_by {
-        Some(ShardBy::Source) => ShardKey::Source,
-        Some(ShardBy::Id) => ShardKey::Id,
-        None => ShardKey::default_for(&corpus.articles),
-    };
-    let header =
-        shard::sketch::header(&corpus.articles, &corpus.errors, args.shard, key, &pipeline);
-    let records = shard::sketch::records(&corpus.articles, args.shard, key, &pipeline)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the directory", args.out.display()))?;
     let path = args.shard.path(&args.out);
-    shard::sketch::write(&path, &header, &records)?;
+    let inputs = read::Inputs::new(&args.inputs);
+    let options = args.input.read_options();
+    let sketched = with_bars(&progress, shared, || {
+        let sketched = shard::sketch::sketch(
+            &inputs,
+            &options,
+            (args.shard, key),
+            &pipeline,
+            &path,
+            &progress,
+        );
+        progress.finish();
+        sketched
+    })?;
+    report_problems(&sketched.problems);
     print_timings(&progress, shared);
     if !shared.quiet {
         // A few sources, by source, leave some shards empty: say how to
         // spread them.
-        let hint = if records.is_empty() && !corpus.articles.is_empty() && key == ShardKey::Source {
-            " (every article's source falls in another shard; --shard-by id spreads them)"
-        } else {
-            ""
-        };
+        let hint =
+            if sketched.records == 0 && sketched.articles > 0 && sketched.key == ShardKey::Source {
+                " (every article's source falls in another shard; --shard-by id spreads them)"
+            } else {
+                ""
+            };
         eprintln!(
             "dedup: shard {} holds {} of {} articles: {}{hint}",
             args.shard,
-            records.len(),
-            corpus.articles.len(),
+            sketched.records,
+            sketched.articles,
             path.display()
         );
     }
-    Ok(Exit::of(!corpus.errors.is_empty(), false))
+    Ok(Exit::of(!sketched.problems.errors.is_empty(), false))
 }
 
 /// `dedup join`: candidate pairs of the sketches, on this machine.

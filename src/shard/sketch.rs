@@ -1,19 +1,21 @@
 //! `dedup sketch`: one shard of a corpus analysed into records.
 //!
-//! Input: the whole corpus as read (every shard reads every input, so that
-//! ordinals, the corpus fingerprint and the read errors agree), the shard
-//! and the pipeline. Output: the [`Header`] and one [`Record`] per article
-//! of the shard, in corpus order. The analysis is the single run's, stage by
-//! stage: the cleaner over the shard's articles (all of their sources'
-//! articles), titles, shingles, MinHash band keys, event features.
+//! Every shard reads every input, twice, holding a batch of articles at a
+//! time, as the single run does ([`crate::run`]): pass 1 numbers the
+//! articles, fingerprints their ids, meets the read errors (so that
+//! ordinals, the corpus fingerprint and the errors agree across shards) and
+//! gathers the cleaner's corpus evidence; pass 2 analyses the shard's
+//! articles into [`Record`]s, written as they are made: the cleaner with
+//! that evidence, titles, shingles, MinHash band keys, event features.
+//! Memory holds a few batches and the cleaner's few bytes an article, not
+//! the corpus.
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use rayon::prelude::*;
-use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use super::format::{
     encode_u64s, CorpusInfo, End, ErrorLine, EventLine, Header, Record, SketchParams, Trailer,
@@ -21,30 +23,62 @@ use super::format::{
 };
 use super::{Shard, ShardKey};
 use crate::article::Article;
+use crate::clean::{self, Cleaner};
 use crate::config::Pipeline;
-use crate::error::InputError;
-use crate::error::SpillError;
+use crate::events::EventDoc;
 use crate::neardup::containment;
 use crate::neardup::lsh::BandKeys;
 use crate::neardup::minhash::MinHasher;
 use crate::neardup::shingle::Shingler;
+use crate::progress::Progress;
+use crate::read;
 use crate::unique::write_atomically;
-use crate::{clean, event_docs, titles};
 
-/// The header of any shard of `articles` read with `errors`.
-pub fn header(
-    articles: &[Article],
-    errors: &[InputError],
-    shard: Shard,
-    key: ShardKey,
+/// What [`sketch`] read and wrote.
+pub struct Sketched {
+    /// The inputs' problems, as pass 1 met them (no articles).
+    pub problems: read::Corpus<'static>,
+    /// Articles in the whole corpus.
+    pub articles: usize,
+    /// Records written: the shard's articles.
+    pub records: usize,
+    /// How articles were assigned to shards.
+    pub key: ShardKey,
+}
+
+/// Writes the sketch file of shard `shard` of the corpus `inputs` at
+/// `path`, atomically. `key` assigns articles to shards; without one, by
+/// source when some article names its site, else by id
+/// ([`ShardKey::default_for`]).
+pub fn sketch(
+    inputs: &read::Inputs,
+    options: &read::ReadOptions,
+    (shard, key): (Shard, Option<ShardKey>),
     pipeline: &Pipeline,
-) -> Header {
-    let mut ids = Vec::new();
-    for article in articles {
-        ids.extend_from_slice(article.id.as_bytes());
-        ids.push(0);
+    path: &Path,
+    progress: &Progress,
+) -> Result<Sketched> {
+    progress.start("read", 0);
+    // By source, a shard's articles are every article of their sources, so
+    // they are all the cleaner needs; by id, they come from any source.
+    let context = match key {
+        Some(ShardKey::Id) => Evidence::All,
+        _ => Evidence::Shard(shard),
+    };
+    let mut first = first_pass(inputs, options, pipeline, context, progress)?;
+    let key = key.unwrap_or(first.default_key);
+    let context = match key {
+        ShardKey::Source => context,
+        ShardKey::Id => Evidence::All,
+    };
+    if first.context != context {
+        // No article named its site, so the shards go by id: the evidence
+        // of every source is wanted after all (a corpus of files without
+        // sites, whose sources are the directories read).
+        progress.start("read", 0);
+        first.cleaner = first_pass(inputs, options, pipeline, context, progress)?.cleaner;
     }
-    Header {
+    let header = Header {
         format: FORMAT.into(),
         tool: format!("dedup {}", env!("CARGO_PKG_VERSION")),
         shard: shard.index,
@@ -52,52 +86,166 @@ pub fn header(
         shard_key: key.describe().into(),
         params: SketchParams::new(pipeline.clean, &pipeline.neardup),
         corpus: CorpusInfo {
-            articles: articles.len(),
-            fingerprint: format!("{:016x}", xxh3_64(&ids)),
+            articles: first.articles,
+            fingerprint: format!("{:016x}", first.ids),
         },
-        errors: errors
-            .iter()
+        errors: (first.problems.errors.iter())
             .map(|e| ErrorLine {
                 input: e.input.clone(),
                 message: e.problem.to_string(),
             })
             .collect(),
+    };
+    progress.start("sketch", first.articles);
+    let mut records = 0;
+    write_atomically(path, |out| {
+        write_line(out, &header)?;
+        let (mut next, mut gathered, mut failed) = (0, 0, None);
+        read::read_batches(inputs, options, &mut |batch| {
+            let ordinal = next;
+            next += batch.len();
+            let cleaner = first.cleaner.as_ref().map(|c| (c, context, gathered));
+            gathered += batch.iter().filter(|a| context.holds(a)).count();
+            if failed.is_none() {
+                let made = batch_records(&batch, ordinal, (shard, key), pipeline, cleaner);
+                records += made.len();
+                failed = made.iter().try_for_each(|r| write_line(out, r)).err();
+            }
+            progress.advance(batch.len());
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        write_line(
+            out,
+            &Trailer {
+                end: End { records },
+            },
+        )
+    })
+    .with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(Sketched {
+        problems: first.problems,
+        articles: first.articles,
+        records,
+        key,
+    })
+}
+
+/// The articles whose corpus evidence pass 1 gathers for the cleaner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Evidence {
+    /// Those of the shard by source.
+    Shard(Shard),
+    /// Every article.
+    All,
+}
+
+impl Evidence {
+    fn holds(self, article: &Article) -> bool {
+        match self {
+            Evidence::Shard(shard) => {
+                ShardKey::Source.shard_of(article, shard.count) == shard.index
+            }
+            Evidence::All => true,
+        }
     }
 }
 
-/// The records of the articles of `shard` (assigned by `key`), in corpus
-/// order.
-pub fn records(
-    articles: &[Article],
-    shard: Shard,
-    key: ShardKey,
+/// What pass 1 learnt of the whole corpus.
+struct FirstPass {
+    problems: read::Corpus<'static>,
+    articles: usize,
+    /// xxh3-64 of the ids, each followed by a NUL byte.
+    ids: u64,
+    /// [`ShardKey::default_for`] the whole corpus.
+    default_key: ShardKey,
+    /// The cleaner, with the evidence of `context`'s articles, numbered
+    /// in corpus order among them.
+    context: Evidence,
+    cleaner: Option<Cleaner>,
+}
+
+fn first_pass(
+    inputs: &read::Inputs,
+    options: &read::ReadOptions,
     pipeline: &Pipeline,
-) -> Result<Vec<Record>, SpillError> {
-    let ordinals: Vec<usize> = (0..articles.len())
-        .filter(|&i| key.shard_of(&articles[i], shard.count) == shard.index)
-        .collect();
-    let mine: Vec<Article> = ordinals.iter().map(|&i| articles[i].clone()).collect();
-    let cleaned = match pipeline.clean {
-        true => Some(cleaned_texts(articles, &ordinals)?),
-        false => None,
-    };
-    let texts: Vec<&str> = match &cleaned {
-        Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
-        None => mine.iter().map(|a| a.text.as_str()).collect(),
-    };
-    let titles = titles(&mine, &texts, cleaned.as_deref());
-    let docs = event_docs(&mine, &texts, &titles);
+    context: Evidence,
+    progress: &Progress,
+) -> Result<FirstPass> {
+    let mut gatherer = pipeline.clean.then(clean::Gatherer::new).transpose()?;
+    let (mut ids, mut articles, mut failed) = (Xxh3::new(), 0, None);
+    let mut default_key = ShardKey::Id;
+    let problems = read::read_batches(inputs, options, &mut |batch| {
+        for article in &batch {
+            ids.update(article.id.as_bytes());
+            ids.update(&[0]);
+        }
+        // By source as soon as one batch would be.
+        if ShardKey::default_for(&batch) == ShardKey::Source {
+            default_key = ShardKey::Source;
+        }
+        articles += batch.len();
+        progress.advance(batch.len());
+        if let (Some(gatherer), None) = (&mut gatherer, &failed) {
+            let wanted: Vec<Article> = batch.into_iter().filter(|a| context.holds(a)).collect();
+            failed = gatherer.add(&wanted).err();
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    Ok(FirstPass {
+        problems,
+        articles,
+        ids: ids.digest(),
+        default_key,
+        context,
+        cleaner: gatherer.map(clean::Gatherer::finish).transpose()?,
+    })
+}
+
+/// The records of the articles of `batch` (numbered from `first` in the
+/// corpus) that fall in `shard` by `key`, in corpus order: the single
+/// run's analysis of each ([`crate::run`]). `cleaner` cleans them, when
+/// cleaning is on, with the evidence of its context's articles, of which
+/// `gathered` came before the batch.
+fn batch_records(
+    batch: &[Article],
+    first: usize,
+    (shard, key): (Shard, ShardKey),
+    pipeline: &Pipeline,
+    cleaner: Option<(&Cleaner, Evidence, usize)>,
+) -> Vec<Record> {
     let params = &pipeline.neardup;
     let hasher = MinHasher::new(params.num_perm, params.seed);
     let rule = params.edge_rule();
-    let compared = crate::compared(cleaned.as_deref(), &texts);
-    Ok(docs
-        .par_iter()
-        .zip(&ordinals)
-        .zip(&compared)
+    // Each article of the shard with its place in the corpus and, when it
+    // is cleaned, among the cleaner's articles.
+    let mut place = cleaner.map_or(0, |(_, _, gathered)| gathered);
+    let mut mine: Vec<(usize, usize, &Article)> = Vec::new();
+    for (ordinal, article) in (first..).zip(batch) {
+        if key.shard_of(article, shard.count) == shard.index {
+            mine.push((ordinal, place, article));
+        }
+        place += usize::from(cleaner.is_some_and(|(_, context, _)| context.holds(article)));
+    }
+    mine.par_iter()
         .map_init(
             || Shingler::new(params.ngram, params.seed),
-            |shingler, ((doc, &ordinal), compared)| {
+            |shingler, &(ordinal, place, article)| {
+                let cleaned = cleaner.map(|(c, _, _)| c.clean(place, article));
+                let text = cleaned.as_ref().map_or(&article.text[..], |c| &c.text);
+                let headline = cleaned.as_ref().and_then(|c| c.headline.clone());
+                let title = crate::title(article, headline, text);
+                let doc = EventDoc {
+                    id: &article.id,
+                    title: title.as_deref(),
+                    text,
+                    raw: &article.text,
+                    date: article.date.as_deref(),
+                };
+                let compared = cleaned.as_ref().map_or(text, clean::Cleaned::compared);
                 let shingles = shingler.shingles(compared);
                 let encoded = encode_u64s(shingles.as_slice());
                 let (set, bands) = if shingles.is_empty() {
@@ -108,7 +256,6 @@ pub fn records(
                     let set = xxh3_128(encoded.as_bytes());
                     (Some(format!("{set:032x}")), keys.as_slice().to_vec())
                 };
-                let article = &articles[ordinal];
                 Record {
                     ordinal,
                     id: article.id.clone(),
@@ -120,58 +267,16 @@ pub fn records(
                     shingles: encoded,
                     prefix: containment::prefix_len(shingles.len(), &rule),
                     bands: encode_u64s(&bands),
-                    event: EventLine::new(doc),
+                    event: EventLine::new(&doc),
                 }
             },
         )
-        .collect())
+        .collect()
 }
 
-/// The articles `ordinals` (sorted) cleaned with every article of their
-/// evidence sources in corpus order, as the whole corpus cleans them.
-fn cleaned_texts(
-    articles: &[Article],
-    ordinals: &[usize],
-) -> Result<Vec<clean::Cleaned>, SpillError> {
-    let sources: HashSet<&str> = ordinals
-        .iter()
-        .map(|&i| clean::evidence_source(&articles[i]))
-        .collect();
-    let context: Vec<usize> = (0..articles.len())
-        .filter(|&i| sources.contains(clean::evidence_source(&articles[i])))
-        .collect();
-    let subset: Vec<Article> = context.iter().map(|&i| articles[i].clone()).collect();
-    let mut cleaned = clean::clean_corpus(&subset)?.into_iter();
-    let mut context = context.into_iter();
-    Ok(ordinals
-        .iter()
-        .map(|&want| loop {
-            let one = cleaned.next().expect("a shard's article is in its context");
-            if context.next() == Some(want) {
-                break one;
-            }
-        })
-        .collect())
-}
-
-/// Writes a sketch file at `path` atomically, so that a reader never sees
-/// half a file there.
-pub fn write(path: &Path, header: &Header, records: &[Record]) -> Result<()> {
-    write_atomically(path, |out| {
-        serde_json::to_writer(&mut *out, header)?;
-        out.write_all(b"\n")?;
-        for record in records {
-            serde_json::to_writer(&mut *out, record)?;
-            out.write_all(b"\n")?;
-        }
-        let trailer = Trailer {
-            end: End {
-                records: records.len(),
-            },
-        };
-        serde_json::to_writer(&mut *out, &trailer)?;
-        out.write_all(b"\n")?;
-        Ok(())
-    })
-    .with_context(|| format!("{}: cannot write", path.display()))
+/// Writes `value` as one line of JSON.
+fn write_line(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
