@@ -8,7 +8,10 @@
 //! articles into [`Record`]s, written as they are made: the cleaner with
 //! that evidence, titles, shingles, MinHash band keys, event features.
 //! Memory holds a few batches and the cleaner's few bytes an article, not
-//! the corpus.
+//! the corpus. By source, pass 1 gathers evidence from the shard's own
+//! articles only; a corpus that names no site, sharded by id by default,
+//! is found out only after pass 1, and read a third time to gather the
+//! evidence of every source.
 
 use std::io::Write;
 use std::path::Path;
@@ -71,7 +74,7 @@ pub fn sketch(
         ShardKey::Source => context,
         ShardKey::Id => Evidence::All,
     };
-    if first.context != context {
+    if pipeline.clean && first.context != context {
         // No article named its site, so the shards go by id: the evidence
         // of every source is wanted after all (a corpus of files without
         // sites, whose sources are the directories read).
