@@ -179,10 +179,11 @@ const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " — ", " – ", " · ", " ::
 const SITE_MAX_WORDS: usize = 4;
 
 /// `title` without the site's name: the first or last part when it is the
-/// page's `og:site_name`; else the last part when it is a name's length and
-/// shorter than the rest ("Quake shakes the highlands | Coastal Herald"). A
-/// title of two like parts ("Mozilla - Wikipedia") is left whole: which is
-/// the site is anyone's guess.
+/// page's `og:site_name`; else the last part when it reads as a name
+/// ([`reads_as_name`]) and is shorter than the rest ("Quake shakes the
+/// highlands | Coastal Herald"). A title of two like parts ("Mozilla -
+/// Wikipedia") is left whole: which is the site is anyone's guess; so is a
+/// headline's own tail ("Storm hits the coast - 3 dead", "… - again").
 fn without_site<'t>(title: &'t str, site: Option<&str>) -> &'t str {
     let mut cuts: Vec<(usize, usize)> = TITLE_SEPARATORS
         .iter()
@@ -198,11 +199,27 @@ fn without_site<'t>(title: &'t str, site: Option<&str>) -> &'t str {
     }
     let (head, tail) = (title[..last].trim(), title[after_last..].trim());
     let words = |s: &str| s.split_whitespace().count();
-    if is_site(tail, site) || (words(tail) <= SITE_MAX_WORDS && words(head) > words(tail)) {
+    if is_site(tail, site) || (reads_as_name(tail) && words(head) > words(tail)) {
         head
     } else {
         title
     }
+}
+
+/// Whether `part` of a title reads as a site's name: a name's length (at
+/// most [`SITE_MAX_WORDS`] words), no digits, and a capital first word
+/// with no more small words than capitalised ones ("The New York Times",
+/// "Times of India", "Factorio"), or a domain ("example.com").
+fn reads_as_name(part: &str) -> bool {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let domain = words.len() == 1 && part.contains('.') && !part.ends_with('.');
+    let named = words.first().is_some_and(|w| capital(w))
+        && 2 * words.iter().filter(|w| capital(w)).count() >= words.len();
+    !words.is_empty()
+        && words.len() <= SITE_MAX_WORDS
+        && !part.chars().any(|c| c.is_ascii_digit())
+        && (named || domain)
 }
 
 /// Whether `text` is the site's name, as the page gives it.
@@ -338,10 +355,17 @@ mod tests {
             .as_deref(),
             Some("Friday Facts #282 - 0.17 in sight")
         );
-        // A dash inside a headline, or two parts alike, are no site's name.
+        assert_eq!(
+            title("<title>Quake shakes the highlands – example.com</title>").as_deref(),
+            Some("Quake shakes the highlands")
+        );
+        // A dash inside a headline, two parts alike, or a headline's own
+        // tail are no site's name.
         for whole in [
             "Xbox One X review - A console that keeps up with gaming PCs",
             "Mozilla - Wikipedia",
+            "Storm hits the coast - 3 dead",
+            "Council backs the tram plan - again",
         ] {
             assert_eq!(
                 title(&format!("<title>{whole}</title>")).as_deref(),
