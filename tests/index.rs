@@ -642,3 +642,31 @@ fn index_numeric_options_state_their_range_and_refuse_zero_commits() {
     assert!(flat.contains("within DAYS (0 to 4294967295)"), "{help}");
     assert!(flat.contains("Worker threads, 1 to 1024"), "{help}");
 }
+
+/// An add's copies do not depend on its chunks: the fixtures added in
+/// chunks of one article (each committed before the next is searched) and
+/// in one chunk report the same copies. (Events are assigned a chunk at a
+/// time, so they may differ, as the README says; and with `--window`, an
+/// undated article's window is placed at the latest day stored when its
+/// chunk is searched.)
+#[test]
+fn an_add_finds_the_same_copies_whatever_its_chunks() {
+    let dir = indexed(&[]);
+    let add = |index: &str, extra: &[&str]| {
+        let (code, out, err) = run(dir
+            .dedup()
+            .args(["index", "add", "--index", index, "--format", "jsonl", "-q"])
+            .arg("--no-events")
+            .args(extra)
+            .args(fixture_paths()));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let whole = add("whole.idx", &[]);
+    assert_eq!(add("chunked.idx", &["--commit-every", "1"]), whole);
+    let found = jsonl(&whole)
+        .iter()
+        .filter(|line| !line["near_duplicates"].as_array().unwrap().is_empty())
+        .count();
+    assert!(found > 0, "the fixtures hold copies:\n{whole}");
+}

@@ -2,6 +2,7 @@
 //! itself, then committed chunk by chunk), expiring old articles,
 //! compacting; and the statistics of a file.
 
+use std::ops::Range;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -54,51 +55,101 @@ pub fn add(
         todo
     };
     let skipped = batch.len() - todo.len();
+    let chunk = chunk.max(1);
     let mut answers = Vec::with_capacity(todo.len());
-    for part in todo.chunks(chunk.max(1)) {
-        answers.extend(add_chunk(db, params, part, window)?);
-        committed(answers.len());
+    // Whole chunks at a time, at least SEARCH_UNIT articles.
+    for unit in todo.chunks(chunk * SEARCH_UNIT.div_ceil(chunk)) {
+        let unit = Unit::new(db, params, unit)?;
+        let mut docs = Vec::with_capacity(unit.part.len());
+        for start in (0..unit.part.len()).step_by(chunk) {
+            let end = (start + chunk).min(unit.part.len());
+            answers.extend(add_chunk(db, params, &unit, start..end, &mut docs, window)?);
+            committed(answers.len());
+        }
     }
     Ok(Added { answers, skipped })
 }
 
-/// Searches one chunk against the store and within itself, assigns its
-/// events, and commits it as one segment.
+/// Articles of one add searched together: each is counted once against
+/// the postings of all the articles before it in the unit, held in memory,
+/// rather than against each segment its earlier chunks were committed as
+/// (a chunk counted against every chunk before it: an add of n chunks
+/// counted n²/2 times). 100,000 articles: their postings take about
+/// 130 MB (1.3 KB an article, `index stats`).
+const SEARCH_UNIT: usize = 100_000;
+
+/// A unit of an add, and what is stored before it.
+struct Unit<'a> {
+    part: &'a [&'a Prepared],
+    /// The unit's postings, articles numbered by their place in `part`.
+    postings: segment::Blocks,
+    bits: u8,
+    /// The store as it was before the unit.
+    searcher: Searcher,
+}
+
+impl<'a> Unit<'a> {
+    fn new(db: &Db, params: &IndexParams, part: &'a [&'a Prepared]) -> Result<Self, IndexError> {
+        let sets: Vec<&Shingles> = part.iter().map(|p| &p.shingles).collect();
+        let bits = segment::block_bits(sets.iter().map(|s| s.len()).sum());
+        let postings = segment::Blocks::of(&segment::postings(&sets, bits), bits);
+        let searcher = Searcher::new(&db.begin_read()?, params.neardup())?;
+        Ok(Unit {
+            part,
+            postings,
+            bits,
+            searcher,
+        })
+    }
+}
+
+/// Searches one chunk (`range` of its unit) against the store and the
+/// unit's earlier articles, assigns its events, and commits it as one
+/// segment; its articles' numbers go to `docs`, the unit's so far.
 fn add_chunk(
     db: &Db,
     params: &IndexParams,
-    part: &[&Prepared],
+    unit: &Unit,
+    range: Range<usize>,
+    docs: &mut Vec<u32>,
     window: Option<Window>,
 ) -> Result<Vec<Answer>, IndexError> {
+    let part = &unit.part[range.clone()];
     let txn = db.begin_write()?;
     let first_doc = counter(&txn, "next_doc")?;
     let segment_id = counter(&txn, "next_segment")?;
-    let docs: Vec<u32> = (first_doc..).take(part.len()).collect();
+    docs.extend((first_doc..).take(part.len()));
+    // The latest stored day, which places an undated article in the
+    // window: the unit's earlier chunks are stored too.
+    let latest = (unit.part[..range.start].iter().filter_map(|p| p.day))
+        .chain(unit.searcher.latest())
+        .max();
     let mut copies = {
-        let read = db.begin_read()?;
-        let searcher = Searcher::new(&read, params.neardup())?;
-        let queries: Vec<(&Shingles, Option<Day>)> =
-            part.iter().map(|p| (&p.shingles, p.day)).collect();
-        let mut stored: Vec<Vec<Copy>> = searcher.near_duplicates(&queries, window)?;
-        let sets: Vec<&Shingles> = part.iter().map(|p| &p.shingles).collect();
-        let sizes: Vec<u32> = sets.iter().map(|s| s.len() as u32).collect();
-        let days: Vec<Option<Day>> = part.iter().map(|p| p.day).collect();
-        let info = SegmentInfo::new(docs.clone(), sizes, days);
-        let postings = segment::postings(&sets, info.block_bits);
-        let within = within_chunk(part, &postings, &info, params, window);
+        let queries: Vec<(&Shingles, Option<Day>)> = part
+            .iter()
+            .map(|p| (&p.shingles, p.day.or(latest)))
+            .collect();
+        let mut stored: Vec<Vec<Copy>> = unit.searcher.near_duplicates(&queries, window)?;
+        let within = within_unit(unit, range.clone(), docs, latest, params, window);
         for (mine, more) in stored.iter_mut().zip(within) {
             mine.extend(more);
             sort_copies(mine);
         }
+        let sets: Vec<&Shingles> = part.iter().map(|p| &p.shingles).collect();
+        let sizes: Vec<u32> = sets.iter().map(|s| s.len() as u32).collect();
+        let days: Vec<Option<Day>> = part.iter().map(|p| p.day).collect();
+        let info = SegmentInfo::new(docs[range.clone()].to_vec(), sizes, days);
+        let postings = segment::postings(&sets, info.block_bits);
         write_segment(&txn, segment_id, &info, &postings)?;
         stored
     };
+    let docs = &docs[range];
     let assigned = match params.events() {
         Some(event_params) => events::assign_and_store(
             &txn,
             &event_params,
             part,
-            &docs,
+            docs,
             &copies,
             events::MAX_FLOATING,
         )?,
@@ -109,7 +160,7 @@ fn add_chunk(
         let mut texts = txn.open_table(TEXTS).map_err(store_error)?;
         let mut ids = txn.open_table(IDS).map_err(store_error)?;
         let compressed: Vec<Vec<u8>> = part.par_iter().map(|p| deflate(&p.text)).collect();
-        for (((p, &doc), text), a) in part.iter().zip(&docs).zip(&compressed).zip(&assigned) {
+        for (((p, &doc), text), a) in part.iter().zip(docs).zip(&compressed).zip(&assigned) {
             let stored = StoredDoc {
                 id: p.id.clone(),
                 title: p.title.clone(),
@@ -136,18 +187,23 @@ fn add_chunk(
         .collect())
 }
 
-/// For each article of a chunk, the earlier articles of the chunk it meets
-/// the rule with, found through the chunk's own postings.
-fn within_chunk(
-    part: &[&Prepared],
-    postings: &[(u32, Vec<u8>)],
-    info: &SegmentInfo,
+/// For each article of a chunk (`range` of its unit), the earlier articles
+/// of the unit it meets the rule with, found through the unit's postings:
+/// those of earlier chunks compared as the store compares them (an undated
+/// article's window placed at `latest`), those of its own chunk by their
+/// days; `docs` numbers the unit's articles so far.
+fn within_unit(
+    unit: &Unit,
+    range: Range<usize>,
+    docs: &[u32],
+    latest: Option<Day>,
     params: &IndexParams,
     window: Option<Window>,
 ) -> Vec<Vec<Copy>> {
     let rule = params.neardup().edge_rule();
-    let postings = segment::Blocks::of(postings, info.block_bits);
-    (0..part.len())
+    let part = unit.part;
+    range
+        .clone()
         .into_par_iter()
         .map_init(Scratch::default, |scratch, i| {
             let set = &part[i].shingles;
@@ -155,19 +211,23 @@ fn within_chunk(
                 return Vec::new();
             }
             scratch.reset(part.len(), rule.least_shared(set.len()));
-            for (block, n) in blocks(set, info.block_bits) {
-                if let Some(value) = postings.get(block) {
+            for (block, n) in blocks(set, unit.bits) {
+                if let Some(value) = unit.postings.get(block) {
                     // Only the earlier articles: a pair is found from its later one.
                     scratch
                         .tally(value, n, i as u32)
                         .expect("postings built in this process decode");
                 }
             }
+            let compared = |j: usize| match j < range.start {
+                true => in_window(window, part[i].day.or(latest), part[j].day),
+                false => in_window(window, part[i].day, part[j].day),
+            };
             let mut found: Vec<Copy> = scratch
                 .reached()
                 .iter()
                 .map(|&local| local as usize)
-                .filter(|&j| in_window(window, part[i].day, part[j].day))
+                .filter(|&j| compared(j))
                 .filter(|&j| {
                     // The block count bounds the shared shingles: skip the
                     // exact check when even the bound fails the rule.
@@ -178,7 +238,7 @@ fn within_chunk(
                 .filter_map(|j| {
                     let s = Similarity::between(set, &part[j].shingles);
                     rule.is_edge(&s).then(|| Copy {
-                        doc: info.docs[j],
+                        doc: docs[j],
                         id: part[j].id.clone(),
                         jaccard: s.jaccard,
                         containment: s.containment,
