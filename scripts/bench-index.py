@@ -216,7 +216,7 @@ def main():
 
     s = stats(index)
     n = s["articles"]
-    split_text = ", ".join(f"{name} {b / n:.0f}" for name, b in s["parts"])
+    split_text = ", ".join(f"{name} {b / n:.0f}" for name, b in s["parts"].items())
     print(f"size: {s['file_bytes'] / n:.0f} bytes per stored article on disk "
           f"({s['file_bytes']} bytes, {n} articles, {s['segments']} segments); "
           f"by part: {split_text}")
