@@ -78,7 +78,7 @@ pub fn sketch(
         // No article named its site, so the shards go by id: the evidence
         // of every source is wanted after all (a corpus of files without
         // sites, whose sources are the directories read).
-        progress.start("read", 0);
+        progress.start("evidence", 0);
         first.cleaner = first_pass(inputs, options, pipeline, context, progress)?.cleaner;
     }
     let header = Header {
