@@ -294,13 +294,7 @@ impl<'p> Analysis<'p> {
                         };
                         let title = title(&article, headline, &text);
                         let features = events.then(|| {
-                            let doc = EventDoc {
-                                id: &article.id,
-                                title: title.as_deref(),
-                                text: &text,
-                                raw: &article.text,
-                                date: article.date.as_deref(),
-                            };
+                            let doc = EventDoc::of(&article, title.as_deref(), &text);
                             let mut bytes = Vec::new();
                             events::features::extract(&doc).encode(&mut bytes);
                             (bytes, dates::published(doc.date, doc.raw))
@@ -461,12 +455,6 @@ pub fn event_docs<'a>(
         .iter()
         .zip(texts)
         .zip(titles)
-        .map(|((article, text), title)| EventDoc {
-            id: &article.id,
-            title: title.as_deref(),
-            text,
-            raw: &article.text,
-            date: article.date.as_deref(),
-        })
+        .map(|((article, text), title)| EventDoc::of(article, title.as_deref(), text))
         .collect()
 }

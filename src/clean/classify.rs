@@ -172,10 +172,8 @@ struct Block {
     decision: Option<Decision>,
 }
 
-/// Marks the lines the classifier finds to be boilerplate, and puts the
-/// words of the lines kept until then in `words` (a buffer reused from one
-/// article to the next).
-/// Call [`LineWords::split`] on `lines` first.
+/// Marks the lines the classifier finds to be boilerplate, measured by
+/// their `words`, which [`LineWords::split`] took from `lines` first.
 pub(super) fn apply(lines: &mut [Line], stopwords: &Stopwords, words: &LineWords) {
     let mut blocks: Vec<Block> = lines
         .iter()

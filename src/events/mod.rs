@@ -143,6 +143,20 @@ pub struct EventDoc<'a> {
     pub date: Option<&'a str>,
 }
 
+impl<'a> EventDoc<'a> {
+    /// The event stage's view of `article`: its `title` and its cleaned
+    /// `text`, its date and dateline as read.
+    pub fn of(article: &'a crate::article::Article, title: Option<&'a str>, text: &'a str) -> Self {
+        EventDoc {
+            id: &article.id,
+            title,
+            text,
+            raw: &article.text,
+            date: article.date.as_deref(),
+        }
+    }
+}
+
 /// One event: corpus indices (sorted), for each member its similarity to
 /// the event's centroid (`None` for a lone article), and the
 /// cluster's [`evidence::Evidence`].

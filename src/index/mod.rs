@@ -147,15 +147,8 @@ pub fn prepare(articles: &[Article], params: &IndexParams) -> Result<Vec<Prepare
         .map_init(
             || Shingler::new(params.ngram, params.seed),
             |shingler, ((article, &text), title)| {
-                let features = events.then(|| {
-                    features::extract(&EventDoc {
-                        id: &article.id,
-                        title: title.as_deref(),
-                        text,
-                        raw: &article.text,
-                        date: article.date.as_deref(),
-                    })
-                });
+                let features = events
+                    .then(|| features::extract(&EventDoc::of(article, title.as_deref(), text)));
                 Prepared {
                     id: article.id.clone(),
                     title: title.clone(),

@@ -241,13 +241,7 @@ fn batch_records(
                 let text = cleaned.as_ref().map_or(&article.text[..], |c| &c.text);
                 let headline = cleaned.as_ref().and_then(|c| c.headline.clone());
                 let title = crate::title(article, headline, text);
-                let doc = EventDoc {
-                    id: &article.id,
-                    title: title.as_deref(),
-                    text,
-                    raw: &article.text,
-                    date: article.date.as_deref(),
-                };
+                let doc = EventDoc::of(article, title.as_deref(), text);
                 let compared = cleaned.as_ref().map_or(text, clean::Cleaned::compared);
                 let shingles = shingler.shingles(compared);
                 let encoded = encode_u64s(shingles.as_slice());
