@@ -107,9 +107,8 @@ pub fn sketch(
         read::read_batches(inputs, options, &mut |batch| {
             let ordinal = next;
             next += batch.len();
-            let cleaner = first.cleaner.as_ref().map(|c| (c, context, gathered));
-            gathered += batch.iter().filter(|a| context.holds(a)).count();
             if failed.is_none() {
+                let cleaner = first.cleaner.as_ref().map(|c| (c, context, &mut gathered));
                 let made = batch_records(&batch, ordinal, (shard, key), pipeline, cleaner);
                 records += made.len();
                 failed = made.iter().try_for_each(|r| write_line(out, r)).err();
@@ -212,32 +211,35 @@ fn first_pass(
 /// corpus) that fall in `shard` by `key`, in corpus order: the single
 /// run's analysis of each ([`crate::run`]). `cleaner` cleans them, when
 /// cleaning is on, with the evidence of its context's articles, of which
-/// `gathered` came before the batch.
+/// `gathered` came before the batch (counted on past the batch's).
 fn batch_records(
     batch: &[Article],
     first: usize,
     (shard, key): (Shard, ShardKey),
     pipeline: &Pipeline,
-    cleaner: Option<(&Cleaner, Evidence, usize)>,
+    mut cleaner: Option<(&Cleaner, Evidence, &mut usize)>,
 ) -> Vec<Record> {
     let params = &pipeline.neardup;
     let hasher = MinHasher::new(params.num_perm, params.seed);
     let rule = params.edge_rule();
     // Each article of the shard with its place in the corpus and, when it
     // is cleaned, among the cleaner's articles.
-    let mut place = cleaner.map_or(0, |(_, _, gathered)| gathered);
     let mut mine: Vec<(usize, usize, &Article)> = Vec::new();
     for (ordinal, article) in (first..).zip(batch) {
+        let place = cleaner.as_ref().map_or(0, |(_, _, gathered)| **gathered);
         if key.shard_of(article, shard.count) == shard.index {
             mine.push((ordinal, place, article));
         }
-        place += usize::from(cleaner.is_some_and(|(_, context, _)| context.holds(article)));
+        if let Some((_, context, gathered)) = &mut cleaner {
+            **gathered += usize::from(context.holds(article));
+        }
     }
+    let cleaner = cleaner.map(|(c, _, _)| c);
     mine.par_iter()
         .map_init(
             || Shingler::new(params.ngram, params.seed),
             |shingler, &(ordinal, place, article)| {
-                let cleaned = cleaner.map(|(c, _, _)| c.clean(place, article));
+                let cleaned = cleaner.map(|c| c.clean(place, article));
                 let text = cleaned.as_ref().map_or(&article.text[..], |c| &c.text);
                 let headline = cleaned.as_ref().and_then(|c| c.headline.clone());
                 let title = crate::title(article, headline, text);
