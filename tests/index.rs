@@ -649,21 +649,65 @@ fn index_numeric_options_state_their_range_and_refuse_zero_commits() {
 /// time, so they may differ, as the README says; and with `--window`, an
 /// undated article's window is placed at the latest day stored when its
 /// chunk is searched.)
+/// `dedup index stats --format json` of `index` in `dir`.
+fn stats(dir: &Dir, index: &str) -> Value {
+    let (code, out, err) = run(dir
+        .dedup()
+        .args(["index", "stats", "--format", "json", "--index", index]));
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
 #[test]
 fn an_add_finds_the_same_copies_whatever_its_chunks() {
     let dir = indexed(&[]);
-    let add = |index: &str, extra: &[&str]| {
+    let add = |index: &str, files: &[String], extra: &[&str]| {
         let (code, out, err) = run(dir
             .dedup()
             .args(["index", "add", "--index", index, "--format", "jsonl", "-q"])
-            .arg("--no-events")
+            .args(["--no-events", "--window", "30"])
             .args(extra)
-            .args(fixture_paths()));
+            .args(files));
         assert_eq!(code, 0, "{err}");
         out
     };
-    let whole = add("whole.idx", &[]);
-    assert_eq!(add("chunked.idx", &["--commit-every", "1"]), whole);
+    let paths = fixture_paths();
+    let whole = add("whole.idx", &paths, &[]);
+    assert_eq!(add("chunked.idx", &paths, &["--commit-every", "1"]), whole);
+    // Adds of 3 files, a segment each: the first four merge into one of
+    // 12 articles; 16 = 12 + 3 + 1.
+    let small: String = paths
+        .chunks(3)
+        .map(|part| add("small.idx", part, &[]))
+        .collect();
+    assert_eq!(small, whole);
+    assert_eq!(stats(&dir, "small.idx")["segments"], 3);
+    std::fs::copy(
+        dir.path().join("small.idx"),
+        dir.path().join("compacted.idx"),
+    )
+    .unwrap();
+    let (code, _, err) = run(dir
+        .dedup()
+        .args(["index", "compact", "--index", "compacted.idx"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(stats(&dir, "compacted.idx")["segments"], 1);
+    // Queries answer alike, byte for byte, with a window and without.
+    let query = |index: &str, extra: &[&str]| {
+        let (code, out, err) = run(dir
+            .dedup()
+            .args(["query", "--index", index, "--format", "jsonl", "-q"])
+            .args(extra)
+            .args(&paths));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    for window in [&[][..], &["--window", "2"]] {
+        let answers = query("whole.idx", window);
+        for index in ["chunked.idx", "small.idx", "compacted.idx"] {
+            assert_eq!(query(index, window), answers, "{index} {window:?}");
+        }
+    }
     let found = jsonl(&whole)
         .iter()
         .filter(|line| !line["near_duplicates"].as_array().unwrap().is_empty())

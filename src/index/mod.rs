@@ -7,7 +7,7 @@
 //!   day, shingle set and event features.
 //! - [`Index::add`]: each batch is searched against what is stored and
 //!   within itself, assigned to events, and committed in chunks
-//!   (`write.rs`).
+//!   (`write.rs`); then segments of similar size are merged (`merge.rs`).
 //! - [`Index::query`]: the same search, nothing written (`search.rs`,
 //!   `events.rs`).
 //! - `store.rs` the file and its tables, `segment.rs` the postings,
@@ -20,6 +20,7 @@
 
 mod codec;
 pub mod events;
+mod merge;
 pub mod params;
 pub mod search;
 mod segment;
@@ -303,8 +304,8 @@ impl Index {
     }
 
     /// Removes the articles dated before `day`: whole segments when all of
-    /// theirs are, else article by article (their postings go at the next
-    /// [`Index::compact`]). Undated articles are kept. Returns how many
+    /// theirs are, else article by article (their postings go when their
+    /// segment is next merged, or at the next [`Index::compact`]). Undated articles are kept. Returns how many
     /// were removed.
     pub fn expire(&mut self, day: Day) -> Result<u64, IndexError> {
         write::expire(&self.db, day)
@@ -313,7 +314,7 @@ impl Index {
     /// Rewrites the postings of the live articles into as few segments as
     /// possible and returns the file's unused space to the system.
     pub fn compact(&mut self) -> Result<(), IndexError> {
-        write::compact(&self.db, &self.params)?;
+        merge::compact(&self.db, &self.params)?;
         self.db.compact()
     }
 
@@ -340,6 +341,7 @@ mod tests {
     use super::*;
     use crate::config::Pipeline;
     use crate::synth::news_corpus;
+    use segment::SegmentInfo;
 
     /// The library's defaults, with or without cleaning and events.
     fn pipeline(clean: bool, events: bool) -> Pipeline {
@@ -435,6 +437,94 @@ mod tests {
             batch.len(),
             found.len()
         );
+    }
+
+    /// The JSON of what each add of `parts` answered, in order, and of
+    /// queries of `queried` against the index they leave, with and without
+    /// a window; then the index's segments.
+    fn answered(
+        path: &Path,
+        parts: &[&[Prepared]],
+        queried: &[Prepared],
+    ) -> (Vec<String>, Vec<String>, u64) {
+        let params = IndexParams::from_pipeline(&pipeline(false, false));
+        let window = Some(Window { days: 40 });
+        let mut index = Index::open_for_writing(path, &params, &|_| false).unwrap();
+        let json = |answers: &[Answer]| serde_json::to_string(answers).unwrap();
+        let added = (parts.iter())
+            .map(|part| json(&index.add(part, window, 10, &mut |_| {}).unwrap().answers))
+            .collect();
+        let queries = [None, window]
+            .into_iter()
+            .map(|w| json(&index.query(queried, w).unwrap()))
+            .collect();
+        (added, queries, index.stats().unwrap().segments)
+    }
+
+    /// The same articles in one add, in 60 adds of 10 (merged as they
+    /// go), and compacted after: every add and query answers alike, byte
+    /// for byte, and the small adds leave few segments.
+    #[test]
+    fn answers_are_the_same_whatever_segments_hold_the_articles() {
+        let params = IndexParams::from_pipeline(&pipeline(false, false));
+        let all = prepare(&articles(800, 5), &params).unwrap();
+        let (stored, queried) = all.split_at(600);
+        let dir = tempfile::tempdir().unwrap();
+        let (one_add, one_query, one_segments) =
+            answered(&dir.path().join("one.idx"), &[stored], queried);
+        let small: Vec<&[Prepared]> = stored.chunks(10).collect();
+        let path = dir.path().join("small.idx");
+        let (small_adds, small_query, small_segments) = answered(&path, &small, queried);
+        assert_eq!(small_adds.concat().replace("][", ","), one_add.concat());
+        assert_eq!(small_query, one_query);
+        assert!(one_query[0].contains("near_duplicates\":[{"));
+        // One add commits 60 segments of 10 and merges them as 60 adds
+        // do: 4 of 10 into 40, 4 of 40 into 160; 600 = 3 × 160 + 3 × 40.
+        assert_eq!((one_segments, small_segments), (6, 6));
+        let mut index = Index::open_for_writing(&path, &params, &|_| false).unwrap();
+        index.compact().unwrap();
+        assert_eq!(index.stats().unwrap().segments, 1);
+        drop(index);
+        let (_, compacted_query, _) = answered(&path, &[], queried);
+        assert_eq!(compacted_query, one_query);
+    }
+
+    /// The segments of an index and the articles they list.
+    fn segments(index: &Index) -> Vec<SegmentInfo> {
+        let txn = index.db.begin_read().unwrap();
+        let table = txn.open_table(store::SEGMENTS).unwrap();
+        let segments = store::read_segments(&table).unwrap();
+        segments.into_iter().map(|(_, info)| info).collect()
+    }
+
+    #[test]
+    fn a_merge_drops_the_expired_articles_of_its_segments() {
+        let params = IndexParams::from_pipeline(&pipeline(false, false));
+        let all = prepare(&articles(40, 9), &params).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut index =
+            Index::open_for_writing(&dir.path().join("t.idx"), &params, &|_| false).unwrap();
+        // Each segment spans the dates, so that expiry leaves it part live.
+        for k in 0..3 {
+            let part: Vec<Prepared> = all[..30].iter().skip(k).step_by(3).cloned().collect();
+            index.add(&part, None, 10, &mut |_| {}).unwrap();
+        }
+        let mut days: Vec<Day> = all[..30].iter().filter_map(|p| p.day).collect();
+        days.sort_unstable();
+        let expired = index.expire(days[15]).unwrap();
+        assert!(expired > 0);
+        let listed =
+            |index: &Index| -> usize { segments(index).iter().map(|s| s.docs.len()).sum() };
+        assert_eq!(
+            listed(&index),
+            30,
+            "expired articles wait in their segments"
+        );
+        // The fourth segment of 10 merges all four.
+        index.add(&all[30..], None, 10, &mut |_| {}).unwrap();
+        let stats = index.stats().unwrap();
+        assert_eq!((stats.segments, stats.articles), (1, 40 - expired));
+        assert_eq!(listed(&index) as u64, stats.articles);
     }
 
     #[test]

@@ -10,12 +10,14 @@
 use std::ops::ControlFlow;
 
 use rayon::prelude::*;
-use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
+use redb::{ReadOnlyTable, ReadTransaction};
 use serde::Serialize;
 
 use super::codec::Corrupt;
 use super::segment::{blocks, for_each_posting, Blocks, SegmentInfo};
-use super::store::{inflate, store_error, StoredDoc, DOCS, POSTINGS, SEGMENTS, TEXTS};
+use super::store::{
+    inflate, read_segments, store_error, StoredDoc, DOCS, POSTINGS, SEGMENTS, TEXTS,
+};
 use super::IndexError;
 use crate::events::dates::Day;
 use crate::id::Id;
@@ -124,18 +126,15 @@ pub struct Searcher {
 impl Searcher {
     pub fn new(txn: &ReadTransaction, params: NearDupParams) -> Result<Self, IndexError> {
         let table = txn.open_table(SEGMENTS).map_err(store_error)?;
-        let mut segments = Vec::new();
-        for entry in table.iter().map_err(store_error)? {
-            let (id, value) = entry.map_err(store_error)?;
-            let info = SegmentInfo::decode(value.value())
-                .map_err(|_| super::store::damaged("segments", id.value()))?;
-            segments.push(Segment {
-                id: id.value(),
+        let segments: Vec<Segment> = read_segments(&table)?
+            .into_iter()
+            .map(|(id, info)| Segment {
+                id,
                 range: info.day_range(),
                 has_undated: info.days.iter().any(Option::is_none),
                 info,
-            });
-        }
+            })
+            .collect();
         let latest = segments.iter().filter_map(|s| s.range).map(|r| r.1).max();
         Ok(Searcher {
             segments,

@@ -17,8 +17,8 @@
 //! [`POSTINGS_PER_BLOCK`] articles, so each costs one to two bytes and the
 //! key is shared; collisions add a few false counts, which the exact check
 //! removes. Segments are written once and never changed (expiry drops a
-//! whole segment, compaction writes new ones), so no posting list is ever
-//! read, changed and rewritten on insert.
+//! whole segment, a merge or compaction writes new ones), so no posting
+//! list is ever read, changed and rewritten on insert.
 
 use std::ops::ControlFlow;
 
@@ -131,33 +131,67 @@ pub fn blocks(set: &Shingles, bits: u8) -> Vec<(u32, u32)> {
 /// The postings of a segment whose articles have these sets (in local
 /// order): each block with an article, and its encoded article list.
 pub fn postings(sets: &[&Shingles], bits: u8) -> Vec<(u32, Vec<u8>)> {
-    let mut entries: Vec<u64> = Vec::new();
-    for (local, set) in sets.iter().enumerate() {
+    let mut builder = PostingsBuilder::new(bits, sets.iter().map(|s| s.len()).sum());
+    for set in sets {
+        builder.push(set);
+    }
+    builder.finish()
+}
+
+/// The postings of a segment, an article's set at a time: a merge
+/// re-shingles its articles a batch at a time and keeps only this, 8 bytes
+/// a (block, article) entry, rather than every set too.
+pub struct PostingsBuilder {
+    bits: u8,
+    /// `block << 32 | local`, one per block an article has.
+    entries: Vec<u64>,
+    articles: u32,
+}
+
+impl PostingsBuilder {
+    /// For articles of `shingles` shingles in all, which bounds the
+    /// entries: room for them all at once, not twice that while growing.
+    pub fn new(bits: u8, shingles: usize) -> Self {
+        PostingsBuilder {
+            bits,
+            entries: Vec::with_capacity(shingles),
+            articles: 0,
+        }
+    }
+
+    /// Adds the next article (local number: those pushed before it).
+    pub fn push(&mut self, set: &Shingles) {
+        let local = u64::from(self.articles);
         // A set is sorted, so its blocks come in order and repeat in runs.
         let mut last = None;
         for &shingle in set.as_slice() {
-            let block = block_of(shingle, bits);
+            let block = block_of(shingle, self.bits);
             if last != Some(block) {
-                entries.push((u64::from(block) << 32) | local as u64);
+                self.entries.push((u64::from(block) << 32) | local);
                 last = Some(block);
             }
         }
+        self.articles += 1;
     }
-    entries.sort_unstable();
-    entries
-        .chunk_by(|x, y| x >> 32 == y >> 32)
-        .map(|run| {
-            let mut value = Vec::with_capacity(run.len() * 2);
-            let mut previous = 0u32;
-            for (i, &entry) in run.iter().enumerate() {
-                let local = entry as u32;
-                let delta = if i == 0 { local } else { local - previous };
-                put_varint(&mut value, u64::from(delta));
-                previous = local;
-            }
-            ((run[0] >> 32) as u32, value)
-        })
-        .collect()
+
+    /// Each block with an article, and its encoded article list.
+    pub fn finish(mut self) -> Vec<(u32, Vec<u8>)> {
+        self.entries.sort_unstable();
+        self.entries
+            .chunk_by(|x, y| x >> 32 == y >> 32)
+            .map(|run| {
+                let mut value = Vec::with_capacity(run.len() * 2);
+                let mut previous = 0u32;
+                for (i, &entry) in run.iter().enumerate() {
+                    let local = entry as u32;
+                    let delta = if i == 0 { local } else { local - previous };
+                    put_varint(&mut value, u64::from(delta));
+                    previous = local;
+                }
+                ((run[0] >> 32) as u32, value)
+            })
+            .collect()
+    }
 }
 
 /// Some blocks of a segment with their encoded postings, one after

@@ -29,6 +29,7 @@ use redb::{
 
 use super::codec::{put_day, put_opt_str, put_str, put_varint, Bytes, Corrupt};
 use super::params::IndexParams;
+use super::segment::SegmentInfo;
 use super::IndexError;
 use crate::events::dates::Day;
 use crate::id::Id;
@@ -348,6 +349,22 @@ pub fn set_counter(txn: &WriteTransaction, name: &str, value: u32) -> Result<(),
     put_varint(&mut bytes, u64::from(value));
     meta.insert(name, bytes.as_slice()).map_err(store_error)?;
     Ok(())
+}
+
+/// Every segment's info, by id, from the `segments` table.
+pub fn read_segments(
+    table: &impl ReadableTable<u32, &'static [u8]>,
+) -> Result<Vec<(u32, SegmentInfo)>, IndexError> {
+    table
+        .iter()
+        .map_err(store_error)?
+        .map(|entry| {
+            let (id, value) = entry.map_err(store_error)?;
+            let info =
+                SegmentInfo::decode(value.value()).map_err(|_| damaged("segments", id.value()))?;
+            Ok((id.value(), info))
+        })
+        .collect()
 }
 
 /// A damaged value in `table` for `key`.

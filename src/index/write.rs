@@ -1,6 +1,6 @@
 //! Changing an index: adding a batch (searched against the store and within
-//! itself, then committed chunk by chunk), expiring old articles,
-//! compacting; and the statistics of a file.
+//! itself, then committed chunk by chunk), expiring old articles; and the
+//! statistics of a file. Merging and compacting segments: `merge.rs`.
 
 use std::ops::Range;
 use std::path::Path;
@@ -15,7 +15,7 @@ use super::store::{
     self, counter, deflate, set_counter, store_error, Db, StoredDoc, DOCS, FEATURES, IDS, META,
     POSTINGS, SEGMENTS, TEXTS,
 };
-use super::{events, Answer, IndexError, Prepared, Stats};
+use super::{events, merge, Answer, IndexError, Prepared, Stats};
 use crate::events::dates::{self, Day};
 use crate::neardup::shingle::Shingles;
 use crate::neardup::verify::Similarity;
@@ -66,6 +66,12 @@ pub fn add(
             answers.extend(add_chunk(db, params, &unit, start..end, &mut docs, window)?);
             committed(answers.len());
         }
+        // Its snapshot of the store goes first: while a reader holds the
+        // pages that the merge frees, they cannot be reused.
+        drop(unit);
+        // Between units, so that the next one's search looks up fewer
+        // segments too.
+        merge::tiered(db, params)?;
     }
     Ok(Added { answers, skipped })
 }
@@ -258,7 +264,7 @@ fn in_window(window: Option<Window>, a: Option<Day>, b: Option<Day>) -> bool {
     }
 }
 
-fn write_segment(
+pub(super) fn write_segment(
     txn: &redb::WriteTransaction,
     id: u32,
     info: &SegmentInfo,
@@ -287,17 +293,7 @@ pub fn expire(db: &Db, day: Day) -> Result<u64, IndexError> {
         let mut docs = txn.open_table(DOCS).map_err(store_error)?;
         let mut texts = txn.open_table(TEXTS).map_err(store_error)?;
         let mut ids = txn.open_table(IDS).map_err(store_error)?;
-        let all: Vec<(u32, SegmentInfo)> = segments
-            .iter()
-            .map_err(store_error)?
-            .map(|entry| {
-                let (id, value) = entry.map_err(store_error)?;
-                let info = SegmentInfo::decode(value.value())
-                    .map_err(|_| store::damaged("segments", id.value()))?;
-                Ok((id.value(), info))
-            })
-            .collect::<Result<_, IndexError>>()?;
-        for (id, info) in all {
+        for (id, info) in store::read_segments(&segments)? {
             let old = |d: &Option<Day>| d.is_some_and(|d| d < day);
             let mut live = 0;
             for (&doc, d) in info.docs.iter().zip(&info.days) {
@@ -327,62 +323,6 @@ pub fn expire(db: &Db, day: Day) -> Result<u64, IndexError> {
     }
     txn.commit().map_err(store_error)?;
     Ok(removed)
-}
-
-/// Articles written to one segment by [`compact`]: large enough that a
-/// query looks up few segments, small enough to build in memory.
-const COMPACT_SEGMENT: usize = 1 << 20;
-
-/// Rewrites the postings of the live articles, oldest segments first, into
-/// segments of up to [`COMPACT_SEGMENT`] articles.
-pub fn compact(db: &Db, params: &IndexParams) -> Result<(), IndexError> {
-    let txn = db.begin_write()?;
-    {
-        let mut segments = txn.open_table(SEGMENTS).map_err(store_error)?;
-        let docs = txn.open_table(DOCS).map_err(store_error)?;
-        let texts = txn.open_table(TEXTS).map_err(store_error)?;
-        let mut live: Vec<(u32, Option<Day>, Vec<u8>)> = Vec::new();
-        for entry in docs.iter().map_err(store_error)? {
-            let (doc, value) = entry.map_err(store_error)?;
-            let doc = doc.value();
-            let stored =
-                StoredDoc::decode(value.value()).map_err(|_| store::damaged("docs", doc))?;
-            let text = texts
-                .get(doc)
-                .map_err(store_error)?
-                .ok_or_else(|| store::damaged("texts", doc))?;
-            live.push((doc, stored.day, text.value().to_vec()));
-        }
-        segments.retain(|_, _| false).map_err(store_error)?;
-        drop(segments);
-        txn.delete_table(POSTINGS).map_err(store_error)?;
-        let mut next = 0u32;
-        for part in live.chunks(COMPACT_SEGMENT) {
-            let sets: Vec<Shingles> = part
-                .par_iter()
-                .map_init(
-                    || crate::neardup::shingle::Shingler::new(params.ngram, params.seed),
-                    |shingler, (doc, _, text)| {
-                        store::inflate(text)
-                            .map(|t| shingler.shingles(&t))
-                            .map_err(|_| store::damaged("texts", doc))
-                    },
-                )
-                .collect::<Result<_, _>>()?;
-            let refs: Vec<&Shingles> = sets.iter().collect();
-            let info = SegmentInfo::new(
-                part.iter().map(|p| p.0).collect(),
-                sets.iter().map(|s| s.len() as u32).collect(),
-                part.iter().map(|p| p.1).collect(),
-            );
-            let postings = segment::postings(&refs, info.block_bits);
-            write_segment(&txn, next, &info, &postings)?;
-            next += 1;
-        }
-        set_counter(&txn, "next_segment", next)?;
-    }
-    txn.commit().map_err(store_error)?;
-    Ok(())
 }
 
 pub fn stats(db: &Db, params: &IndexParams, path: &Path) -> Result<Stats, IndexError> {
