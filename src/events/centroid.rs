@@ -52,7 +52,7 @@ use rayon::prelude::*;
 
 use super::dates::Day;
 use super::score::{counted, gap_factor, Weights, UNDATED_TIME};
-use super::vectors::{Node, Sparse};
+use super::vectors::{keep_heaviest, Node, Sparse};
 use crate::keymap::KeyMap;
 
 /// Entries of each centroid channel kept: the tail of a big cluster's sum
@@ -187,13 +187,24 @@ fn sub(a: &[(u64, f32)], b: &[(u64, f32)]) -> Sparse {
 }
 
 /// The `n` heaviest entries, sorted by key; ties to the smaller key.
+/// `v` (sorted by key) without all but its `n` heaviest entries (ties to
+/// the smaller key), still sorted by key: the `n`-th heaviest is selected
+/// from a copy, and the entries no lighter than it are kept in place.
 fn heaviest(mut v: Sparse, n: usize) -> Sparse {
-    if v.len() > n {
-        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.truncate(n);
-        v.sort_unstable_by_key(|&(k, _)| k);
+    debug_assert!(v.windows(2).all(|w| w[0].0 < w[1].0), "sorted by key");
+    if n == 0 {
+        v.clear();
+    } else if v.len() > n {
+        let mut scratch = v.clone();
+        let (_, &mut last, _) = scratch.select_nth_unstable_by(n - 1, heavier);
+        v.retain(|e| heavier(e, &last) != Ordering::Greater);
     }
     v
+}
+
+/// The order of [`heaviest`]: the heavier entry first, then the smaller key.
+fn heavier(a: &(u64, f32), b: &(u64, f32)) -> Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
 fn norm(v: &[(u64, f32)]) -> f64 {
@@ -405,8 +416,7 @@ impl Centroid {
     pub fn keys(&self) -> Vec<u64> {
         let top = |v: &Sparse, n: usize| {
             let mut v = v.clone();
-            v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            v.truncate(n);
+            keep_heaviest(&mut v, n, |a, b| b.total_cmp(a));
             v.into_iter().map(|(k, _)| k)
         };
         let mut keys: Vec<u64> = top(&self.terms, TOP_TERMS)
