@@ -1151,4 +1151,21 @@ mod tests {
         assert_eq!(sum[0], (0, 2.0));
         assert!(!sum.iter().any(|&(k, _)| k == 10_000));
     }
+
+    proptest::proptest! {
+        /// The selection keeps what sorting by weight (ties to the smaller
+        /// key), cutting and sorting back by key kept, weights tied or not.
+        #[test]
+        fn prop_heaviest_is_the_sorted_cut(
+            entries in proptest::collection::btree_map(0u64..500, 0u8..6, 0..60),
+            n in 0usize..70,
+        ) {
+            let v: Sparse = entries.into_iter().map(|(k, w)| (k, f32::from(w) / 4.0)).collect();
+            let mut sorted = v.clone();
+            sorted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            sorted.truncate(n);
+            sorted.sort_unstable_by_key(|&(k, _)| k);
+            proptest::prop_assert_eq!(heaviest(v, n), sorted);
+        }
+    }
 }
