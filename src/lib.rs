@@ -204,8 +204,8 @@ struct Analysis<'p> {
     /// The first error writing the temporary files met: the rest of the
     /// corpus is read, not analysed.
     failed: Option<SpillError>,
-    /// Each article's event features, when the event stage will run.
-    events: Option<EventFeatures>,
+    /// What the event stage needs of each article, when it will run.
+    events: Option<EventInputs>,
     /// Each article's cleaned text, when the run keeps them.
     cleaned: Option<spill::Records>,
     /// The last batch analysed, not yet stored.
@@ -216,17 +216,19 @@ struct Analysis<'p> {
 struct Analysed {
     record: Record,
     sketch: Sketch,
-    features: Option<EncodedFeatures>,
+    titled: Option<(Vec<u8>, Option<Day>)>,
     cleaned: Option<String>,
 }
 
-/// One article's event features as stored, and its publication day.
-type EncodedFeatures = (Vec<u8>, Option<Day>);
-
-/// The event stage's view of each article, read in pass 2 so that no text
-/// is kept: its features in a temporary file, its publication day.
-struct EventFeatures {
-    features: spill::Records,
+/// What the event stage needs of each article, kept in pass 2 so that no
+/// text is held: its title and cleaned text in a temporary file
+/// ([`encode_titled`]), its publication day. Features are extracted once the
+/// near-duplicate groups are known, and only of the articles the event
+/// stage reads, one of each group ([`events::speakers`]): on the kit corpus
+/// two articles in five are copies, and extracting theirs was a third of a
+/// whole run's second pass.
+struct EventInputs {
+    titled: spill::Records,
     published: Vec<Option<events::dates::Day>>,
 }
 
@@ -242,8 +244,8 @@ impl<'p> Analysis<'p> {
             neardup: Collector::new(&pipeline.neardup)?,
             failed: None,
             events: match pipeline.events {
-                Some(_) => Some(EventFeatures {
-                    features: spill::Records::new()?,
+                Some(_) => Some(EventInputs {
+                    titled: spill::Records::new()?,
                     published: Vec::new(),
                 }),
                 None => None,
@@ -293,17 +295,17 @@ impl<'p> Analysis<'p> {
                             None => (article.text.clone(), None, sketcher.sketch(&article.text)),
                         };
                         let title = title(&article, headline, &text);
-                        let features = events.then(|| {
+                        let titled = events.then(|| {
                             let doc = EventDoc::of(&article, title.as_deref(), &text);
                             let mut bytes = Vec::new();
-                            events::features::extract(&doc).encode(&mut bytes);
+                            encode_titled(doc.title, doc.text, &mut bytes);
                             (bytes, dates::published(doc.date, doc.raw))
                         });
                         progress.advance(1);
                         Analysed {
                             record: Record::new(&article, &text, title),
                             sketch,
-                            features,
+                            titled,
                             cleaned: keep_cleaned.then_some(text),
                         }
                     },
@@ -329,9 +331,8 @@ impl<'p> Analysis<'p> {
         for analysed in analysed {
             self.records.push(analysed.record);
             let mut added = self.neardup.add(analysed.sketch);
-            if let (Some(events), Some((bytes, published))) = (&mut self.events, analysed.features)
-            {
-                added = added.and(events.features.push(&bytes));
+            if let (Some(events), Some((bytes, published))) = (&mut self.events, analysed.titled) {
+                added = added.and(events.titled.push(&bytes));
                 events.published.push(published);
             }
             if let (Some(kept), Some(text)) = (&mut self.cleaned, analysed.cleaned) {
@@ -361,7 +362,6 @@ impl<'p> Analysis<'p> {
                 // Features are read once for the document frequencies, then
                 // as the clusterer needs them: a count, not a share of `n`.
                 progress.start("events", 0);
-                let features = events.features.seal()?;
                 let articles: Vec<EventArticle> = self
                     .records
                     .iter()
@@ -370,6 +370,9 @@ impl<'p> Analysis<'p> {
                         length: r.length,
                     })
                     .collect();
+                let speakers = events::speakers(&articles, &groups);
+                let features =
+                    speakers_features(events.titled.seal()?, &speakers, &events.published)?;
                 // The clusterer asks for features from many threads and
                 // cannot fail: a read that does gives a stand-in, and the
                 // first error ends the run once the clusterer returns.
@@ -408,6 +411,67 @@ impl<'p> Analysis<'p> {
         })
     }
 }
+
+/// Appends an article's title and cleaned text to `out`, as the event stage
+/// reads them back ([`decode_titled`]): the title's length (`u32::MAX` for
+/// none) and bytes, then the text.
+fn encode_titled(title: Option<&str>, text: &str, out: &mut Vec<u8>) {
+    let len = title.map_or(u32::MAX, |t| t.len() as u32);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(title.unwrap_or("").as_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// What [`encode_titled`] wrote, or `None` if `bytes` are not that.
+fn decode_titled(mut bytes: &[u8]) -> Option<(Option<&str>, &str)> {
+    let title = match spill::take_u32(&mut bytes)? {
+        u32::MAX => None,
+        len => {
+            let (title, rest) = bytes.split_at_checked(len as usize)?;
+            bytes = rest;
+            Some(std::str::from_utf8(title).ok()?)
+        }
+    };
+    Some((title, std::str::from_utf8(bytes).ok()?))
+}
+
+/// The event features of the articles that `speak` for their nodes, each
+/// extracted from its title and text in `titled`, in a temporary file by
+/// article (an empty record for the others, which the event stage never
+/// reads).
+fn speakers_features(
+    titled: spill::SealedRecords,
+    speak: &[bool],
+    published: &[Option<Day>],
+) -> Result<spill::SealedRecords, SpillError> {
+    let mut features = spill::Records::new()?;
+    let corrupt = || {
+        let why = "an article's text read back from a temporary file is corrupt";
+        std::io::Error::new(std::io::ErrorKind::InvalidData, why)
+    };
+    let articles: Vec<usize> = (0..speak.len()).collect();
+    for chunk in articles.chunks(EXTRACTED_AT_ONCE) {
+        let encoded: Vec<Vec<u8>> = chunk
+            .par_iter()
+            .map_init(Vec::new, |bytes, &i| {
+                let mut out = Vec::new();
+                if speak[i] {
+                    titled.read(i, bytes)?;
+                    let (title, text) = decode_titled(bytes).ok_or_else(corrupt)?;
+                    events::features::extract_published(title, text, published[i]).encode(&mut out);
+                }
+                Ok(out)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for bytes in encoded {
+            features.push(&bytes)?;
+        }
+    }
+    Ok(features.seal()?)
+}
+
+/// Articles whose features are extracted at a time: a few MiB of features.
+const EXTRACTED_AT_ONCE: usize = 4096;
 
 /// The texts compared for copies: cleaned, without the lines that recur
 /// across unrelated articles of a site ([`clean::Cleaned::compared`]).

@@ -35,18 +35,26 @@ pub struct Features {
 
 /// Reads the event features of `doc`.
 pub fn extract(doc: &EventDoc) -> Features {
+    extract_published(doc.title, doc.text, dates::published(doc.date, doc.raw))
+}
+
+/// [`extract`] from an article's title and cleaned text, and the day it was
+/// published ([`dates::published`] of its date and its text as read): all
+/// that the features depend on, so that a run can keep these and read the
+/// features only of the articles the event stage reads.
+pub(crate) fn extract_published(
+    title: Option<&str>,
+    text: &str,
+    published: Option<Day>,
+) -> Features {
     // Arabic-script spellings folded once, before anything is counted.
     let (text, title) = (
-        tokenize::fold_arabic(doc.text),
-        doc.title.map(tokenize::fold_arabic),
+        tokenize::fold_arabic(text),
+        title.map(tokenize::fold_arabic),
     );
-    let doc = &EventDoc {
-        text: &text,
-        title: title.as_deref(),
-        ..*doc
-    };
+    let (text, title) = (&*text, title.as_deref());
     // Found once for the language, the terms and the names.
-    let words = tokenize::Words::new(doc.text);
+    let words = tokenize::Words::new(text);
     let stop: &Stopwords = {
         // The words lowercased into one buffer: a `String` each took a
         // sixteenth of a whole-pipeline run (10k kit corpus).
@@ -62,15 +70,14 @@ pub fn extract(doc: &EventDoc) -> Features {
             word
         }))
     };
-    let published = dates::published(doc.date, doc.raw);
-    let anchors = with_publication_day(anchors::anchors(doc.text), published);
+    let anchors = with_publication_day(anchors::anchors(text), published);
     Features {
         language: stop.language,
-        terms: terms::terms(&words, doc.title, stop),
-        names: names::names(&words, doc.title, stop),
+        terms: terms::terms(&words, title, stop),
+        names: names::names(&words, title, stop),
         years: years(&anchors),
         anchors,
-        date: published.map(|day| story_day(doc.text, stop.language, day)),
+        date: published.map(|day| story_day(text, stop.language, day)),
     }
 }
 

@@ -207,6 +207,16 @@ impl Nodes {
     }
 }
 
+/// Whether each article speaks for its node: the articles whose features
+/// [`cluster_with`] reads, one of each near-duplicate group.
+pub(crate) fn speakers(articles: &[EventArticle], groups: &[Group]) -> Vec<bool> {
+    let mut speaks = vec![false; articles.len()];
+    for &s in &Nodes::new(articles, groups).speaker {
+        speaks[s] = true;
+    }
+    speaks
+}
+
 /// Event clusters over `docs`; every near-duplicate group lies inside one
 /// event, and every article is in exactly one event.
 pub fn cluster(docs: &[EventDoc], groups: &[Group], params: &EventParams) -> Vec<Event> {
