@@ -371,8 +371,12 @@ impl<'p> Analysis<'p> {
                     })
                     .collect();
                 let speakers = events::speakers(&articles, &groups);
-                let features =
-                    speakers_features(events.titled.seal()?, &speakers, &events.published)?;
+                let features = speakers_features(
+                    events.titled.seal()?,
+                    &speakers,
+                    &events.published,
+                    progress,
+                )?;
                 // The clusterer asks for features from many threads and
                 // cannot fail: a read that does gives a stand-in, and the
                 // first error ends the run once the clusterer returns.
@@ -438,11 +442,12 @@ fn decode_titled(mut bytes: &[u8]) -> Option<(Option<&str>, &str)> {
 /// The event features of the articles that `speak` for their nodes, each
 /// extracted from its title and text in `titled`, in a temporary file by
 /// article (an empty record for the others, which the event stage never
-/// reads).
+/// reads); each article looked at counts in `progress`.
 fn speakers_features(
     titled: spill::SealedRecords,
     speak: &[bool],
     published: &[Option<Day>],
+    progress: &Progress,
 ) -> Result<spill::SealedRecords, SpillError> {
     let mut features = spill::Records::new()?;
     let corrupt = || {
@@ -466,6 +471,7 @@ fn speakers_features(
         for bytes in encoded {
             features.push(&bytes)?;
         }
+        progress.advance(chunk.len());
     }
     Ok(features.seal()?)
 }
