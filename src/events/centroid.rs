@@ -186,7 +186,6 @@ fn sub(a: &[(u64, f32)], b: &[(u64, f32)]) -> Sparse {
     out
 }
 
-/// The `n` heaviest entries, sorted by key; ties to the smaller key.
 /// `v` (sorted by key) without all but its `n` heaviest entries (ties to
 /// the smaller key), still sorted by key: the `n`-th heaviest is selected
 /// from a copy, and the entries no lighter than it are kept in place.
