@@ -287,7 +287,9 @@ fn keep_main_stretch(lines: &mut [Line]) {
 fn measure(i: usize, line: &Line, stopwords: &Stopwords, kept: &LineWords) -> Block {
     let lists = kept.lists_of_line(i);
     let words = lists.len();
-    let stops = lists.iter().filter(|&&l| stopwords.has(l)).count();
+    let stops = (kept.lines[i].clone().zip(lists))
+        .filter(|&(j, &l)| stopwords.has(l) || is_cjk_function_word(kept.words.word(j)))
+        .count();
     let links = link_density(line.text);
     let class = if links > MAX_LINK_DENSITY {
         Class::Bad
@@ -307,6 +309,29 @@ fn measure(i: usize, line: &Line, stopwords: &Stopwords, kept: &LineWords) -> Bl
         revised: class,
         decision: (class == Class::Bad).then_some(Decision::Links { density: links }),
     }
+}
+
+/// Chinese and Japanese, written without spaces, are split one character a
+/// word (UAX#29: each Han and Hiragana character is a word of its own), and
+/// no stopword list covers them, so their prose would show no stopwords at
+/// all and the classifier could tell no body from a menu. Their function
+/// words are single characters too: Hiragana carries Japanese grammar
+/// (particles, endings: の, は, を, ました) and is rare in the nouns of menus
+/// and headlines; Chinese has a few very frequent function characters
+/// (the commonest of a frequency list, in simplified and traditional
+/// forms). So a one-character word that is either counts as a stopword,
+/// whatever the article's language.
+fn is_cjk_function_word(word: &str) -> bool {
+    // Every character below is three bytes in UTF-8.
+    if word.len() != 3 {
+        return false;
+    }
+    let Some(c) = word.chars().next() else {
+        return false;
+    };
+    const CHINESE: &str = "的了是在和有我他她你它这這不也就都而及与與着著或之为為以于於被把从從\
+        对對将將但们們个個一到会會要可能所其等还還很那些此已并並又由让讓给給向因如吗嗎呢吧说說";
+    ('\u{3041}'..='\u{309F}').contains(&c) || CHINESE.contains(c)
 }
 
 /// Share of a line's characters in addresses, handles and hashtags: plain
@@ -573,6 +598,39 @@ mod tests {
                 None,
             ]
         );
+    }
+
+    #[test]
+    fn a_japanese_body_is_told_from_its_menus() {
+        // No stopword list covers Japanese: its grammar characters stand in,
+        // and its characters count wide enough for its sentences to be
+        // long lines.
+        let text = "* ニュース\n* スポーツ\n* 経済\n* 天気\n\
+            市議会は火曜日、東部地区への路面電車の延伸計画を賛成多数で可決した。\n\
+            計画は十年以上にわたって議論されてきたもので、総事業費は約四百億円となる。\n\
+            工事は来年春に始まり、完成までにはおよそ四年かかる見込みだと市の担当者は述べた。\n\
+            開業は二〇三〇年の予定だ。\n\
+            * 会社概要\n* 利用規約\n* 広告掲載";
+        let got = removed(text);
+        assert!(
+            got[..4].iter().all(|&rule| rule == Some(CONTEXT)),
+            "{got:?}"
+        );
+        assert!(got[4..8].iter().all(Option::is_none), "{got:?}");
+        assert!(
+            got[8..].iter().all(|&rule| rule == Some(CONTEXT)),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn chinese_and_japanese_function_characters_count_as_stopwords() {
+        for word in ["の", "は", "を", "的", "了", "這"] {
+            assert!(is_cjk_function_word(word), "{word}");
+        }
+        for word in ["市", "ニュース", "the", "ü"] {
+            assert!(!is_cjk_function_word(word), "{word}");
+        }
     }
 
     #[test]
