@@ -93,7 +93,18 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
     // characters or more counts as prose, but a headline ends no sentence.
     // Such a headline comes before the lines below it (its standfirst,
     // byline and subheadings), which are then no candidates.
-    let headline_first = is_candidate(&lines[start]) && !ends_statement(lines[start].text);
+    // So may a line of a headline's length that asks: a headline may, and
+    // an article seldom opens on a one-line question (it may on a sentence
+    // that exclaims).
+    let asks = |line: &Line| {
+        line.text.split_whitespace().count() <= HEADLINE_MAX_WORDS
+            && line
+                .text
+                .trim_end_matches(['"', '\'', '”', '’', '»', ')'])
+                .ends_with('?')
+    };
+    let headline_first =
+        is_candidate(&lines[start]) && (!ends_statement(lines[start].text) || asks(&lines[start]));
     let below = (start..lines.len())
         .filter(|&i| !lines[i].text.is_empty())
         .take(if headline_first { 1 } else { BELOW + 1 })
@@ -280,7 +291,10 @@ fn is_candidate(line: &Line) -> bool {
             classify::CONTEXT | classify::OUTSIDE | classify::FEW_STOPWORDS | corpus::REPEATED
         )
     );
-    let words = line.text.split_whitespace().count();
+    // Words, not the dashes and bars between a headline and its site.
+    let words = (line.text.split_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
     by_judgement
         && line.removed_by != Some(corpus::RECURRING)
         && (2..=HEADLINE_MAX_WORDS).contains(&words)
@@ -457,6 +471,27 @@ mod tests {
             None,
             "a first sentence is no headline"
         );
+    }
+
+    #[test]
+    fn a_headline_that_asks_is_no_first_paragraph() {
+        let text = format!(
+            "Home\nWill the tram line reach the eastern districts by 2030?\n\
+             by Anna Moor\n{BODY} The eastern districts wait for the tram line."
+        );
+        assert_eq!(
+            pick_from(&text, &[(0, classify::CONTEXT)]).as_deref(),
+            Some("Will the tram line reach the eastern districts by 2030?")
+        );
+    }
+
+    #[test]
+    fn a_window_title_is_counted_in_words_not_dashes() {
+        // 17 words and two dashes: 19 pieces between spaces, a headline's
+        // length in words.
+        let title = "Tram line to the eastern districts - The council votes on a project debated \
+                     for ten years - Haverstead";
+        assert!(is_candidate(&Line::new(title)));
     }
 
     #[test]
