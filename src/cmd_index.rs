@@ -175,7 +175,7 @@ enum Listed {
 }
 
 fn write_answers(answers: &[Answer], format: Format, path: &str, listed: Listed) -> Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = crate::stdout();
     match format {
         Format::Jsonl => {
             for answer in answers {
@@ -229,7 +229,7 @@ fn stats(args: &StatsArgs) -> Result<Exit> {
     let path = args.path.index.as_str();
     let index = Index::open(Path::new(path)).map_err(|e| index_error(path, e))?;
     let stats = index.stats().map_err(|e| index_error(path, e))?;
-    let mut out = io::stdout().lock();
+    let mut out = crate::stdout();
     match args.format {
         EvalFormat::Json => {
             let document = StatsDocument {
@@ -353,7 +353,7 @@ pub fn run_explain(args: &ExplainArgs, path: &str, matches: &ArgMatches) -> Resu
         .with_context(|| format!("{}: no such article among the inputs", args.a))?;
     let (stored, text) = index.stored(&args.b).map_err(|e| index_error(path, e))?;
     let near = explain::near_duplicate(&new.text, &text, &index.params().neardup());
-    let mut out = io::stdout().lock();
+    let mut out = crate::stdout();
     match args.format {
         EvalFormat::Json => {
             let value = serde_json::json!({
