@@ -60,9 +60,7 @@ fn asked(run: &IndexRunArgs) -> Result<IndexParams> {
 
 fn read(run: &IndexRunArgs) -> dedup::read::Corpus<'static> {
     let corpus = dedup::read::read_inputs(&run.inputs, &run.input.read_options());
-    for problem in corpus.warnings.iter().chain(&corpus.errors) {
-        eprintln!("dedup: {problem}");
-    }
+    crate::report_problems(&corpus);
     corpus
 }
 
@@ -72,20 +70,26 @@ fn add(args: &AddArgs, matches: &ArgMatches) -> Result<Exit> {
     let asked = asked(run)?;
     let mut index = Index::open_for_writing(Path::new(path), &asked, &given(matches))
         .map_err(|e| index_error(path, e))?;
-    let corpus = read(run);
-    let prepared = index::prepare(&corpus.articles, index.params())?;
     let show = !run.quiet && io::stderr().is_terminal();
-    let total = prepared.len();
-    let added = index
-        .add(&prepared, window(run), args.commit_every, &mut |n| {
+    let inputs = dedup::read::Inputs::new(&run.inputs);
+    let options = run.input.read_options();
+    let ingested = index.add_inputs(
+        &inputs,
+        &options,
+        window(run),
+        args.commit_every,
+        &mut |n| {
             if show {
-                eprint!("\r\x1b[2Kdedup: committed {n} of {total} articles");
+                eprint!("\r\x1b[2Kdedup: committed {} articles", thousands(n));
             }
-        })
-        .map_err(|e| index_error(path, e))?;
+        },
+    );
     if show {
         eprint!("\r\x1b[2K");
     }
+    let corpus = ingested.problems;
+    crate::report_problems(&corpus);
+    let added = ingested.added.map_err(|e| index_error(path, e))?;
     write_answers(&added.answers, run.format, path, Listed::Copies)?;
     let copies = added
         .answers

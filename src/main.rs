@@ -870,7 +870,7 @@ fn print_man(path: &[String]) -> Result<Exit> {
 }
 
 /// Warnings and errors on stderr, in input order, control characters escaped.
-fn report_problems(corpus: &Corpus) {
+pub(crate) fn report_problems(corpus: &Corpus) {
     for problem in corpus.problems() {
         eprintln!("dedup: {}", printable(&problem.to_string()));
     }

@@ -20,6 +20,7 @@
 
 mod codec;
 pub mod events;
+mod ingest;
 mod merge;
 pub mod params;
 pub mod search;
@@ -36,12 +37,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::article::Article;
+use crate::clean;
 use crate::error::SpillError;
 use crate::events::dates::{self, Day};
 use crate::events::features::{self, Features};
 use crate::events::EventDoc;
 use crate::id::Id;
 use crate::neardup::shingle::{Shingler, Shingles};
+pub use ingest::Ingested;
 pub use params::{IndexParams, Mismatch};
 pub use search::{Copy, Window};
 use store::Db;
@@ -131,37 +134,54 @@ pub struct Prepared {
 /// the cleaner's corpus evidence (lines recurring across one source's
 /// articles) comes from this batch, not from the stored articles.
 pub fn prepare(articles: &[Article], params: &IndexParams) -> Result<Vec<Prepared>, SpillError> {
-    let cleaned = match params.clean {
-        true => Some(crate::clean::clean_corpus(articles)?),
+    let cleaner = match params.clean {
+        true => {
+            let mut gatherer = clean::Gatherer::new()?;
+            gatherer.add(articles)?;
+            Some(gatherer.finish()?)
+        }
         false => None,
     };
-    let texts: Vec<&str> = match &cleaned {
-        Some(cleaned) => cleaned.iter().map(|c| c.text.as_str()).collect(),
-        None => articles.iter().map(|a| a.text.as_str()).collect(),
-    };
-    let titles = crate::titles(articles, &texts, cleaned.as_deref());
+    Ok(prepare_with(articles, 0, cleaner.as_ref(), params))
+}
+
+/// [`prepare`], the articles being the corpus' from number `first` on, with
+/// the `cleaner` of the whole corpus (`None` when the index does not clean).
+fn prepare_with(
+    articles: &[Article],
+    first: usize,
+    cleaner: Option<&clean::Cleaner>,
+    params: &IndexParams,
+) -> Vec<Prepared> {
     let events = params.events.is_some();
-    Ok(articles
+    articles
         .par_iter()
-        .zip(texts.par_iter())
-        .zip(titles.par_iter())
+        .enumerate()
         .map_init(
             || Shingler::new(params.ngram, params.seed),
-            |shingler, ((article, &text), title)| {
+            |shingler, (i, article)| {
+                let (text, headline) = match cleaner {
+                    Some(cleaner) => {
+                        let cleaned = cleaner.clean(first + i, article);
+                        (cleaned.text, cleaned.headline)
+                    }
+                    None => (article.text.clone(), None),
+                };
+                let title = crate::title(article, headline, &text);
                 let features = events
-                    .then(|| features::extract(&EventDoc::of(article, title.as_deref(), text)));
+                    .then(|| features::extract(&EventDoc::of(article, title.as_deref(), &text)));
                 Prepared {
                     id: article.id.clone(),
-                    title: title.clone(),
+                    title,
                     source: article.source.clone(),
                     day: dates::published(article.date.as_deref(), &article.text),
-                    text: text.to_string(),
-                    shingles: shingler.shingles(text),
+                    shingles: shingler.shingles(&text),
+                    text,
                     features,
                 }
             },
         )
-        .collect())
+        .collect()
 }
 
 /// What the index says about one article.
@@ -344,7 +364,7 @@ mod tests {
     use segment::SegmentInfo;
 
     /// The library's defaults, with or without cleaning and events.
-    fn pipeline(clean: bool, events: bool) -> Pipeline {
+    pub(super) fn pipeline(clean: bool, events: bool) -> Pipeline {
         crate::config::Config {
             clean,
             events,
@@ -354,7 +374,7 @@ mod tests {
         .unwrap()
     }
 
-    fn articles(n: usize, seed: u64) -> Vec<Article> {
+    pub(super) fn articles(n: usize, seed: u64) -> Vec<Article> {
         news_corpus(n, seed)
             .into_iter()
             .map(|a| Article {

@@ -43,37 +43,62 @@ pub fn add(
     chunk: usize,
     committed: &mut dyn FnMut(usize),
 ) -> Result<Added, IndexError> {
-    let todo: Vec<&Prepared> = {
-        let txn = db.begin_read()?;
-        let ids = txn.open_table(IDS).map_err(store_error)?;
-        let mut todo = Vec::with_capacity(batch.len());
-        for p in batch {
-            if ids.get(p.id.as_str()).map_err(store_error)?.is_none() {
-                todo.push(p);
-            }
-        }
-        todo
-    };
+    let stored = stored(db, batch)?;
+    let todo: Vec<&Prepared> = (batch.iter().zip(stored))
+        .filter(|&(_, stored)| !stored)
+        .map(|(p, _)| p)
+        .collect();
     let skipped = batch.len() - todo.len();
-    let chunk = chunk.max(1);
     let mut answers = Vec::with_capacity(todo.len());
-    // Whole chunks at a time, at least SEARCH_UNIT articles.
-    for unit in todo.chunks(chunk * SEARCH_UNIT.div_ceil(chunk)) {
-        let unit = Unit::new(db, params, unit)?;
-        let mut docs = Vec::with_capacity(unit.part.len());
-        for start in (0..unit.part.len()).step_by(chunk) {
-            let end = (start + chunk).min(unit.part.len());
-            answers.extend(add_chunk(db, params, &unit, start..end, &mut docs, window)?);
-            committed(answers.len());
-        }
-        // Its snapshot of the store goes first: while a reader holds the
-        // pages that the merge frees, they cannot be reused.
-        drop(unit);
-        // Between units, so that the next one's search looks up fewer
-        // segments too.
-        merge::tiered(db, params)?;
+    for unit in todo.chunks(unit_len(chunk)) {
+        add_unit(db, params, unit, window, chunk, &mut answers, committed)?;
     }
     Ok(Added { answers, skipped })
+}
+
+/// Whether each article of `batch` has its id stored already.
+pub(super) fn stored(db: &Db, batch: &[Prepared]) -> Result<Vec<bool>, IndexError> {
+    let txn = db.begin_read()?;
+    let ids = txn.open_table(IDS).map_err(store_error)?;
+    batch
+        .iter()
+        .map(|p| Ok(ids.get(p.id.as_str()).map_err(store_error)?.is_some()))
+        .collect()
+}
+
+/// Articles an add searches together ([`SEARCH_UNIT`]), in whole chunks of
+/// `chunk` (at least 1) committed at a time.
+pub(super) fn unit_len(chunk: usize) -> usize {
+    let chunk = chunk.max(1);
+    chunk * SEARCH_UNIT.div_ceil(chunk)
+}
+
+/// Adds one unit of an add (at most [`unit_len`] articles not stored yet),
+/// committing every `chunk` of them: their answers go to `answers`, and
+/// `committed` is told how many `answers` holds after each commit.
+pub(super) fn add_unit(
+    db: &Db,
+    params: &IndexParams,
+    unit: &[&Prepared],
+    window: Option<Window>,
+    chunk: usize,
+    answers: &mut Vec<Answer>,
+    committed: &mut dyn FnMut(usize),
+) -> Result<(), IndexError> {
+    let chunk = chunk.max(1);
+    let unit = Unit::new(db, params, unit)?;
+    let mut docs = Vec::with_capacity(unit.part.len());
+    for start in (0..unit.part.len()).step_by(chunk) {
+        let end = (start + chunk).min(unit.part.len());
+        answers.extend(add_chunk(db, params, &unit, start..end, &mut docs, window)?);
+        committed(answers.len());
+    }
+    // Its snapshot of the store goes first: while a reader holds the
+    // pages that the merge frees, they cannot be reused.
+    drop(unit);
+    // Between units, so that the next one's search looks up fewer
+    // segments too.
+    merge::tiered(db, params)
 }
 
 /// Articles of one add searched together: each is counted once against
