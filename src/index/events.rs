@@ -53,6 +53,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 
 use super::codec::{put_day, put_str, put_varint, Bytes, Corrupt};
@@ -60,7 +61,6 @@ use super::search::{Copy, Searcher};
 use super::store::{self, counter, set_counter, store_error, FEATURES};
 use super::{IndexError, Prepared};
 use crate::events::centroid::{self, Centroid, Clusterer, Clusters};
-use crate::events::dates::Day;
 use crate::events::features::Features;
 use crate::events::vectors::{self, Idf, Node, Sparse};
 use crate::events::{background, EventParams};
@@ -374,23 +374,23 @@ impl Events {
         copies: &[Vec<Copy>],
         searcher: &Searcher,
     ) -> Result<Vec<Assignment>, IndexError> {
+        // The features of the articles that copy nothing stored.
+        let features: Vec<Option<Features>> = (batch.par_iter().zip(copies))
+            .map(|(p, copies)| copies.is_empty().then(|| p.features()))
+            .collect();
         let mut extra: KeyMap<u32> = KeyMap::default();
         let mut nodes = 0u32;
-        for (p, copies) in batch.iter().zip(copies) {
-            if let (Some(f), None) = (&p.features, copies.first()) {
-                df_keys(f)
-                    .into_iter()
-                    .for_each(|k| *extra.entry(k).or_default() += 1);
-                nodes += 1;
-            }
+        for f in features.iter().flatten() {
+            df_keys(f)
+                .into_iter()
+                .for_each(|k| *extra.entry(k).or_default() += 1);
+            nodes += 1;
         }
         let rules = self.params.rules();
         let mut clusters = Clusters::stored(self.stored);
         let mut store = StoredEvents::new(&self.keys, &self.events);
-        batch
-            .iter()
-            .zip(copies)
-            .map(|(p, copies)| {
+        (batch.iter().zip(copies).zip(&features))
+            .map(|((p, copies), f)| {
                 if let Some(doc) = self.ids.get(p.id.as_str()).map_err(store_error)? {
                     let event = searcher.doc(doc.value())?.and_then(|d| d.event);
                     return Ok(Assignment { event, score: None });
@@ -399,7 +399,7 @@ impl Events {
                     let event = searcher.doc(copy.doc)?.and_then(|d| d.event);
                     return Ok(Assignment { event, score: None });
                 }
-                let Some(f) = &p.features else {
+                let Some(f) = f else {
                     return Ok(Assignment::default());
                 };
                 let node = weigh(f, &self.df, &extra, self.docs + nodes)?;
@@ -472,7 +472,8 @@ fn nodes_of(
         groups.entry(r).or_default().push(i);
     }
     let mut out: Vec<Option<Joins>> = vec![None; part.len()];
-    let mut days: HashMap<u32, Option<Day>> = HashMap::new();
+    // Each new node's speaker and group.
+    let mut speakers: Vec<(usize, &Vec<usize>)> = Vec::new();
     for group in groups.values() {
         // The first stored article the group copies, in the group's order.
         let original = group
@@ -517,47 +518,43 @@ fn nodes_of(
             group.iter().for_each(|&i| out[i] = joins);
             continue;
         }
-        let Some(speaker) = group
-            .iter()
-            .copied()
-            .filter(|&i| part[i].features.is_some())
-            .min_by(|&x, &y| {
-                part[y]
-                    .text
-                    .len()
-                    .cmp(&part[x].text.len())
-                    .then_with(|| part[x].id.as_str().cmp(part[y].id.as_str()))
-            })
-        else {
+        let Some(speaker) = group.iter().copied().min_by(|&x, &y| {
+            part[y]
+                .text
+                .len()
+                .cmp(&part[x].text.len())
+                .then_with(|| part[x].id.as_str().cmp(part[y].id.as_str()))
+        }) else {
             continue;
         };
-        let f = part[speaker]
-            .features
-            .as_ref()
-            .expect("a speaker has features");
-        // The group's earliest publication day, moved as the speaker's
-        // lead moves its own: the batch run's node day.
-        let day = if group.len() > 1 {
-            let shift = f
-                .date
-                .zip(part[speaker].day)
-                .map_or(0, |(story, p)| story - p);
-            group
-                .iter()
-                .filter_map(|&i| part[i].day)
-                .min()
-                .map(|d| d + shift)
-        } else {
-            f.date
-        };
-        days.insert(docs[speaker], day);
+        speakers.push((speaker, group));
         let joins = Some(Joins {
             node: docs[speaker],
             stored: None,
         });
         group.iter().for_each(|&i| out[i] = joins);
     }
-    Ok(ChunkNodes { joins: out, days })
+    // The new nodes' features, read on every core.
+    let features = speakers
+        .into_par_iter()
+        .map(|(speaker, group)| {
+            let mut f = part[speaker].features();
+            // The group's earliest publication day, moved as the speaker's
+            // lead moves its own: the batch run's node day.
+            if group.len() > 1 {
+                let shift = f
+                    .date
+                    .zip(part[speaker].day)
+                    .map_or(0, |(story, p)| story - p);
+                f.date = (group.iter().filter_map(|&i| part[i].day).min()).map(|d| d + shift);
+            }
+            (docs[speaker], f)
+        })
+        .collect();
+    Ok(ChunkNodes {
+        joins: out,
+        features,
+    })
 }
 
 /// What [`nodes_of`] makes of a chunk.
@@ -565,8 +562,9 @@ struct ChunkNodes {
     /// For each article what it joins: `None` without features, or when
     /// the original it copies has no event.
     joins: Vec<Option<Joins>>,
-    /// Each new node's story day, by its speaker's doc.
-    days: HashMap<u32, Option<Day>>,
+    /// Each new node's features, dated as the node (the group's story
+    /// day), by its speaker's doc.
+    features: HashMap<u32, Features>,
 }
 
 /// Places the articles of a chunk (numbered `docs`, after every stored
@@ -582,21 +580,12 @@ pub fn assign_and_store(
 ) -> Result<Vec<Assignment>, IndexError> {
     let ChunkNodes {
         joins,
-        days: node_days,
+        features: node_features,
     } = nodes_of(txn, part, docs, copies)?;
-    // The chunk's nodes, as (index in the chunk, doc), with their features
-    // dated as nodes.
+    // The chunk's nodes, as (index in the chunk, doc).
     let nodes: Vec<(usize, u32)> = (0..part.len())
         .filter(|&i| joins[i].is_some_and(|j| j.node == docs[i] && j.stored.is_none()))
         .map(|i| (i, docs[i]))
-        .collect();
-    let node_features: HashMap<u32, Features> = nodes
-        .iter()
-        .map(|&(i, doc)| {
-            let mut f = part[i].features.clone().expect("a node has features");
-            f.date = node_days[&doc];
-            (doc, f)
-        })
         .collect();
     let features = |i: usize| &node_features[&docs[i]];
 
@@ -635,7 +624,7 @@ pub fn assign_and_store(
             *id = (*id).min(part[i].id.as_str());
         }
     }
-    let day = |doc: u32| node_days[&doc];
+    let day = |doc: u32| node_features[&doc].date;
     // The dated nodes in date order, ties by id, a day at a time.
     let mut dated: Vec<u32> = nodes
         .iter()
@@ -1165,6 +1154,7 @@ pub fn bytes(txn: &ReadTransaction) -> Result<u64, IndexError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::dates::Day;
     use crate::index::{prepare, Index, IndexParams};
 
     /// Articles of the synthetic news corpus, prepared for an index, with
@@ -1187,9 +1177,6 @@ mod tests {
         let mut prepared = prepare(&articles, params).unwrap();
         for p in &mut prepared {
             p.day = None;
-            if let Some(f) = &mut p.features {
-                f.date = None;
-            }
         }
         prepared
     }

@@ -41,7 +41,6 @@ use crate::clean;
 use crate::error::SpillError;
 use crate::events::dates::{self, Day};
 use crate::events::features::{self, Features};
-use crate::events::EventDoc;
 use crate::id::Id;
 use crate::neardup::shingle::{Shingler, Shingles};
 pub use ingest::Ingested;
@@ -126,8 +125,23 @@ pub struct Prepared {
     /// The compared (cleaned) text.
     pub text: String,
     pub shingles: Shingles,
-    /// `None` for an index built with `--no-events`.
+    /// Its event features when the caller has them; else they are read
+    /// when asked for ([`Prepared::features`]).
     pub features: Option<Features>,
+}
+
+impl Prepared {
+    /// The article's event features: as given, else read from its title,
+    /// compared text and day as the batch run reads them
+    /// ([`features::extract`]). Read when the event stage asks, and only
+    /// for the articles it reads (one of each group of copies), rather
+    /// than held for a whole unit of an add.
+    pub fn features(&self) -> Features {
+        match &self.features {
+            Some(features) => features.clone(),
+            None => features::extract_published(self.title.as_deref(), &self.text, self.day),
+        }
+    }
 }
 
 /// The articles of a batch as the index compares them. With cleaning on,
@@ -153,7 +167,6 @@ fn prepare_with(
     cleaner: Option<&clean::Cleaner>,
     params: &IndexParams,
 ) -> Vec<Prepared> {
-    let events = params.events.is_some();
     articles
         .par_iter()
         .enumerate()
@@ -168,8 +181,6 @@ fn prepare_with(
                     None => (article.text.clone(), None),
                 };
                 let title = crate::title(article, headline, &text);
-                let features = events
-                    .then(|| features::extract(&EventDoc::of(article, title.as_deref(), &text)));
                 Prepared {
                     id: article.id.clone(),
                     title,
@@ -177,7 +188,7 @@ fn prepare_with(
                     day: dates::published(article.date.as_deref(), &article.text),
                     shingles: shingler.shingles(&text),
                     text,
-                    features,
+                    features: None,
                 }
             },
         )
