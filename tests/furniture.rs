@@ -71,7 +71,7 @@ fn the_text_report_lists_the_pairs_kept_apart() {
     assert!(
         stdout.contains(
             "Kept apart (2), alike only in their site's furniture:\n  \
-             gazette-baths ~ gazette-whisky  (J 0.52, C 0.68)\n"
+             gazette-baths ~ gazette-whisky  (J 0.53, C 0.69)\n"
         ),
         "{stdout}"
     );
