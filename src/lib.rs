@@ -170,7 +170,7 @@ pub fn run(
 }
 
 /// Pass 1: the cleaner's corpus evidence, and the problems of the inputs.
-fn gather(
+pub(crate) fn gather(
     inputs: &read::Inputs,
     options: &read::ReadOptions,
     progress: &Progress,

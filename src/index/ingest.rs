@@ -10,6 +10,7 @@ use super::write::{self, Added};
 use super::{prepare_with, Index, IndexError, Prepared};
 use crate::article::Article;
 use crate::clean;
+use crate::progress::Progress;
 use crate::read::{self, Corpus, Inputs, ReadOptions};
 
 /// An add of a run's inputs: the problems its inputs had, and what it added.
@@ -45,13 +46,13 @@ impl Index {
     ) -> Ingested {
         let (first, cleaner) = match self.params.clean {
             true => {
-                let (problems, cleaner) = gather(inputs, options);
+                let (problems, cleaner) = crate::gather(inputs, options, &Progress::default());
                 match cleaner {
                     Ok(cleaner) => (Some(problems), Some(cleaner)),
                     Err(e) => {
                         return Ingested {
                             problems,
-                            added: Err(e),
+                            added: Err(IndexError::Io(e.0)),
                         }
                     }
                 }
@@ -81,28 +82,6 @@ impl Index {
             added,
         }
     }
-}
-
-/// The first pass: the cleaner's corpus evidence, and the inputs' problems.
-fn gather(
-    inputs: &Inputs,
-    options: &ReadOptions,
-) -> (Corpus<'static>, Result<clean::Cleaner, IndexError>) {
-    let mut gatherer = match clean::Gatherer::new() {
-        Ok(gatherer) => gatherer,
-        Err(e) => return (Corpus::default(), Err(IndexError::Io(e.0))),
-    };
-    let mut failed = None;
-    let problems = read::read_batches(inputs, options, &mut |batch| {
-        if failed.is_none() {
-            failed = gatherer.add(&batch).err();
-        }
-    });
-    let cleaner = match failed {
-        Some(e) => Err(e),
-        None => gatherer.finish(),
-    };
-    (problems, cleaner.map_err(|e| IndexError::Io(e.0)))
 }
 
 /// The second pass: articles prepared as they are read, and added a unit
