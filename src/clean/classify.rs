@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{ends_sentence, is_list_item, Line};
+use super::{ends_sentence, is_list_item, rules, Line};
 use crate::article::TITLE_MAX_WORDS;
 use crate::neardup::shingle::Joined;
 use crate::stopwords::Stopwords;
@@ -261,7 +261,11 @@ impl LineWords {
 /// the headlines between them do not bridge the removed lines. A line of
 /// code that ends a statement counts as a sentence. Up to [`HEAD_LINES`]
 /// kept lines right above the stretch (the article's headline, dateline
-/// and standfirst) go with it.
+/// and standfirst) go with it. The stretch never crosses a line of a
+/// comment form ("Your email address will not be published", "Reply"):
+/// what follows one is readers' comments, what precedes it is not theirs.
+/// (Readability's pages, F1 even / odd: 0.850 / 0.902 -> 0.860 / 0.902;
+/// AEB's unchanged.)
 fn keep_main_stretch(lines: &mut [Line]) {
     // The stretch with the most kept characters net of the cost of its gaps
     // (Kadane's maximum subarray).
@@ -272,6 +276,12 @@ fn keep_main_stretch(lines: &mut [Line]) {
         .enumerate()
         .filter(|(_, line)| !line.text.is_empty())
     {
+        // A comment form is never inside an article: the stretch starts
+        // anew after it.
+        if line.removed_by == Some(rules::COMMENT_FORM) {
+            (current, gap) = (0, 0);
+            continue;
+        }
         let score = if line.removed_by.is_none() {
             if line.is_long() || ends_sentence(line.text) || ends_statement(line.text) {
                 gap = 0;
@@ -301,7 +311,10 @@ fn keep_main_stretch(lines: &mut [Line]) {
     let mut above = Vec::new();
     let mut gap = 0;
     for i in (0..best_start).rev().filter(|&i| !lines[i].text.is_empty()) {
-        if best <= 0 || above.len() == HEAD_LINES {
+        if best <= 0
+            || above.len() == HEAD_LINES
+            || lines[i].removed_by == Some(rules::COMMENT_FORM)
+        {
             break;
         }
         if lines[i].removed_by.is_none() {

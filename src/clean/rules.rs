@@ -33,6 +33,9 @@ pub(super) struct Rule {
     pub pattern: &'static str,
 }
 
+/// The rule id of a comment form's lines, which the article never crosses.
+pub(super) const COMMENT_FORM: &str = "comment-form";
+
 /// Earliest rule first: a line is reported under the first rule it matches.
 pub(super) static RULES: &[Rule] = &[
     // Comment sections follow the article; what comes after the form or the
@@ -78,7 +81,7 @@ pub(super) static RULES: &[Rule] = &[
     },
     // Comment forms and the lines around each reader's comment.
     Rule {
-        id: "comment-form",
+        id: COMMENT_FORM,
         kind: Kind::Line,
         max_words: 40,
         pattern: r"(?:your email address will not be published|required fields are marked|save my name, email|notify me of (?:new|follow-up) (?:comments|posts)|you must be logged in to (?:post|comment)|comments are (?:closed|moderated)|be the first to comment|to reduce spam\. learn how your comment|enable javascript to view the comments|comments powered by|^\d+\.\s*.+ says:$|^\S+ says:$|\bat \d{1,2}:\d{2}\s*(?:am|pm)? said:$|^reply(?: to this comment)?$|^report (?:comment|abuse)$)",
