@@ -80,11 +80,17 @@ pub fn push_lowercase(out: &mut String, word: &str) {
 /// UAX#29 cuts these into single characters (Katakana into runs), which as
 /// terms say almost nothing.
 pub fn is_unspaced(c: char) -> bool {
+    is_cjk(c)
+        || matches!(c as u32,
+            0x0E00..=0x0EFF // Thai, Lao
+            | 0x1000..=0x109F // Myanmar
+            | 0x1780..=0x17FF) // Khmer
+}
+
+/// Han, Hiragana and Katakana: Chinese and Japanese.
+pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x0E00..=0x0EFF // Thai, Lao
-        | 0x1000..=0x109F // Myanmar
-        | 0x1780..=0x17FF // Khmer
-        | 0x3040..=0x30FF // Hiragana, Katakana
+        0x3040..=0x30FF // Hiragana, Katakana
         | 0x31F0..=0x31FF // Katakana phonetic extensions
         | 0x3400..=0x4DBF // Han extension A
         | 0x4E00..=0x9FFF // Han

@@ -103,7 +103,13 @@ impl<'a> Line<'a> {
             true => text.len(),
             false => text
                 .chars()
-                .map(|c| if is_cjk(c) { CJK_WIDTH } else { 1 })
+                .map(|c| {
+                    if crate::tokenize::is_cjk(c) {
+                        CJK_WIDTH
+                    } else {
+                        1
+                    }
+                })
                 .sum(),
         };
         Line {
@@ -137,18 +143,6 @@ impl<'a> Line<'a> {
 /// 0.868; as 2, 0.886 and 0.868; as 3 or 4, 0.886 and 0.873, the one
 /// Chinese page kept whole at 1 and 2.)
 const CJK_WIDTH: usize = 3;
-
-/// Han, Hiragana and Katakana: the scripts [`CJK_WIDTH`] widens.
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF // Hiragana, Katakana
-        | 0x31F0..=0x31FF // Katakana phonetic extensions
-        | 0x3400..=0x4DBF // Han extension A
-        | 0x4E00..=0x9FFF // Han
-        | 0xF900..=0xFAFF // Han compatibility
-        | 0xFF66..=0xFF9F // half-width Katakana
-        | 0x20000..=0x2FA1F) // Han extensions B–F, compatibility supplement
-}
 
 /// The name and version of `dedup clean --format json` documents.
 pub const SCHEMA: &str = "dedup-clean/1";
