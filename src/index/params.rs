@@ -105,13 +105,15 @@ impl IndexParams {
 
     /// The first setting where `asked` differs from these stored ones,
     /// looking only at the flags `given` says the user named (the others
-    /// take the stored value), and always at the code versions.
+    /// take the stored value), and always at the code versions that shape
+    /// what is stored: the cleaner's only when the index cleans.
     pub fn mismatch(&self, asked: &IndexParams, given: &dyn Fn(&str) -> bool) -> Option<Mismatch> {
         let code = [
             ("tokenizer", self.tokenizer, crate::tokenize::VERSION),
             ("cleaner", self.cleaner, crate::clean::VERSION),
         ];
-        for (setting, stored, current) in code {
+        let relevant = |setting: &str| setting != "cleaner" || self.clean;
+        for (setting, stored, current) in code.into_iter().filter(|c| relevant(c.0)) {
             if stored != current {
                 return Some(Mismatch {
                     setting: format!("{setting} version"),
@@ -255,6 +257,18 @@ pub(crate) mod tests {
         let m = a.mismatch(&asked, &given).unwrap();
         assert_eq!(m.setting, "--event-threshold/--event-weights");
         assert!(m.stored.contains("0.454545455"), "{}", m.stored);
+    }
+
+    #[test]
+    fn another_cleaner_is_refused_only_by_an_index_that_cleans() {
+        let mut stored = params();
+        stored.cleaner += 1;
+        let m = stored.mismatch(&params(), &|_| false).unwrap();
+        assert_eq!(m.setting, "cleaner version");
+        stored.clean = false;
+        let mut asked = params();
+        asked.clean = false;
+        assert_eq!(stored.mismatch(&asked, &|_| true), None);
     }
 
     #[test]
