@@ -4,10 +4,13 @@
 //!
 //! - [`prepare`]: the articles of a batch as the index compares them: the
 //!   batch path's cleaner (its corpus evidence drawn from the batch), title,
-//!   day, shingle set and event features.
+//!   day and shingle set; event features are read when asked
+//!   ([`Prepared::features`]).
 //! - [`Index::add`]: each batch is searched against what is stored and
 //!   within itself, assigned to events, and committed in chunks
 //!   (`write.rs`); then segments of similar size are merged (`merge.rs`).
+//!   [`Index::add_inputs`] does the same for a run's inputs, read twice and
+//!   added a unit at a time, in bounded memory (`ingest.rs`).
 //! - [`Index::query`]: the same search, nothing written (`search.rs`,
 //!   `events.rs`).
 //! - `store.rs` the file and its tables, `segment.rs` the postings,
