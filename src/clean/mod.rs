@@ -158,14 +158,19 @@ pub fn evidence_source(article: &Article) -> &str {
 
 /// Cleans every article of a corpus held in memory: both passes at once.
 pub fn clean_corpus(articles: &[Article]) -> Result<Vec<Cleaned>, SpillError> {
-    let mut gatherer = Gatherer::new()?;
-    gatherer.add(articles)?;
-    let cleaner = gatherer.finish()?;
+    let cleaner = cleaner_of(articles)?;
     Ok(articles
         .par_iter()
         .enumerate()
         .map(|(i, a)| cleaner.clean(i, a))
         .collect())
+}
+
+/// The cleaner of a corpus held in memory: pass 1 over all of it at once.
+pub fn cleaner_of(articles: &[Article]) -> Result<Cleaner, SpillError> {
+    let mut gatherer = Gatherer::new()?;
+    gatherer.add(articles)?;
+    gatherer.finish()
 }
 
 /// Pass 1: the corpus evidence (lines recurring across articles of one

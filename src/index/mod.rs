@@ -152,11 +152,7 @@ impl Prepared {
 /// articles) comes from this batch, not from the stored articles.
 pub fn prepare(articles: &[Article], params: &IndexParams) -> Result<Vec<Prepared>, SpillError> {
     let cleaner = match params.clean {
-        true => {
-            let mut gatherer = clean::Gatherer::new()?;
-            gatherer.add(articles)?;
-            Some(gatherer.finish()?)
-        }
+        true => Some(clean::cleaner_of(articles)?),
         false => None,
     };
     Ok(prepare_with(articles, 0, cleaner.as_ref(), params))
