@@ -81,6 +81,35 @@ pub fn overlap(a: &[u64], b: &[u64]) -> usize {
     shared
 }
 
+/// The size of the intersection of two sorted, duplicate-free slices if it
+/// is at least `need`, else `None`, found as soon as what is left of the
+/// shorter walk cannot make up the difference: a candidate that is not an
+/// edge (a follow-up story quoting a paragraph) is given up part of the way
+/// in, while an edge's count is exact.
+pub fn overlap_reaching(a: &[u64], b: &[u64], need: usize) -> Option<usize> {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    loop {
+        // Checked every STRIDE steps, so the walk itself stays branchless.
+        let left = (a.len() - i).min(b.len() - j);
+        if shared + left < need {
+            return None;
+        }
+        if left == 0 {
+            return Some(shared);
+        }
+        let end = (i + j + STRIDE).min(a.len() + b.len());
+        while i < a.len() && j < b.len() && i + j < end {
+            let (x, y) = (a[i], b[j]);
+            shared += usize::from(x == y);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+        }
+    }
+}
+
+/// Steps of [`overlap_reaching`]'s walk between checks of what is left.
+const STRIDE: usize = 64;
+
 /// When a pair of sets is a near-duplicate edge.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EdgeRule {
@@ -97,6 +126,30 @@ impl EdgeRule {
             || self
                 .contained_overlap(similarity.smaller)
                 .is_some_and(|needed| similarity.shared >= needed)
+    }
+
+    /// The fewest shared shingles that make sets of `a` and `b` shingles an
+    /// edge, or `None` when none do: [`EdgeRule::is_edge`] is monotone in
+    /// the shared count, so it is its own test of where the edge starts.
+    pub fn least_edge(&self, a: usize, b: usize) -> Option<usize> {
+        let edge = |shared| self.is_edge(&Similarity::of_counts(shared, a, b));
+        let smaller = a.min(b);
+        if !edge(smaller) {
+            return None;
+        }
+        // Jaccard reaches j when shared ≥ j·(a + b)/(1 + j); start there
+        // (or at the containment bound, if lower) and step to the exact
+        // count, which floating point can put one off.
+        let by_jaccard = (self.jaccard * (a + b) as f64 / (1.0 + self.jaccard)).ceil() as usize;
+        let by_containment = self.contained_overlap(smaller).unwrap_or(usize::MAX);
+        let mut shared = by_jaccard.min(by_containment).min(smaller);
+        while shared > 0 && edge(shared - 1) {
+            shared -= 1;
+        }
+        while !edge(shared) {
+            shared += 1;
+        }
+        Some(shared)
     }
 
     /// The fewest shingles a set of `len` shares with any set it makes an
@@ -173,13 +226,17 @@ pub fn edges_counted(
                 for run in chunk.chunk_by(|x, y| x.0 == y.0) {
                     store.load_into(run[0].0 as usize, &mut a)?;
                     for &(_, other) in run {
+                        // Sizes alone can rule a pair out, before a load.
+                        let Some(need) = rule.least_edge(a.len(), store.size(other as usize))
+                        else {
+                            continue;
+                        };
                         store.load_into(other as usize, &mut b)?;
-                        let similarity = Similarity::of_counts(overlap(&a, &b), a.len(), b.len());
-                        if rule.is_edge(&similarity) {
+                        if let Some(shared) = overlap_reaching(&a, &b, need) {
                             edges.push(Edge {
                                 a: run[0].0,
                                 b: other,
-                                similarity,
+                                similarity: Similarity::of_counts(shared, a.len(), b.len()),
                             });
                         }
                     }
@@ -215,6 +272,33 @@ mod tests {
         ) {
             let (va, vb): (Vec<u64>, Vec<u64>) = (a.iter().copied().collect(), b.iter().copied().collect());
             prop_assert_eq!(overlap(&va, &vb), a.intersection(&b).count());
+        }
+
+        /// The early-stopping walk gives the exact count whenever it reaches
+        /// what is asked, and gives up only when the count falls short.
+        #[test]
+        fn prop_overlap_reaching_is_exact_or_short(
+            a in proptest::collection::btree_set(0u64..400, 0..300),
+            b in proptest::collection::btree_set(0u64..400, 0..300),
+            need in 0usize..320,
+        ) {
+            let (va, vb): (Vec<u64>, Vec<u64>) = (a.iter().copied().collect(), b.iter().copied().collect());
+            let shared = overlap(&va, &vb);
+            let expected = (shared >= need).then_some(shared);
+            prop_assert_eq!(overlap_reaching(&va, &vb, need), expected);
+        }
+
+        /// The least edge is where the rule starts to hold, for any sizes.
+        #[test]
+        fn prop_least_edge_is_where_the_rule_starts(a in 0usize..2000, b in 0usize..2000) {
+            let edge = |shared| RULE.is_edge(&Similarity::of_counts(shared, a, b));
+            match RULE.least_edge(a, b) {
+                Some(least) => {
+                    prop_assert!(edge(least));
+                    prop_assert!(least == 0 || !edge(least - 1));
+                }
+                None => prop_assert!(!edge(a.min(b))),
+            }
         }
     }
 
