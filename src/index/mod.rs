@@ -469,6 +469,43 @@ mod tests {
         );
     }
 
+    /// One add finds among its own articles exactly the pairs the rule
+    /// accepts, each from its later article, as the exhaustive comparison
+    /// of every two does: contained short ones, and Jaccard pairs that LSH
+    /// bands would miss.
+    #[test]
+    fn an_add_finds_every_pair_among_its_own_articles() {
+        let all = articles(600, 7);
+        let params = IndexParams::from_pipeline(&pipeline(false, false));
+        let dir = tempfile::tempdir().unwrap();
+        let mut index =
+            Index::open_for_writing(&dir.path().join("t.idx"), &params, &|_| false).unwrap();
+        let added = index
+            .add(&prepare(&all, &params).unwrap(), None, 64, &mut |_| {})
+            .unwrap();
+        let mut found: Vec<(String, String)> = (added.answers.iter())
+            .flat_map(|a| {
+                (a.near_duplicates.iter()).map(move |x| (a.id.to_string(), x.id.to_string()))
+            })
+            .collect();
+        found.sort();
+        let mut shingler = Shingler::new(params.ngram, params.seed);
+        let sets: Vec<Shingles> = all.iter().map(|a| shingler.shingles(&a.text)).collect();
+        let rule = params.neardup().edge_rule();
+        let mut exact: Vec<(String, String)> = Vec::new();
+        for later in 0..all.len() {
+            for earlier in 0..later {
+                let s = crate::neardup::verify::Similarity::between(&sets[later], &sets[earlier]);
+                if !sets[later].is_empty() && rule.is_edge(&s) {
+                    exact.push((all[later].id.to_string(), all[earlier].id.to_string()));
+                }
+            }
+        }
+        exact.sort();
+        assert!(exact.len() >= 50, "only {} pairs to find", exact.len());
+        assert_eq!(found, exact);
+    }
+
     /// The JSON of what each add of `parts` answered, in order, and of
     /// queries of `queried` against the index they leave, with and without
     /// a window; then the index's segments.

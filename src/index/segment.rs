@@ -227,7 +227,8 @@ impl Blocks {
     }
 
     /// The postings of a segment ([`postings`]), held for lookups.
-    pub fn of(postings: &[(u32, Vec<u8>)], bits: u8) -> Blocks {
+    #[cfg(test)]
+    fn of(postings: &[(u32, Vec<u8>)], bits: u8) -> Blocks {
         let mut blocks = Blocks::default();
         for (block, value) in postings {
             blocks.push(*block, value);

@@ -9,16 +9,18 @@ use rayon::prelude::*;
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata};
 
 use super::params::IndexParams;
-use super::search::{sort_copies, Copy, Scratch, Searcher, Window};
-use super::segment::{self, blocks, SegmentInfo};
+use super::search::{sort_copies, Copy, Searcher, Window};
+use super::segment::{self, SegmentInfo};
 use super::store::{
     self, counter, deflate, set_counter, store_error, Db, StoredDoc, DOCS, FEATURES, IDS, META,
     POSTINGS, SEGMENTS, TEXTS,
 };
 use super::{events, merge, Answer, IndexError, Prepared, Stats};
 use crate::events::dates::{self, Day};
+use crate::neardup::containment;
+use crate::neardup::distinct::BorrowedSets;
 use crate::neardup::shingle::Shingles;
-use crate::neardup::verify::Similarity;
+use crate::neardup::verify::{overlap_reaching, Similarity};
 
 /// What an add did.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,20 +103,20 @@ pub(super) fn add_unit(
     merge::tiered(db, params)
 }
 
-/// Articles of one add searched together: each is counted once against
-/// the postings of all the articles before it in the unit, held in memory,
-/// rather than against each segment its earlier chunks were committed as
-/// (a chunk counted against every chunk before it: an add of n chunks
-/// counted n²/2 times). 100,000 articles: their postings take about
-/// 130 MB (1.3 KB an article, `index stats`).
+/// Articles of one add searched together: their pairs among themselves
+/// are found once, by one prefix filter over the unit, rather than by
+/// counting each chunk against every chunk before it (an add of n chunks
+/// counted n²/2 times). 100,000 articles: the filter holds a hash range of
+/// their shingles at a time (128 MiB) and spills the rest.
 const SEARCH_UNIT: usize = 100_000;
 
 /// A unit of an add, and what is stored before it.
 struct Unit<'a> {
     part: &'a [&'a Prepared],
-    /// The unit's postings, articles numbered by their place in `part`.
-    postings: segment::Blocks,
-    bits: u8,
+    /// For each article of the unit, the earlier ones that may meet the
+    /// rule with it: `earlier[starts[i]..starts[i + 1]]`, ascending.
+    starts: Vec<usize>,
+    earlier: Vec<u32>,
     /// The store as it was before the unit.
     searcher: Searcher,
 }
@@ -122,15 +124,35 @@ struct Unit<'a> {
 impl<'a> Unit<'a> {
     fn new(db: &Db, params: &IndexParams, part: &'a [&'a Prepared]) -> Result<Self, IndexError> {
         let sets: Vec<&Shingles> = part.iter().map(|p| &p.shingles).collect();
-        let bits = segment::block_bits(sets.iter().map(|s| s.len()).sum());
-        let postings = segment::Blocks::of(&segment::postings(&sets, bits), bits);
+        // Every pair the rule accepts, whatever its Jaccard similarity, and
+        // not only those LSH would see: a stored article is found by
+        // counting, exactly, so the unit's own pairs must be exact too, or
+        // where an add is cut into units would change its answers.
+        let rule = params.neardup().edge_rule();
+        let mut pairs = containment::candidate_pairs_by(&BorrowedSets::new(&sets), |len| {
+            rule.edge_prefix_len(len)
+        })
+        .map_err(IndexError::Io)?;
+        pairs.par_sort_unstable_by_key(|&(a, b)| (b, a));
+        let mut starts = vec![0; part.len() + 1];
+        for &(_, later) in &pairs {
+            starts[later as usize + 1] += 1;
+        }
+        for i in 0..part.len() {
+            starts[i + 1] += starts[i];
+        }
         let searcher = Searcher::new(&db.begin_read()?, params.neardup())?;
         Ok(Unit {
             part,
-            postings,
-            bits,
+            starts,
+            earlier: pairs.into_iter().map(|(a, _)| a).collect(),
             searcher,
         })
+    }
+
+    /// The unit's earlier articles that may meet the rule with article `i`.
+    fn candidates(&self, i: usize) -> &[u32] {
+        &self.earlier[self.starts[i]..self.starts[i + 1]]
     }
 }
 
@@ -219,8 +241,8 @@ fn add_chunk(
 }
 
 /// For each article of a chunk (`range` of its unit), the earlier articles
-/// of the unit it meets the rule with, found through the unit's postings:
-/// those of earlier chunks compared as the store compares them (an undated
+/// of the unit it meets the rule with, among the unit's candidates: those
+/// of earlier chunks compared as the store compares them (an undated
 /// article's window placed at `latest`), those of its own chunk by their
 /// days; `docs` numbers the unit's articles so far.
 fn within_unit(
@@ -236,39 +258,21 @@ fn within_unit(
     range
         .clone()
         .into_par_iter()
-        .map_init(Scratch::default, |scratch, i| {
-            let set = &part[i].shingles;
-            if set.is_empty() {
-                return Vec::new();
-            }
-            scratch.reset(part.len(), rule.least_shared(set.len()));
-            for (block, n) in blocks(set, unit.bits) {
-                if let Some(value) = unit.postings.get(block) {
-                    // Only the earlier articles: a pair is found from its later one.
-                    scratch
-                        .tally(value, n, i as u32)
-                        .expect("postings built in this process decode");
-                }
-            }
+        .map(|i| {
+            let set = part[i].shingles.as_slice();
             let compared = |j: usize| match j < range.start {
                 true => in_window(window, part[i].day.or(latest), part[j].day),
                 false => in_window(window, part[i].day, part[j].day),
             };
-            let mut found: Vec<Copy> = scratch
-                .reached()
-                .iter()
-                .map(|&local| local as usize)
+            let mut found: Vec<Copy> = (unit.candidates(i).iter())
+                .map(|&j| j as usize)
                 .filter(|&j| compared(j))
-                .filter(|&j| {
-                    // The block count bounds the shared shingles: skip the
-                    // exact check when even the bound fails the rule.
-                    let size = part[j].shingles.len();
-                    let bound = (scratch.count(j) as usize).min(size).min(set.len());
-                    rule.is_edge(&Similarity::of_counts(bound, set.len(), size))
-                })
                 .filter_map(|j| {
-                    let s = Similarity::between(set, &part[j].shingles);
-                    rule.is_edge(&s).then(|| Copy {
+                    let other = part[j].shingles.as_slice();
+                    let need = rule.least_edge(set.len(), other.len())?;
+                    let shared = overlap_reaching(set, other, need)?;
+                    let s = Similarity::of_counts(shared, set.len(), other.len());
+                    Some(Copy {
                         doc: docs[j],
                         id: part[j].id.clone(),
                         jaccard: s.jaccard,

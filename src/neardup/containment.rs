@@ -62,9 +62,19 @@ const SWEPT_ENTRIES: usize = 1 << 22;
 /// many, in shingle order, of that frequency. 3: one read of the postings
 /// file pairs each set with the others that have a shingle of its prefix.
 pub fn candidate_pairs(store: &impl SetStore, rule: &EdgeRule) -> io::Result<Vec<(u32, u32)>> {
+    candidate_pairs_by(store, |len| prefix_len(len, rule))
+}
+
+/// [`candidate_pairs`] for any clause that needs a set of `len` shingles
+/// to share one of its first `prefix(len)` (in the filter's order) with
+/// every set no smaller it pairs with: 0 for a set that pairs with none.
+pub(crate) fn candidate_pairs_by(
+    store: &impl SetStore,
+    prefix: impl Fn(usize) -> usize,
+) -> io::Result<Vec<(u32, u32)>> {
     let sets = store.count();
     let size: Vec<u32> = (0..sets).map(|set| store.size(set) as u32).collect();
-    let (postings, prefixes) = postings(store, &size, rule)?;
+    let (postings, prefixes) = postings(store, &size, prefix)?;
     let mut pairs = prefix_pairs(postings, &prefixes, &size)?;
     pairs.par_sort_unstable();
     pairs.dedup();
@@ -94,7 +104,7 @@ impl Prefix {
 fn postings(
     store: &impl SetStore,
     size: &[u32],
-    rule: &EdgeRule,
+    prefix: impl Fn(usize) -> usize,
 ) -> io::Result<(File, Vec<Prefix>)> {
     // The one sweep: the postings, each set's shared shingles (so how many
     // its prefix takes, exactly), and the frequencies of the shared
@@ -104,7 +114,7 @@ fn postings(
     let mut out = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
     let longest: Vec<u32> = size
         .iter()
-        .map(|&len| prefix_len(len as usize, rule) as u32)
+        .map(|&len| prefix(len as usize).min(len as usize) as u32)
         .collect();
     // Buckets of consecutive sets, each of at most about BUCKET_ENTRIES
     // entries (an upper bound: every shingle of a set that can be

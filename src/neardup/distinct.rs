@@ -78,18 +78,79 @@ impl SetStore for DistinctSets {
         shingles: &mut Vec<u64>,
         sets: &mut Vec<u32>,
     ) -> io::Result<()> {
-        for (i, set) in self.sets.iter().enumerate() {
-            let set = set.as_slice();
-            let start = set.partition_point(|&s| range_of(s, bits) < ranges.start);
-            let end = set.partition_point(|&s| range_of(s, bits) < ranges.end);
-            shingles.extend_from_slice(&set[start..end]);
-            sets.extend(std::iter::repeat_n(i as u32, end - start));
-        }
+        entries_in_ranges(&self.sets, ranges, bits, shingles, sets);
         Ok(())
     }
 
     fn range_weight(&self, _: u64, bits: u32) -> usize {
         let shingles: usize = self.sets.iter().map(Shingles::len).sum();
+        shingles >> bits
+    }
+}
+
+/// [`SetStore::range_entries`] of sets held in memory.
+fn entries_in_ranges<S: std::borrow::Borrow<Shingles>>(
+    held: &[S],
+    ranges: Range<u64>,
+    bits: u32,
+    shingles: &mut Vec<u64>,
+    sets: &mut Vec<u32>,
+) {
+    for (i, set) in held.iter().enumerate() {
+        let set = set.borrow().as_slice();
+        let start = set.partition_point(|&s| range_of(s, bits) < ranges.start);
+        let end = set.partition_point(|&s| range_of(s, bits) < ranges.end);
+        shingles.extend_from_slice(&set[start..end]);
+        sets.extend(std::iter::repeat_n(i as u32, end - start));
+    }
+}
+
+/// Sets held elsewhere, each the text of its own number, copies or not:
+/// what an index add searches among itself before it stores them.
+pub(crate) struct BorrowedSets<'a> {
+    sets: &'a [&'a Shingles],
+    numbers: Vec<usize>,
+}
+
+impl<'a> BorrowedSets<'a> {
+    pub(crate) fn new(sets: &'a [&'a Shingles]) -> Self {
+        BorrowedSets {
+            sets,
+            numbers: (0..sets.len()).collect(),
+        }
+    }
+}
+
+impl SetStore for BorrowedSets<'_> {
+    fn count(&self) -> usize {
+        self.sets.len()
+    }
+
+    fn size(&self, set: usize) -> usize {
+        self.sets[set].len()
+    }
+
+    fn load(&self, set: usize) -> io::Result<Cow<'_, Shingles>> {
+        Ok(Cow::Borrowed(self.sets[set]))
+    }
+
+    fn texts(&self, set: usize) -> &[usize] {
+        &self.numbers[set..set + 1]
+    }
+
+    fn range_entries(
+        &self,
+        ranges: Range<u64>,
+        bits: u32,
+        shingles: &mut Vec<u64>,
+        sets: &mut Vec<u32>,
+    ) -> io::Result<()> {
+        entries_in_ranges(self.sets, ranges, bits, shingles, sets);
+        Ok(())
+    }
+
+    fn range_weight(&self, _: u64, bits: u32) -> usize {
+        let shingles: usize = self.sets.iter().map(|s| s.len()).sum();
         shingles >> bits
     }
 }

@@ -152,6 +152,17 @@ impl EdgeRule {
         Some(shared)
     }
 
+    /// How many of its first shingles (in any one order of all shingles) a
+    /// set of `len` must share with every set no smaller it makes an edge
+    /// with: what it needs to share with a set of its own size is the
+    /// least (Jaccard asks more of a larger one, containment the same), and
+    /// only `len − need` of its shingles can be missing from the other.
+    /// 0 when it makes no edge with any such set.
+    pub fn edge_prefix_len(&self, len: usize) -> usize {
+        self.least_edge(len, len)
+            .map_or(0, |need| len - need.max(1) + 1)
+    }
+
     /// The fewest shingles a set of `len` shares with any set it makes an
     /// edge with, whatever that set's size (at least 1): a count below it
     /// rules a pair out before the other set's size is looked up.
