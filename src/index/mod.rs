@@ -469,6 +469,62 @@ mod tests {
         );
     }
 
+    /// Stored articles that all share a long run of furniture put it in
+    /// blocks a query counts for short articles only: a short stored
+    /// article made of nothing but that furniture, contained in the query,
+    /// is found all the same, as are a long copy and a long article inside
+    /// the query, and nothing else.
+    #[test]
+    fn a_query_finds_a_short_article_inside_the_blocks_it_skips() {
+        let mut rng = crate::synth::SplitMix64::new(5);
+        let mut words = |n: usize| -> String {
+            (0..n)
+                .map(|_| format!("w{}", rng.next_u64() % 1_000_000))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let furniture = words(160);
+        let article = |id: String, text: String| Article {
+            line: None,
+            origin: id.clone(),
+            id: id.into(),
+            source: None,
+            title: None,
+            date: None,
+            text,
+            location: Default::default(),
+            url: None,
+        };
+        let body = words(300);
+        let mut stored: Vec<Article> = (0..300)
+            .map(|i| article(format!("long-{i}"), format!("{furniture} {}", words(300))))
+            .collect();
+        let short: String = furniture.split(' ').take(70).collect::<Vec<_>>().join(" ");
+        stored.push(article("short".into(), short));
+        stored.push(article("copy".into(), format!("{furniture} {body}")));
+        // Long, and inside the query mostly through the skipped blocks.
+        let opening: String = body.split(' ').take(60).collect::<Vec<_>>().join(" ");
+        stored.push(article("inside".into(), format!("{furniture} {opening}")));
+        let query = vec![article(
+            "query".into(),
+            format!("{furniture} {body} {}", words(5)),
+        )];
+        let params = IndexParams::from_pipeline(&pipeline(false, false));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.idx");
+        let mut index = Index::open_for_writing(&path, &params, &|_| false).unwrap();
+        index
+            .add(&prepare(&stored, &params).unwrap(), None, 1000, &mut |_| {})
+            .unwrap();
+        let answers = index
+            .query(&prepare(&query, &params).unwrap(), None)
+            .unwrap();
+        let found: Vec<&str> = (answers[0].near_duplicates.iter())
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(found, ["copy", "inside", "short"]);
+    }
+
     /// One add finds among its own articles exactly the pairs the rule
     /// accepts, each from its later article, as the exhaustive comparison
     /// of every two does: contained short ones, and Jaccard pairs that LSH

@@ -249,6 +249,12 @@ impl Blocks {
         self
     }
 
+    /// Every block held with its postings, in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &[u8])> {
+        let ends = (self.starts.iter().skip(1).map(|&(_, start)| start)).chain([self.data.len()]);
+        (self.starts.iter().zip(ends)).map(|(&(block, start), end)| (block, &self.data[start..end]))
+    }
+
     /// The postings of `block`, if it is held.
     pub fn get(&self, block: u32) -> Option<&[u8]> {
         let (start, end) = if self.table.is_empty() {
