@@ -401,6 +401,27 @@ mod tests {
             .collect()
     }
 
+    /// Which of `pairs` (a new article, a stored one) the rule accepts,
+    /// compared the exhaustive way, as sorted id pairs.
+    fn pairs_by_hand(
+        all: &[Article],
+        params: &IndexParams,
+        pairs: impl Iterator<Item = (usize, usize)>,
+    ) -> Vec<(String, String)> {
+        let mut shingler = Shingler::new(params.ngram, params.seed);
+        let sets: Vec<Shingles> = all.iter().map(|a| shingler.shingles(&a.text)).collect();
+        let rule = params.neardup().edge_rule();
+        let mut exact: Vec<(String, String)> = pairs
+            .filter(|&(new, old)| {
+                let s = crate::neardup::verify::Similarity::between(&sets[new], &sets[old]);
+                !sets[new].is_empty() && rule.is_edge(&s)
+            })
+            .map(|(new, old)| (all[new].id.to_string(), all[old].id.to_string()))
+            .collect();
+        exact.sort();
+        exact
+    }
+
     /// `add A; add B; query C` finds exactly the pairs (c, x), x in A ∪ B,
     /// that meet the batch edge rule: every pair the batch path verifies
     /// over A ∪ B ∪ C, and the few its LSH candidates miss.
@@ -444,20 +465,8 @@ mod tests {
                 .map(|p| (all[p.b].id.to_string(), all[p.a].id.to_string()))
                 .collect();
         batch.sort();
-        // Every pair, the exhaustive way.
-        let mut shingler = Shingler::new(params.ngram, params.seed);
-        let sets: Vec<Shingles> = texts.iter().map(|t| shingler.shingles(t)).collect();
-        let rule = params.neardup().edge_rule();
-        let mut exact: Vec<(String, String)> = Vec::new();
-        for q in stored..all.len() {
-            for x in 0..stored {
-                let s = crate::neardup::verify::Similarity::between(&sets[q], &sets[x]);
-                if !sets[q].is_empty() && rule.is_edge(&s) {
-                    exact.push((all[q].id.to_string(), all[x].id.to_string()));
-                }
-            }
-        }
-        exact.sort();
+        let pairs = (stored..all.len()).flat_map(|q| (0..stored).map(move |x| (q, x)));
+        let exact = pairs_by_hand(&all, &params, pairs);
         assert!(batch.len() >= 30, "only {} pairs to find", batch.len());
         assert_eq!(found, exact);
         let missed: Vec<&(String, String)> = found.iter().filter(|p| !batch.contains(p)).collect();
@@ -545,19 +554,9 @@ mod tests {
             })
             .collect();
         found.sort();
-        let mut shingler = Shingler::new(params.ngram, params.seed);
-        let sets: Vec<Shingles> = all.iter().map(|a| shingler.shingles(&a.text)).collect();
-        let rule = params.neardup().edge_rule();
-        let mut exact: Vec<(String, String)> = Vec::new();
-        for later in 0..all.len() {
-            for earlier in 0..later {
-                let s = crate::neardup::verify::Similarity::between(&sets[later], &sets[earlier]);
-                if !sets[later].is_empty() && rule.is_edge(&s) {
-                    exact.push((all[later].id.to_string(), all[earlier].id.to_string()));
-                }
-            }
-        }
-        exact.sort();
+        let pairs =
+            (0..all.len()).flat_map(|later| (0..later).map(move |earlier| (later, earlier)));
+        let exact = pairs_by_hand(&all, &params, pairs);
         assert!(exact.len() >= 50, "only {} pairs to find", exact.len());
         assert_eq!(found, exact);
     }
