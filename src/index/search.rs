@@ -272,11 +272,11 @@ impl Searcher {
     /// The blocks most stored articles hold (a sentence thousands of
     /// articles share: in the kit corpus, the 133 of an article's shingles
     /// held most often are 94% of what its blocks list) are counted for
-    /// short stored articles only, as long as what they could add, `skipped`
-    /// shingles, leaves any pair with a longer article ([`LONG`]) needing
-    /// at least the usual least count in the other blocks; its bound is
-    /// that count plus `skipped`. A short article is counted in every block, as before, so
-    /// no pair is lost.
+    /// short stored articles only, as long as what they could add,
+    /// `skipped` shingles, leaves any pair with a longer article ([`LONG`])
+    /// needing at least the usual least count in the other blocks; its
+    /// bound is that count plus `skipped`. A short article is counted in
+    /// every block, as before, so no pair is lost.
     #[allow(clippy::too_many_arguments)]
     fn in_segment(
         &self,
