@@ -13,38 +13,19 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
-use clap::Parser;
+use anyhow::Result;
 
-// The command line of `dedup` itself, so that every flag means the same here.
-#[allow(dead_code)]
-#[path = "../src/cli.rs"]
-mod cli;
+mod common;
 
-use cli::Cli;
 use dedup::clean::{cleaner_of, FEATURE_NAMES};
-use dedup::read::read_inputs;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("line_features: {err:#}");
-            ExitCode::from(2)
-        }
-    }
+    common::exit("line_features", run())
 }
 
 fn run() -> Result<()> {
-    let cli =
-        Cli::try_parse_from(std::iter::once("dedup".to_string()).chain(std::env::args().skip(1)))?;
-    if cli.command.is_some() {
-        bail!("give inputs and flags of the main `dedup` command, not a subcommand");
-    }
-    let corpus = read_inputs(&cli.run.inputs, &cli.run.input.read_options());
-    for error in &corpus.errors {
-        eprintln!("line_features: {}: {}", error.input, error.problem);
-    }
+    let cli = common::parse()?;
+    let corpus = common::read("line_features", &cli);
     let cleaner = cleaner_of(&corpus.articles)?;
     let mut out = BufWriter::new(io::stdout().lock());
     for (i, article) in corpus.articles.iter().enumerate() {

@@ -12,40 +12,21 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{bail, Result};
-use clap::Parser;
+use anyhow::Result;
 
-// The command line of `dedup` itself, so that every flag means the same here.
-#[allow(dead_code)]
-#[path = "../src/cli.rs"]
-mod cli;
+mod common;
 
-use cli::Cli;
 use dedup::neardup::reference::{find_groups_exhaustively, verified_pairs_exhaustively, Agreement};
 use dedup::neardup::{find_groups, verified_pairs, Group, Pair};
-use dedup::read::read_inputs;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("neardup_bruteforce: {err:#}");
-            ExitCode::from(2)
-        }
-    }
+    common::exit("neardup_bruteforce", run())
 }
 
 fn run() -> Result<()> {
-    let cli =
-        Cli::try_parse_from(std::iter::once("dedup".to_string()).chain(std::env::args().skip(1)))?;
-    if cli.command.is_some() {
-        bail!("give inputs and flags of the main `dedup` command, not a subcommand");
-    }
+    let cli = common::parse()?;
     let params = cli.run.cluster.config().validate()?.neardup;
-    let corpus = read_inputs(&cli.run.inputs, &cli.run.input.read_options());
-    for error in &corpus.errors {
-        eprintln!("neardup_bruteforce: {}: {}", error.input, error.problem);
-    }
+    let corpus = common::read("neardup_bruteforce", &cli);
     let texts: Vec<&str> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
 
     let start = Instant::now();

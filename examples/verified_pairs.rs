@@ -13,39 +13,20 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
-use clap::Parser;
+use anyhow::Result;
 
-// The command line of `dedup` itself, so that every flag means the same here.
-#[allow(dead_code)]
-#[path = "../src/cli.rs"]
-mod cli;
+mod common;
 
-use cli::Cli;
 use dedup::neardup::verified_pairs;
-use dedup::read::read_inputs;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("verified_pairs: {err:#}");
-            ExitCode::from(2)
-        }
-    }
+    common::exit("verified_pairs", run())
 }
 
 fn run() -> Result<()> {
-    let cli =
-        Cli::try_parse_from(std::iter::once("dedup".to_string()).chain(std::env::args().skip(1)))?;
-    if cli.command.is_some() {
-        bail!("give inputs and flags of the main `dedup` command, not a subcommand");
-    }
+    let cli = common::parse()?;
     let params = cli.run.cluster.config().validate()?.neardup;
-    let corpus = read_inputs(&cli.run.inputs, &cli.run.input.read_options());
-    for error in &corpus.errors {
-        eprintln!("verified_pairs: {}: {}", error.input, error.problem);
-    }
+    let corpus = common::read("verified_pairs", &cli);
     let texts: Vec<&str> = corpus.articles.iter().map(|a| a.text.as_str()).collect();
     let mut out = BufWriter::new(io::stdout().lock());
     for p in verified_pairs(&texts, &params)? {
