@@ -201,7 +201,7 @@ struct Ruled {
 }
 
 impl Ruled {
-    fn new<'a>(article: &'a Article, buffer: &mut String) -> (Ruled, Vec<Line<'a>>) {
+    fn new<'a>(article: &'a Article, buffer: &mut Vec<u8>) -> (Ruled, Vec<Line<'a>>) {
         let mut lines = ruled_lines(article);
         let keys = corpus::doc_keys(article, &mut lines, buffer);
         let removed = lines
@@ -261,7 +261,7 @@ impl Gatherer {
     pub fn add(&mut self, articles: &[Article]) -> Result<(), SpillError> {
         let ruled: Vec<Ruled> = articles
             .par_iter()
-            .map_init(String::new, |buffer, article| Ruled::new(article, buffer).0)
+            .map_init(Vec::new, |buffer, article| Ruled::new(article, buffer).0)
             .collect();
         for doc in ruled {
             self.record.clear();
@@ -357,7 +357,7 @@ impl Cleaner {
             // could not be read: judged afresh, as pass 1 judged it.
             None => {
                 let fresh;
-                (fresh, lines) = Ruled::new(article, &mut String::new());
+                (fresh, lines) = Ruled::new(article, &mut Vec::new());
                 fresh
             }
         };
