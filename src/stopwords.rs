@@ -51,16 +51,90 @@ impl Stopwords {
 }
 
 /// The lists that have `lowercase_word`, as bits (none: 0): one lookup
-/// that serves both the language guess and the density of any list.
+/// that serves both the language guess and the density of any list. The
+/// cleaner asks it of every word of every page.
 pub(crate) fn lists_of(lowercase_word: &str) -> u16 {
-    lists().table.get(lowercase_word).copied().unwrap_or(0)
+    let lists = lists();
+    let bytes = lowercase_word.as_bytes();
+    match bytes.len() {
+        0 => 0,
+        1..=8 => lists.short.get(bytes),
+        len if len <= lists.longest => lists.long.get(lowercase_word).copied().unwrap_or(0),
+        _ => 0,
+    }
 }
 
-/// Every list's words in one table, word → the bits of the lists that have
-/// it, so that a word is looked up once however many lists there are.
+/// Every list's words, word → the bits of the lists that have it, so that
+/// a word is looked up once however many lists there are.
 struct Lists {
-    table: WordMap<&'static str, u16>,
+    /// The words of up to 8 bytes, most of every list: a lookup is a
+    /// multiplication and a probe or two, with no hashing of bytes and no
+    /// string comparison.
+    short: ShortWords,
+    /// The longer words.
+    long: WordMap<&'static str, u16>,
+    /// The longest word's bytes: a longer word is on no list.
+    longest: usize,
     lists: Vec<Stopwords>,
+}
+
+/// Up to 8 bytes as one number (with their count, distinct words).
+fn packed(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// A table of words of up to 8 bytes, [`packed`] with their length,
+/// open-addressed with linear probing; a slot of length 0 is empty. A
+/// quarter full at most, so a miss ends soon.
+struct ShortWords {
+    keys: Vec<(u64, u8)>,
+    lists: Vec<u16>,
+    /// 64 minus the table's bits: a key's home slot is the top bits of its
+    /// Fibonacci hash.
+    shift: u32,
+}
+
+impl ShortWords {
+    fn new(words: &WordMap<&'static str, u16>) -> ShortWords {
+        let bits = (words.len() * 4)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let mut table = ShortWords {
+            keys: vec![(0, 0); 1 << bits],
+            lists: vec![0; 1 << bits],
+            shift: 64 - bits,
+        };
+        for (word, &lists) in words {
+            let key = (packed(word.as_bytes()), word.len() as u8);
+            let mut slot = table.home(key.0);
+            while table.keys[slot].1 != 0 {
+                slot = (slot + 1) & (table.keys.len() - 1);
+            }
+            table.keys[slot] = key;
+            table.lists[slot] = lists;
+        }
+        table
+    }
+
+    fn home(&self, packed: u64) -> usize {
+        (packed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    /// The lists of a word of 1 to 8 bytes.
+    fn get(&self, word: &[u8]) -> u16 {
+        let key = (packed(word), word.len() as u8);
+        let mut slot = self.home(key.0);
+        loop {
+            match self.keys[slot] {
+                (_, 0) => return 0,
+                k if k == key => return self.lists[slot],
+                _ => slot = (slot + 1) & (self.keys.len() - 1),
+            }
+        }
+    }
 }
 
 /// FNV-1a: stopwords are short, and the table's lookups are the cleaner's
@@ -116,7 +190,14 @@ fn lists() -> &'static Lists {
                 bit: 1 << i,
             })
             .collect();
-        Lists { table, lists }
+        let (short, long): (WordMap<_, _>, WordMap<_, _>) =
+            table.into_iter().partition(|(word, _)| word.len() <= 8);
+        Lists {
+            short: ShortWords::new(&short),
+            longest: long.keys().map(|word| word.len()).max().unwrap_or(0),
+            long,
+            lists,
+        }
     })
 }
 
@@ -194,6 +275,29 @@ mod tests {
         assert_eq!(detect_text(&crate::tokenize::fold_arabic(urdu)), "ur");
         assert!(for_language("ur").contains("میں"));
         assert!(for_language("ur").contains("ميں"));
+    }
+
+    #[test]
+    fn every_listed_word_is_found_on_its_lists_and_no_other_word_is() {
+        for (i, &language) in LANGUAGES.iter().enumerate() {
+            for &word in stop_words::lookup(language).unwrap() {
+                assert_ne!(lists_of(word) & 1 << i, 0, "{language}: {word}");
+            }
+        }
+        // Short and long, in one script and another, and a listed word with
+        // a NUL after it, which packs as the word does but is longer.
+        for word in [
+            "president",
+            "talks",
+            "zz",
+            "переговоры",
+            "the\0",
+            "",
+            "themselvesx",
+        ] {
+            assert_eq!(lists_of(word), 0, "{word:?}");
+        }
+        assert_ne!(lists_of("themselves"), 0);
     }
 
     #[test]
