@@ -104,16 +104,17 @@ struct Line<'a> {
 impl<'a> Line<'a> {
     fn new(raw: &'a str) -> Line<'a> {
         let text = raw.trim();
+        // Every Chinese or Japanese character is at U+3040 or above, so its
+        // first byte is 0xE3 or more: only those few are decoded (every
+        // character of a line with one curly quote was, at twice the cost).
         let chars = match text.is_ascii() {
             true => text.len(),
-            false => text
-                .chars()
-                .map(|c| {
-                    if crate::tokenize::is_cjk(c) {
-                        CJK_WIDTH
-                    } else {
-                        1
-                    }
+            false => (text.bytes().enumerate())
+                .map(|(at, b)| match b {
+                    // UTF-8 continuation bytes start no character.
+                    0x80..=0xBF => 0,
+                    0xE3.. if text[at..].starts_with(crate::tokenize::is_cjk) => CJK_WIDTH,
+                    _ => 1,
                 })
                 .sum(),
         };
@@ -588,6 +589,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_line_counts_chinese_and_japanese_characters_wide_and_the_rest_as_one() {
+        assert_eq!(Line::new("  plain  ").chars, 5);
+        // 日本語 and かな wide, the curly quotes, the accent and the space one each.
+        let line = Line::new("日本語 “é” かな");
+        assert_eq!(line.chars, 3 * CJK_WIDTH + 1 + 3 + 1 + 2 * CJK_WIDTH);
     }
 
     fn article(text: &str) -> Article {
