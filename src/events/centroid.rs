@@ -52,7 +52,7 @@ use rayon::prelude::*;
 
 use super::dates::Day;
 use super::score::{counted, gap_factor, Weights, UNDATED_TIME};
-use super::vectors::{keep_heaviest, Node, Sparse};
+use super::vectors::{heavier, keep_heaviest, Node, Sparse};
 use crate::keymap::KeyMap;
 
 /// Entries of each centroid channel kept: the tail of a big cluster's sum
@@ -199,11 +199,6 @@ fn heaviest(mut v: Sparse, n: usize) -> Sparse {
         v.retain(|e| heavier(e, &last) != Ordering::Greater);
     }
     v
-}
-
-/// The order of [`heaviest`]: the heavier entry first, then the smaller key.
-fn heavier(a: &(u64, f32), b: &(u64, f32)) -> Ordering {
-    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
 fn norm(v: &[(u64, f32)]) -> f64 {
@@ -415,7 +410,7 @@ impl Centroid {
     pub fn keys(&self) -> Vec<u64> {
         let top = |v: &Sparse, n: usize| {
             let mut v = v.clone();
-            keep_heaviest(&mut v, n, |a, b| b.total_cmp(a));
+            keep_heaviest(&mut v, n);
             v.into_iter().map(|(k, _)| k)
         };
         let mut keys: Vec<u64> = top(&self.terms, TOP_TERMS)

@@ -208,7 +208,7 @@ fn weigh(counts: &[(u64, f32)], idf: impl Fn(u64) -> f64, keep: usize) -> Sparse
         .map(|&(k, c)| (k, (1.0 + (c as f64).ln()) * idf(k)))
         .collect();
     if weighted.len() > keep {
-        keep_heaviest(&mut weighted, keep, |a, b| b.total_cmp(a));
+        keep_heaviest(&mut weighted, keep);
         weighted.sort_unstable_by_key(|&(k, _)| k);
     }
     let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
@@ -221,23 +221,25 @@ fn weigh(counts: &[(u64, f32)], idf: impl Fn(u64) -> f64, keep: usize) -> Sparse
         .collect()
 }
 
-/// Truncates `v` to its `n` first entries under `heavier` (ties to the
-/// smaller key), in no particular order. A selection, not a sort: node
-/// vectors and every centroid an event's merges make keep their heaviest
-/// entries, and sorting them whole was a third of the event clusterer's
-/// one-thread part (100k kit corpus). Keys are unique, so the order is
-/// total and the entries kept are the same whatever the selection does.
-pub(crate) fn keep_heaviest<W>(
-    v: &mut Vec<(u64, W)>,
-    n: usize,
-    heavier: impl Fn(&W, &W) -> std::cmp::Ordering,
-) {
+/// Truncates `v` to its `n` heaviest entries (ties to the smaller key), in
+/// no particular order. A selection, not a sort: node vectors and every
+/// centroid an event's merges make keep their heaviest entries, and
+/// sorting them whole was a third of the event clusterer's one-thread part
+/// (100k kit corpus). Keys are unique, so the order is total and the
+/// entries kept are the same whatever the selection does.
+pub(crate) fn keep_heaviest<W: Into<f64> + Copy>(v: &mut Vec<(u64, W)>, n: usize) {
     if n == 0 {
         v.clear();
     } else if v.len() > n {
-        v.select_nth_unstable_by(n - 1, |a, b| heavier(&a.1, &b.1).then(a.0.cmp(&b.0)));
+        v.select_nth_unstable_by(n - 1, heavier);
         v.truncate(n);
     }
+}
+
+/// The order of the heaviest entries first, ties to the smaller key.
+pub(crate) fn heavier<W: Into<f64> + Copy>(a: &(u64, W), b: &(u64, W)) -> std::cmp::Ordering {
+    let weight = |e: &(u64, W)| -> f64 { e.1.into() };
+    weight(b).total_cmp(&weight(a)).then(a.0.cmp(&b.0))
 }
 
 /// The IDF a set of nodes gives (for explanations).
