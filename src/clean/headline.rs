@@ -18,7 +18,8 @@
 //! caption), and one the page prints twice (the window title, then above
 //! the story) before others. The first paragraph is a candidate too when
 //! it ends no sentence: a headline of 70 characters or more is long enough
-//! to count as prose.
+//! to count as prose. So is the line right above a byline or dateline
+//! before the story proper, wherever the page's furniture put it.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -26,7 +27,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::classify::{self, LineWords};
-use super::{corpus, ends_sentence, is_list_item, Line};
+use super::{corpus, ends_sentence, is_list_item, rules, Line};
 use crate::stopwords::{Stopwords, WordMap};
 
 /// Non-blank lines above the first paragraph searched for the headline:
@@ -110,14 +111,33 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
         .take(if headline_first { 1 } else { BELOW + 1 })
         .enumerate()
         .map(|(n, i)| (-(n as f64), i));
-    let places: Vec<(f64, usize)> = above
-        .chain(below)
-        .filter(|&(_, i)| {
-            is_candidate(&lines[i])
-                && (i != start || headline_first)
-                && !continues(lines, i, stopwords)
-        })
+    let candidate = |i: usize| {
+        is_candidate(&lines[i]) && (i != start || headline_first) && !continues(lines, i, stopwords)
+    };
+    let mut places: Vec<(f64, usize)> = above.chain(below).filter(|&(_, i)| candidate(i)).collect();
+    // A page prints its headline right above its byline or dateline, however
+    // far the furniture between them and the story pushed them from the
+    // first paragraph (a video player's menus, a consent form the cleaner
+    // kept as prose): so the line right above each byline before the story
+    // proper (the first two paragraphs in a row) is a candidate too, and
+    // one below the first paragraph counts as being at its top.
+    let nonblank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].text.is_empty())
         .collect();
+    let story = nonblank
+        .windows(2)
+        .position(|pair| pair[0] >= start && pair.iter().all(|&i| is_prose(&lines[i])))
+        .unwrap_or_else(|| nonblank.partition_point(|&i| i < start));
+    let first = nonblank.partition_point(|&i| i < start) as f64;
+    for (n, pair) in nonblank[..story].windows(2).enumerate() {
+        let (i, byline) = (pair[0], &lines[pair[1]]);
+        if (byline.removed_by == Some(rules::BYLINE) || is_dated(byline.text))
+            && candidate(i)
+            && !places.iter().any(|&(_, j)| j == i)
+        {
+            places.push(((first - n as f64).max(0.0), i));
+        }
+    }
     // Where a page prints its headline twice: above the story and in the
     // window the candidates come from, never in the story itself.
     let head = &lines[..places.iter().map(|&(_, i)| i + 1).max()?];
@@ -511,6 +531,41 @@ mod tests {
         assert_eq!(
             pick_from(&text, &removed).as_deref(),
             Some("Tram line for eastern districts")
+        );
+    }
+
+    #[test]
+    fn the_line_above_the_byline_is_a_candidate_however_far_from_the_story() {
+        // A video player's menus push the headline and its byline far above
+        // the first paragraph, beyond the window searched above it.
+        let menus = "Closed Captions\n".repeat(WINDOW + 5);
+        let text = format!(
+            "Council backs tram line to eastern districts\n\
+             By Anna Moor March 11, 2015 3:46 PM\n{menus}{BODY}"
+        );
+        let removed: Vec<(usize, &str)> = (1..WINDOW + 7).map(|i| (i, classify::CONTEXT)).collect();
+        assert_eq!(
+            pick_from(&text, &removed).as_deref(),
+            Some("Council backs tram line to eastern districts")
+        );
+        // A consent notice the cleaner kept is the first paragraph; the
+        // headline is far below it (and below the site's name), above its
+        // byline and the story.
+        let menus = "Sign in\n".repeat(30);
+        let text = format!(
+            "We use cookies to improve your experience on this site and to show you relevant advertising.\n\
+             Eastern districts tram news\n\
+             {menus}\
+             Take the tour\n\
+             Council backs tram line to eastern districts\n\
+             Published Thursday 27 July 2017\n\
+             {BODY}\n{BODY}"
+        );
+        let mut removed: Vec<(usize, &str)> = (2..32).map(|i| (i, "navigation")).collect();
+        removed.push((34, rules::BYLINE));
+        assert_eq!(
+            pick_from(&text, &removed).as_deref(),
+            Some("Council backs tram line to eastern districts")
         );
     }
 

@@ -35,6 +35,8 @@ pub(super) struct Rule {
 
 /// The rule id of a comment form's lines, which the article never crosses.
 pub(super) const COMMENT_FORM: &str = "comment-form";
+/// The rule id of bylines, under which a page prints its headline.
+pub(super) const BYLINE: &str = "byline";
 
 /// Earliest rule first: a line is reported under the first rule it matches.
 pub(super) static RULES: &[Rule] = &[
@@ -129,7 +131,7 @@ pub(super) static RULES: &[Rule] = &[
     },
     // Who wrote or edited it and when it was posted: the page's metadata.
     Rule {
-        id: "byline",
+        id: BYLINE,
         kind: Kind::Line,
         max_words: 16,
         pattern: r"^(?:(?:posted|written|reported|edited|compiled|photos?|text|reporting|writing|editing) by\b.*|(?:by|von|par|por|door)\s+(?:(?:(?-i:\p{Lu})[\p{L}.'’-]*|de|da|van|von|der|del|la|le|and|&|,)\s*)+(?:[|•·].*)?|(?:editor|author|authors|writer|reporter|correspondent|text|photo|photos|source|sources|текст|автор|фото|autor|auteur|redactor|redaktion)\s*:\s*\S.*|(?:(?:first |last )?published|updated|last updated|posted|posted on|modified)\s*:?\s*(?:on\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun).*|source link)$",
