@@ -19,7 +19,9 @@
 //! the story) before others. The first paragraph is a candidate too when
 //! it ends no sentence: a headline of 70 characters or more is long enough
 //! to count as prose. So is the line right above a byline or dateline
-//! before the story proper, wherever the page's furniture put it.
+//! before the story proper, wherever the page's furniture put it. An
+//! encyclopaedia's page is titled by the name its first paragraph starts
+//! with, when the page prints that name twice on a line of its own.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -82,6 +84,9 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
                 && ends_statement(line.text))
     };
     let start = lines.iter().position(opens)?;
+    if let Some(name) = subject(&lines[..start], lines[start].text) {
+        return Some(name.to_string());
+    }
     let above = (0..start)
         .rev()
         .filter(|&i| !lines[i].text.is_empty())
@@ -300,11 +305,41 @@ fn repeated<'t>(lines: &[Line], candidates: impl Iterator<Item = &'t str>) -> Ve
         .collect()
 }
 
+/// The name an encyclopaedia's page is about: printed on a line of its
+/// own twice above the text (as the page's title and over its infobox), and
+/// the first words of the first paragraph ("Mozilla is a free-software
+/// community ...", "New Zealand (Māori: Aotearoa) is ..."). A name is often
+/// one word, or a word and a stopword, which the body's support cannot tell
+/// from chance; its place at the head of the lead can.
+fn subject<'t>(head: &[Line<'t>], lead: &str) -> Option<&'t str> {
+    // The lead's first words, as many as a name may have.
+    let lead = fold(
+        lead.char_indices()
+            .nth(MAX_CHARS + 1)
+            .map_or(lead, |(end, _)| &lead[..end]),
+    );
+    head.iter().find_map(|line| {
+        if !looks_like_headline(line, 1) {
+            return None;
+        }
+        // Folded, the name ends in a space: the lead goes on after it with
+        // a word of its own, not "New York's".
+        let name = fold(line.text);
+        (lead.starts_with(&name) && head.iter().filter(|l| fold(l.text) == name).count() >= 2)
+            .then_some(line.text)
+    })
+}
+
 /// A line that could be a headline: short, not a sentence, not a list
 /// entry, an address, code or markup, a dateline or a line starting in
 /// lower case, and not marked as furniture by a pattern or by recurring
 /// across the site.
 fn is_candidate(line: &Line) -> bool {
+    looks_like_headline(line, 2)
+}
+
+/// [`is_candidate`], for a line of at least `min_words` words.
+fn looks_like_headline(line: &Line, min_words: usize) -> bool {
     let by_judgement = matches!(
         line.removed_by,
         None | Some(
@@ -317,7 +352,7 @@ fn is_candidate(line: &Line) -> bool {
         .count();
     by_judgement
         && line.removed_by != Some(corpus::RECURRING)
-        && (2..=HEADLINE_MAX_WORDS).contains(&words)
+        && (min_words..=HEADLINE_MAX_WORDS).contains(&words)
         && line.chars <= MAX_CHARS
         && !match line
             .text
@@ -567,6 +602,26 @@ mod tests {
             pick_from(&text, &removed).as_deref(),
             Some("Council backs tram line to eastern districts")
         );
+    }
+
+    #[test]
+    fn an_encyclopaedia_page_is_titled_by_the_name_its_lead_starts_with() {
+        let lead = "Haverstead (Old Norse: Hafrstaðir) is a market town on the eastern \
+                    districts' tram line, with a council that voted to extend the line.";
+        let text = format!(
+            "Haverstead\nFrom Wikipedia, the free encyclopedia\nHaverstead\n\
+             Country   United Kingdom\n{lead}\n{BODY}"
+        );
+        let removed = [(0, classify::CONTEXT), (1, classify::CONTEXT)];
+        assert_eq!(pick_from(&text, &removed).as_deref(), Some("Haverstead"));
+        // A name printed once is a tag or a section's name, and a lead that
+        // starts with a longer name ("Haverstead's") is about something else.
+        let text = format!("Haverstead\n{lead}\n{BODY}");
+        assert_eq!(pick_from(&text, &[]), None);
+        let text = format!(
+            "Haverstead\nHaverstead\nHaverstead's council backs the tram line to the eastern districts.\n{BODY}"
+        );
+        assert_eq!(pick_from(&text, &[]), None);
     }
 
     #[test]
