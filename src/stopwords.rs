@@ -78,7 +78,8 @@ struct Lists {
     lists: Vec<Stopwords>,
 }
 
-/// Up to 8 bytes as one number (with their count, distinct words).
+/// Up to 8 bytes as one number: with the count of bytes beside it,
+/// distinct words make distinct keys.
 fn packed(bytes: &[u8]) -> u64 {
     let mut word = [0u8; 8];
     word[..bytes.len()].copy_from_slice(bytes);
@@ -137,8 +138,8 @@ impl ShortWords {
     }
 }
 
-/// FNV-1a: stopwords are short, and the table's lookups are the cleaner's
-/// hottest hashing (SipHash cost several times more).
+/// FNV-1a: the words these tables hold are short (the long stopwords, the
+/// event stage's terms and names), and SipHash cost several times more.
 #[derive(Default)]
 pub(crate) struct Fnv(u64);
 
