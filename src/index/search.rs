@@ -79,26 +79,25 @@ impl Scratch {
     /// Counts the articles of an encoded block, those numbered below
     /// `below` only, `n` each.
     pub(super) fn tally(&mut self, value: &[u8], n: u32, below: u32) -> Result<(), Corrupt> {
-        let (counts, reached, least) = (&mut self.counts, &mut self.reached, self.least);
         for_each_posting(value, |local| {
             // Postings ascend: the rest are numbered `below` or more.
             if local >= below {
                 return ControlFlow::Break(());
             }
-            if let Some(count) = counts.get_mut(local as usize) {
-                if *count < least && *count + n >= least {
-                    reached.push(local);
-                }
-                *count += n;
-            }
+            self.add(local, n);
             ControlFlow::Continue(())
         })
     }
 
     /// Counts each of `locals` (a block's articles), `n` each.
     fn tally_locals(&mut self, locals: &[u32], n: u32) {
-        for &local in locals {
-            let count = &mut self.counts[local as usize];
+        locals.iter().for_each(|&local| self.add(local, n));
+    }
+
+    /// Adds `n` to article `local`'s count, noting it once it reaches
+    /// `least`.
+    fn add(&mut self, local: u32, n: u32) {
+        if let Some(count) = self.counts.get_mut(local as usize) {
             if *count < self.least && *count + n >= self.least {
                 self.reached.push(local);
             }
