@@ -286,6 +286,14 @@ impl LineWords {
     pub(super) fn lists_of_line(&self, i: usize) -> &[u16] {
         &self.lists[self.lines[i].clone()]
     }
+
+    /// How many of line `i`'s words are stopwords of `stopwords`, a Chinese
+    /// or Japanese function character counting as one.
+    fn stopwords_of_line(&self, i: usize, stopwords: &Stopwords) -> usize {
+        (self.lines[i].clone().zip(self.lists_of_line(i)))
+            .filter(|&(j, &l)| stopwords.has(l) || is_cjk_function_word(self.words.word(j)))
+            .count()
+    }
 }
 
 /// The article is one stretch of the page. Teasers, comment threads and
@@ -375,11 +383,8 @@ fn keep_main_stretch(lines: &mut [Line]) {
 }
 
 fn measure(i: usize, line: &Line, stopwords: &Stopwords, kept: &LineWords) -> Block {
-    let lists = kept.lists_of_line(i);
-    let words = lists.len();
-    let stops = (kept.lines[i].clone().zip(lists))
-        .filter(|&(j, &l)| stopwords.has(l) || is_cjk_function_word(kept.words.word(j)))
-        .count();
+    let words = kept.lists_of_line(i).len();
+    let stops = kept.stopwords_of_line(i, stopwords);
     let links = kept.links[i];
     let class = if links > MAX_LINK_DENSITY {
         Class::Bad
@@ -816,11 +821,10 @@ pub(super) fn line_features(
     out: &mut LineFeatures,
 ) {
     let stops_of = |i: usize| -> (usize, usize) {
-        let lists = kept.lists_of_line(i);
-        let stops = (kept.lines[i].clone().zip(lists))
-            .filter(|&(j, &l)| stopwords.has(l) || is_cjk_function_word(kept.words.word(j)))
-            .count();
-        (stops, lists.len())
+        (
+            kept.stopwords_of_line(i, stopwords),
+            kept.lists_of_line(i).len(),
+        )
     };
     // How many non-blank lines lie between each line and the nearest line
     // the blocks kept: a teaser beyond a run of removed lines is apart from
