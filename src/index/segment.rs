@@ -175,20 +175,39 @@ impl PostingsBuilder {
     }
 
     /// Each block with an article, and its encoded article list.
-    pub fn finish(mut self) -> Vec<(u32, Vec<u8>)> {
-        self.entries.sort_unstable();
-        self.entries
-            .chunk_by(|x, y| x >> 32 == y >> 32)
-            .map(|run| {
+    pub fn finish(self) -> Vec<(u32, Vec<u8>)> {
+        // A counting sort by block, stable: articles were pushed in order,
+        // so each block's list comes out ascending, as a sort of the whole
+        // entries would leave it, in two passes over them rather than a
+        // comparison sort of millions (a 10,000-article chunk: 6M entries,
+        // a tenth of an add's time). The counts take 2^bits entries, and
+        // `bits` comes from `block_bits` of all the shingles, so a few
+        // bytes an article.
+        let mut starts = vec![0u32; (1usize << self.bits) + 1];
+        for &entry in &self.entries {
+            starts[(entry >> 32) as usize + 1] += 1;
+        }
+        for block in 0..1usize << self.bits {
+            starts[block + 1] += starts[block];
+        }
+        let mut next = starts.clone();
+        let mut locals = vec![0u32; self.entries.len()];
+        for &entry in &self.entries {
+            let at = &mut next[(entry >> 32) as usize];
+            locals[*at as usize] = entry as u32;
+            *at += 1;
+        }
+        (starts.windows(2).enumerate())
+            .filter(|(_, run)| run[0] < run[1])
+            .map(|(block, run)| {
+                let run = &locals[run[0] as usize..run[1] as usize];
                 let mut value = Vec::with_capacity(run.len() * 2);
                 let mut previous = 0u32;
-                for (i, &entry) in run.iter().enumerate() {
-                    let local = entry as u32;
-                    let delta = if i == 0 { local } else { local - previous };
-                    put_varint(&mut value, u64::from(delta));
+                for &local in run {
+                    put_varint(&mut value, u64::from(local - previous));
                     previous = local;
                 }
-                ((run[0] >> 32) as u32, value)
+                (block as u32, value)
             })
             .collect()
     }
@@ -333,6 +352,36 @@ mod tests {
             );
         }
         assert_eq!(counts[7], query.len() as u32);
+    }
+
+    #[test]
+    fn postings_list_each_block_once_with_its_articles_ascending() {
+        let mut rng = SplitMix64::new(11);
+        let sets: Vec<Shingles> = (0..300)
+            .map(|_| (0..rng.below(120)).map(|_| rng.next_u64()).collect())
+            .collect();
+        let refs: Vec<&Shingles> = sets.iter().collect();
+        let bits = block_bits(sets.iter().map(Shingles::len).sum());
+        let mut want: Vec<(u32, u32)> = (sets.iter().enumerate())
+            .flat_map(|(local, set)| {
+                let blocks = set.as_slice().iter().map(move |&s| block_of(s, bits));
+                blocks.map(move |block| (block, local as u32))
+            })
+            .collect();
+        want.sort_unstable();
+        want.dedup();
+        let mut got = Vec::new();
+        let stored = postings(&refs, bits);
+        assert!(stored.windows(2).all(|w| w[0].0 < w[1].0));
+        for (block, value) in &stored {
+            assert!(!value.is_empty(), "block {block} listed with no article");
+            for_each_posting(value, |local| {
+                got.push((*block, local));
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        }
+        assert_eq!(got, want);
     }
 
     #[test]
