@@ -177,42 +177,49 @@ fn add_chunk(
     let latest = (unit.part[..range.start].iter().filter_map(|p| p.day))
         .chain(unit.searcher.latest())
         .max();
-    let mut copies = {
-        let queries: Vec<(&Shingles, Option<Day>)> = part
-            .iter()
-            .map(|p| (&p.shingles, p.day.or(latest)))
-            .collect();
-        let mut stored: Vec<Vec<Copy>> = unit.searcher.near_duplicates(&queries, window)?;
-        let within = within_unit(unit, range.clone(), docs, latest, params, window);
-        for (mine, more) in stored.iter_mut().zip(within) {
-            mine.extend(more);
-            sort_copies(mine);
-        }
-        let sets: Vec<&Shingles> = part.iter().map(|p| &p.shingles).collect();
-        let sizes: Vec<u32> = sets.iter().map(|s| s.len() as u32).collect();
-        let days: Vec<Option<Day>> = part.iter().map(|p| p.day).collect();
-        let info = SegmentInfo::new(docs[range.clone()].to_vec(), sizes, days);
-        let postings = segment::postings(&sets, info.block_bits);
-        write_segment(&txn, segment_id, &info, &postings)?;
-        stored
-    };
-    let docs = &docs[range];
-    let assigned = match params.events() {
-        Some(event_params) => events::assign_and_store(
-            &txn,
-            &event_params,
-            part,
-            docs,
-            &copies,
-            events::MAX_FLOATING,
-        )?,
-        None => vec![events::Assignment::default(); part.len()],
-    };
+    // Deflated on the pool while this thread searches and writes the
+    // segment: those steps are mostly one thread's, and with the deflate
+    // run after them the other core sat idle through them.
+    let mut compressed: Vec<Vec<u8>> = Vec::new();
+    let (unit_docs, docs) = (&docs[..], &docs[range.clone()]);
+    let (mut copies, assigned) = rayon::in_place_scope(|scope| {
+        scope.spawn(|_| compressed = part.par_iter().map(|p| deflate(&p.text)).collect());
+        let copies = {
+            let queries: Vec<(&Shingles, Option<Day>)> = part
+                .iter()
+                .map(|p| (&p.shingles, p.day.or(latest)))
+                .collect();
+            let mut stored: Vec<Vec<Copy>> = unit.searcher.near_duplicates(&queries, window)?;
+            let within = within_unit(unit, range, unit_docs, latest, params, window);
+            for (mine, more) in stored.iter_mut().zip(within) {
+                mine.extend(more);
+                sort_copies(mine);
+            }
+            let sets: Vec<&Shingles> = part.iter().map(|p| &p.shingles).collect();
+            let sizes: Vec<u32> = sets.iter().map(|s| s.len() as u32).collect();
+            let days: Vec<Option<Day>> = part.iter().map(|p| p.day).collect();
+            let info = SegmentInfo::new(docs.to_vec(), sizes, days);
+            let postings = segment::postings(&sets, info.block_bits);
+            write_segment(&txn, segment_id, &info, &postings)?;
+            stored
+        };
+        let assigned = match params.events() {
+            Some(event_params) => events::assign_and_store(
+                &txn,
+                &event_params,
+                part,
+                docs,
+                &copies,
+                events::MAX_FLOATING,
+            )?,
+            None => vec![events::Assignment::default(); part.len()],
+        };
+        Ok::<_, IndexError>((copies, assigned))
+    })?;
     {
         let mut docs_table = txn.open_table(DOCS).map_err(store_error)?;
         let mut texts = txn.open_table(TEXTS).map_err(store_error)?;
         let mut ids = txn.open_table(IDS).map_err(store_error)?;
-        let compressed: Vec<Vec<u8>> = part.par_iter().map(|p| deflate(&p.text)).collect();
         for (((p, &doc), text), a) in part.iter().zip(docs).zip(&compressed).zip(&assigned) {
             let stored = StoredDoc {
                 id: p.id.clone(),
