@@ -15,8 +15,8 @@ use redb::{ReadableTable, WriteTransaction};
 use super::params::IndexParams;
 use super::segment::{PostingsBuilder, SegmentInfo};
 use super::store::{
-    self, counter, inflate, read_segments, set_counter, store_error, Db, DOCS, POSTINGS, SEGMENTS,
-    TEXTS,
+    self, counter, decompress, read_segments, set_counter, store_error, Db, DOCS, POSTINGS,
+    SEGMENTS, TEXTS,
 };
 use super::write::write_segment;
 use super::IndexError;
@@ -150,7 +150,7 @@ fn rewrite(
                 .map_init(
                     || Shingler::new(params.ngram, params.seed),
                     |shingler, (doc, size, text)| {
-                        let set = inflate(text).map(|t| shingler.shingles(&t));
+                        let set = decompress(text).map(|t| shingler.shingles(&t));
                         // The set's size was stored with it: another one
                         // means the text is not the one compared.
                         set.ok()

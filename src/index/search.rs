@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::codec::Corrupt;
 use super::segment::{blocks, for_each_posting, Blocks, SegmentInfo};
 use super::store::{
-    inflate, read_segments, store_error, StoredDoc, DOCS, POSTINGS, SEGMENTS, TEXTS,
+    decompress, read_segments, store_error, StoredDoc, DOCS, POSTINGS, SEGMENTS, TEXTS,
 };
 use super::IndexError;
 use crate::events::dates::Day;
@@ -383,7 +383,7 @@ impl Searcher {
             .get(doc)
             .map_err(store_error)?
             .ok_or_else(|| super::store::damaged("texts", doc))?;
-        inflate(value.value()).map_err(|_| super::store::damaged("texts", doc))
+        decompress(value.value()).map_err(|_| super::store::damaged("texts", doc))
     }
 
     /// The latest day of a stored article, if any is dated.

@@ -12,7 +12,7 @@ use super::params::IndexParams;
 use super::search::{sort_copies, Copy, Searcher, Window};
 use super::segment::{self, SegmentInfo};
 use super::store::{
-    self, counter, deflate, set_counter, store_error, Db, StoredDoc, DOCS, FEATURES, IDS, META,
+    self, compress, counter, set_counter, store_error, Db, StoredDoc, DOCS, FEATURES, IDS, META,
     POSTINGS, SEGMENTS, TEXTS,
 };
 use super::{events, merge, Answer, IndexError, Prepared, Stats};
@@ -177,13 +177,13 @@ fn add_chunk(
     let latest = (unit.part[..range.start].iter().filter_map(|p| p.day))
         .chain(unit.searcher.latest())
         .max();
-    // Deflated on the pool while this thread searches and writes the
-    // segment: those steps are mostly one thread's, and with the deflate
+    // Compressed on the pool while this thread searches and writes the
+    // segment: those steps are mostly one thread's, and with the compression
     // run after them the other core sat idle through them.
     let mut compressed: Vec<Vec<u8>> = Vec::new();
     let (unit_docs, docs) = (&docs[..], &docs[range.clone()]);
     let (mut copies, assigned) = rayon::in_place_scope(|scope| {
-        scope.spawn(|_| compressed = part.par_iter().map(|p| deflate(&p.text)).collect());
+        scope.spawn(|_| compressed = part.par_iter().map(|p| compress(&p.text)).collect());
         let copies = {
             let queries: Vec<(&Shingles, Option<Day>)> = part
                 .iter()
