@@ -177,12 +177,14 @@ fn add_chunk(
     let latest = (unit.part[..range.start].iter().filter_map(|p| p.day))
         .chain(unit.searcher.latest())
         .max();
-    // Compressed on the pool while this thread searches and writes the
+    // Compressed on the pool while one worker searches and writes the
     // segment: those steps are mostly one thread's, and with the compression
-    // run after them the other core sat idle through them.
+    // run after them the other core sat idle through them. `rayon::scope`,
+    // not `in_place_scope`: the steps run on a worker too, so `--threads N`
+    // still means N busy threads.
     let mut compressed: Vec<Vec<u8>> = Vec::new();
     let (unit_docs, docs) = (&docs[..], &docs[range.clone()]);
-    let (mut copies, assigned) = rayon::in_place_scope(|scope| {
+    let (mut copies, assigned) = rayon::scope(|scope| {
         scope.spawn(|_| compressed = part.par_iter().map(|p| compress(&p.text)).collect());
         let copies = {
             let queries: Vec<(&Shingles, Option<Day>)> = part
