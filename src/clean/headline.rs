@@ -77,7 +77,11 @@ const MAX_CHARS: usize = 200;
 
 /// The headline of the page whose lines the cleaner has judged.
 pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> Option<String> {
-    let is_prose = |line: &Line| line.is_kept() && (line.is_long() || ends_statement(line.text));
+    // A row of columns is no paragraph, however long: a plain-text page's
+    // header would otherwise open the article above its title.
+    let is_prose = |line: &Line| {
+        line.is_kept() && (line.is_long() || ends_statement(line.text)) && !is_columns(line.text)
+    };
     // The article starts at its first paragraph, even one the article's
     // main stretch left out: the stretch is cut at gaps (a picture, its
     // caption, a byline), which is where a page tells its headline. Such a
@@ -372,6 +376,7 @@ fn looks_like_headline(line: &Line, min_words: usize) -> bool {
         && !line.text.starts_with(['[', '(', '<'])
         && !line.text.contains(['{', '}', '<', '>', '='])
         && !line.text.contains(");")
+        && !is_columns(line.text)
         && !starts_lowercase(line.text)
         && !is_dated(line.text)
 }
@@ -389,6 +394,15 @@ fn is_dated(text: &str) -> bool {
         .expect("date pattern compiles")
     })
     .is_match(text)
+}
+
+/// A row of columns, fields set apart by runs of spaces: a plain-text
+/// page's header ("INTERNET DRAFT          Michiel B. de Jong"), a menu
+/// ("Kernel    Security   Distributions"), a table's row. A headline or a
+/// paragraph is one run of words: three spaces are wider than a typist's
+/// gap between sentences (two), and a tab aligns columns.
+fn is_columns(text: &str) -> bool {
+    text.contains("   ") || text.contains('\t')
 }
 
 /// Ends a sentence, and not on an abbreviation ("... Underneath N.Y.C.").
@@ -731,6 +745,27 @@ mod tests {
         ] {
             assert!(is_candidate(&Line::new(text)), "{text}");
         }
+    }
+
+    #[test]
+    fn a_row_of_columns_is_no_headline_and_no_paragraph() {
+        // A plain-text page's header, its fields named by the body as well
+        // as the headline below it, and higher up the page.
+        let text = format!(
+            "TRAM LINE REPORT                              Eastern districts council\n\
+             Council backs tram line to eastern districts\n{BODY}"
+        );
+        assert_eq!(
+            pick_from(&text, &[]).as_deref(),
+            Some("Council backs tram line to eastern districts")
+        );
+        assert!(is_columns(
+            "Weekly edition  Kernel    Security   Distributions"
+        ));
+        assert!(is_columns("Tram line\tEastern districts"));
+        assert!(!is_columns(
+            "Council backs tram line.  Eastern districts cheer"
+        ));
     }
 
     #[test]
