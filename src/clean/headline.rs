@@ -19,7 +19,9 @@
 //! the story) before others. The first paragraph is a candidate too when
 //! it ends no sentence: a headline of 70 characters or more is long enough
 //! to count as prose. So is the line right above a byline or dateline
-//! before the story proper, wherever the page's furniture put it. An
+//! before the story proper, wherever the page's furniture put it, and a
+//! line set centred there (a typed page's title, a text browser's centred
+//! heading). An
 //! encyclopaedia's page is titled by the name its first paragraph starts
 //! with, when the page prints that name twice on a line of its own.
 
@@ -134,7 +136,9 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
     // first paragraph (a video player's menus, a consent form the cleaner
     // kept as prose): so the line right above each byline before the story
     // proper (the first two paragraphs in a row) is a candidate too, and
-    // one below the first paragraph counts as being at its top.
+    // one below the first paragraph counts as being at its top. So is a
+    // line set centred there: a typed document centres its title, and a
+    // text browser its page's heading, wherever the lines around it sit.
     let nonblank: Vec<usize> = (0..lines.len())
         .filter(|&i| !lines[i].text.is_empty())
         .collect();
@@ -143,9 +147,12 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
         .position(|pair| pair[0] >= start && pair.iter().all(|&i| is_prose(&lines[i])))
         .unwrap_or_else(|| nonblank.partition_point(|&i| i < start));
     let first = nonblank.partition_point(|&i| i < start) as f64;
-    for (n, pair) in nonblank[..story].windows(2).enumerate() {
-        let (i, byline) = (pair[0], &lines[pair[1]]);
-        if (byline.removed_by == Some(rules::BYLINE) || is_dated(byline.text))
+    let measure = measure(lines);
+    for (n, &i) in nonblank[..story].iter().enumerate() {
+        let above_byline = nonblank[..story].get(n + 1).is_some_and(|&j| {
+            lines[j].removed_by == Some(rules::BYLINE) || is_dated(lines[j].text)
+        });
+        if (above_byline || is_centred(&lines[i], measure))
             && candidate(i)
             && !places.iter().any(|&(_, j)| j == i)
         {
@@ -396,6 +403,32 @@ fn is_dated(text: &str) -> bool {
     .is_match(text)
 }
 
+/// The measure of a page: the width its lines are set in, indent
+/// included, that nine lines in ten do not pass (its longest line may be a
+/// URL or a table that overruns it).
+fn measure(lines: &[Line]) -> usize {
+    let mut widths: Vec<usize> = (lines.iter())
+        .filter(|line| !line.text.is_empty())
+        .map(|line| line.indent + line.chars)
+        .collect();
+    if widths.is_empty() {
+        return 0;
+    }
+    let at = (widths.len() - 1) * 9 / 10;
+    *widths.select_nth_unstable(at).1
+}
+
+/// A line centred on a page of `measure` characters, as a typed document
+/// (an RFC, a report) sets its title and a text browser a centred heading:
+/// as much room on its right as on its left, give or take a character of
+/// rounding either way, and at least a tenth of the measure each side. (A
+/// line of a paragraph indented by three characters, wrapped three short
+/// of the measure, is not centred.)
+fn is_centred(line: &Line, measure: usize) -> bool {
+    let right = measure.saturating_sub(line.indent + line.chars);
+    10 * line.indent.min(right) >= measure && line.indent.abs_diff(right) <= 2
+}
+
 /// A row of columns, fields set apart by runs of spaces: a plain-text
 /// page's header ("INTERNET DRAFT          Michiel B. de Jong"), a menu
 /// ("Kernel    Security   Distributions"), a table's row. A headline or a
@@ -617,6 +650,45 @@ mod tests {
             pick_from(&text, &removed).as_deref(),
             Some("Council backs tram line to eastern districts")
         );
+    }
+
+    #[test]
+    fn a_centred_line_before_the_story_is_a_candidate_however_far_from_its_start() {
+        // A consent notice the cleaner kept is the first paragraph; the
+        // headline, set centred on the page, is below it and its menus,
+        // beyond the lines searched below the first paragraph.
+        let headline = "Council backs tram line to eastern districts";
+        let indent = " ".repeat((BODY.len() - headline.len()) / 2);
+        let menus = "Sign in\n".repeat(6);
+        let text = format!(
+            "We use cookies to improve your experience on this site and to show you relevant advertising.\n\
+             {menus}{indent}{headline}\n{BODY}\n{BODY}"
+        );
+        let removed: Vec<(usize, &str)> = (1..7).map(|i| (i, "navigation")).collect();
+        assert_eq!(pick_from(&text, &removed).as_deref(), Some(headline));
+        // Set flush left there, it is too far from the first paragraph.
+        let text = format!(
+            "We use cookies to improve your experience on this site and to show you relevant advertising.\n\
+             {menus}{headline}\n{BODY}\n{BODY}"
+        );
+        assert_eq!(pick_from(&text, &removed), None);
+    }
+
+    #[test]
+    fn a_centred_line_has_as_much_room_on_its_right_as_on_its_left() {
+        let line = Line::new("                            remoteStorage");
+        assert!(is_centred(&line, 71));
+        assert!(!is_centred(&line, 90));
+        assert!(!is_centred(&Line::new("remoteStorage"), 13));
+        let wrapped =
+            Line::new("   Internet-Drafts are working documents of the Internet Engineering");
+        assert!(!is_centred(&wrapped, 71));
+        // Ten lines set in 100 characters at most, and a URL that overruns
+        // them.
+        let texts: Vec<String> = (1..=10).map(|n| "x".repeat(10 * n)).collect();
+        let url = "x".repeat(500);
+        let lines: Vec<Line> = texts.iter().chain([&url]).map(|t| Line::new(t)).collect();
+        assert_eq!(measure(&lines), 100);
     }
 
     #[test]

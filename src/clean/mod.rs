@@ -92,6 +92,9 @@ struct Line<'a> {
     /// Length in characters, the unit of jusText's thresholds, a Chinese
     /// or Japanese character counting as [`CJK_WIDTH`].
     chars: usize,
+    /// Characters of whitespace before the text: how far in a plain-text
+    /// page set the line (a title centred on a hard-wrapped page).
+    indent: usize,
     /// The rule that removed the line, once a pass has.
     removed_by: Option<&'static str>,
     /// In how many unrelated articles of its site the line recurs, when
@@ -121,6 +124,7 @@ impl<'a> Line<'a> {
         Line {
             text,
             chars,
+            indent: raw[..raw.len() - raw.trim_start().len()].chars().count(),
             removed_by: None,
             recurs: 0,
             decision: None,
