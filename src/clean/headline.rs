@@ -518,7 +518,16 @@ const STEM_CHARS: usize = 5;
 /// stemmers across European languages); two words it wrongly joins are
 /// mostly of one family ("government", "governor"), which a headline's
 /// support can bear.
+///
+/// A final "s" goes first, so that a short plural meets its singular
+/// ("weeks" and "week", "years" and "year": cut to five characters, the
+/// plural keeps its "s"), unless four characters would not be left: "news"
+/// is not "new", nor "bus" "bu".
 fn stem(word: &str) -> &str {
+    let word = match word.strip_suffix('s') {
+        Some(rest) if !rest.ends_with('s') && rest.chars().nth(3).is_some() => rest,
+        _ => word,
+    };
     word.char_indices()
         .nth(STEM_CHARS)
         .map_or(word, |(end, _)| &word[..end])
@@ -884,5 +893,9 @@ mod tests {
         assert_eq!(stem("admits"), stem("admitted"));
         assert_eq!(stem("violenta"), stem("violencia"));
         assert_eq!(stem("tram"), "tram");
+        assert_eq!(stem("weeks"), stem("week"));
+        assert_eq!(stem("trams"), "tram");
+        assert_ne!(stem("news"), stem("new"));
+        assert_eq!(stem("class"), "class");
     }
 }
