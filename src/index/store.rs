@@ -431,6 +431,7 @@ mod tests {
         assert_eq!(StoredDoc::decode(&doc.encode()), Ok(doc));
         let text = "some text ".repeat(50);
         assert_eq!(decompress(&compress(&text)).unwrap(), text);
+        assert_eq!(decompress(&compress("")).unwrap(), "");
         // Text that does not compress, then the thread's context starts the
         // next text afresh.
         let noise: String = (0..40_000u32)
