@@ -328,18 +328,6 @@ pub fn create_tables(txn: &redb::WriteTransaction) -> Result<(), IndexError> {
     Ok(())
 }
 
-/// A stored meta counter, read-only.
-fn read_counter(txn: &ReadTransaction, name: &str) -> Result<u32, IndexError> {
-    let meta = txn.open_table(store::META).map_err(store_error)?;
-    let value = meta.get(name).map_err(store_error)?;
-    match value {
-        None => Ok(0),
-        Some(v) => Bytes::new(v.value())
-            .u32()
-            .map_err(|_| store::damaged("meta", name)),
-    }
-}
-
 /// Read-only placement for `query`.
 pub struct Events {
     ids: redb::ReadOnlyTable<&'static str, u32>,
@@ -353,13 +341,14 @@ pub struct Events {
 
 impl Events {
     pub fn new(txn: &ReadTransaction, params: &EventParams) -> Result<Self, IndexError> {
+        let meta = txn.open_table(store::META).map_err(store_error)?;
         Ok(Events {
             ids: txn.open_table(store::IDS).map_err(store_error)?,
             keys: txn.open_table(EVENT_KEYS).map_err(store_error)?,
             df: txn.open_table(EVENT_DF).map_err(store_error)?,
             events: txn.open_table(EVENTS).map_err(store_error)?,
-            docs: read_counter(txn, "event_docs")?,
-            stored: read_counter(txn, "next_event")?,
+            docs: store::counter_in(&meta, "event_docs")?,
+            stored: store::counter_in(&meta, "next_event")?,
             params: params.clone(),
         })
     }

@@ -375,14 +375,20 @@ fn open_error(err: redb::DatabaseError) -> IndexError {
 
 /// Reads a `meta` counter (0 when unset).
 pub fn counter(txn: &WriteTransaction, name: &str) -> Result<u32, IndexError> {
-    let meta = txn.open_table(META).map_err(store_error)?;
-    let value = meta.get(name).map_err(store_error)?;
-    Ok(match value {
-        None => 0,
+    counter_in(&txn.open_table(META).map_err(store_error)?, name)
+}
+
+/// A counter of the `meta` table, read by a writer or a reader: 0 until set.
+pub fn counter_in(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    name: &str,
+) -> Result<u32, IndexError> {
+    match meta.get(name).map_err(store_error)? {
+        None => Ok(0),
         Some(v) => Bytes::new(v.value())
             .u32()
-            .map_err(|_| IndexError::Damaged(format!("counter {name}")))?,
-    })
+            .map_err(|_| damaged("meta", name)),
+    }
 }
 
 pub fn set_counter(txn: &WriteTransaction, name: &str, value: u32) -> Result<(), IndexError> {
