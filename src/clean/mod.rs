@@ -106,7 +106,8 @@ struct Line<'a> {
 
 impl<'a> Line<'a> {
     fn new(raw: &'a str) -> Line<'a> {
-        let text = raw.trim();
+        let start = raw.len() - raw.trim_start().len();
+        let text = raw[start..].trim_end();
         // Every Chinese or Japanese character is at U+3040 or above, so its
         // first byte is 0xE3 or more: only those few are decoded (every
         // character of a line with one curly quote was, at twice the cost).
@@ -124,7 +125,7 @@ impl<'a> Line<'a> {
         Line {
             text,
             chars,
-            indent: raw[..raw.len() - raw.trim_start().len()].chars().count(),
+            indent: raw[..start].chars().count(),
             removed_by: None,
             recurs: 0,
             decision: None,
