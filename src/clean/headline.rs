@@ -155,7 +155,16 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
         .position(|pair| pair[0] >= start && pair.iter().all(|&i| is_prose(&lines[i])))
         .unwrap_or_else(|| nonblank.partition_point(|&i| i < start));
     let first = nonblank.partition_point(|&i| i < start) as f64;
-    let measure = measure(lines);
+    // Which lines before the story proper are a byline or a dateline, read
+    // once for the article's head and for the lines right above them.
+    let dated: Vec<bool> = (nonblank[..story].iter())
+        .map(|&j| lines[j].removed_by == Some(rules::BYLINE) || is_dated(lines[j].text))
+        .collect();
+    // The page's measure is found only when an indented line asks: a line
+    // set flush left is centred on no page, and most pages indent none.
+    let page = std::cell::OnceCell::new();
+    let centred =
+        |line: &Line| line.indent > 0 && is_centred(line, *page.get_or_init(|| measure(lines)));
     // The article's head: the short lines right above a byline or
     // dateline before the story proper, up to the menus above them (a list
     // entry) or a paragraph. A headline there is the article's; one above
@@ -163,10 +172,7 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
     // Firefox Nightly" over "These Weeks in Firefox: Issue 85").
     // By line, so that a page of thousands of dated lines is one pass.
     let mut in_head = vec![false; lines.len()];
-    for (n, &j) in nonblank[..story].iter().enumerate() {
-        if lines[j].removed_by != Some(rules::BYLINE) && !is_dated(lines[j].text) {
-            continue;
-        }
+    for n in (0..story).filter(|&n| dated[n]) {
         for &i in nonblank[..n].iter().rev() {
             if is_list_item(lines[i].text) || lines[i].is_long() || in_head[i] {
                 break;
@@ -175,10 +181,8 @@ pub(super) fn pick(lines: &[Line], kept: &LineWords, stopwords: &Stopwords) -> O
         }
     }
     for (n, &i) in nonblank[..story].iter().enumerate() {
-        let above_byline = nonblank[..story].get(n + 1).is_some_and(|&j| {
-            lines[j].removed_by == Some(rules::BYLINE) || is_dated(lines[j].text)
-        });
-        if (above_byline || is_centred(&lines[i], measure))
+        let above_byline = dated.get(n + 1) == Some(&true);
+        if (above_byline || centred(&lines[i]))
             && candidate(i)
             && !places.iter().any(|&(_, j)| j == i)
         {
