@@ -12,10 +12,22 @@ use std::sync::OnceLock;
 
 /// Languages with a list, as ISO 639-1 codes. NLTK's lists (frequent words,
 /// what jusText's thresholds were tuned on) where they exist, Stopwords-ISO
-/// for Polish, Ukrainian and Urdu (with [`URDU_EXTRA`]).
-pub const LANGUAGES: [&str; 11] = [
-    "en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "ur",
+/// for Polish, Ukrainian, Urdu (with [`URDU_EXTRA`]), Czech, Slovak,
+/// Croatian and Hindi. A page in a language without a list shows no
+/// stopwords at all: the cleaner finds no prose in it and leaves the whole
+/// page, menus and all, and the event stage keeps its function words as
+/// terms. So every language of the news with a list of its function words
+/// in either source is here, except where a list would take another
+/// language's text (Persian's and Urdu's share many words as the cleaner
+/// reads them) or cannot be matched word by word (Vietnamese lists
+/// syllable pairs; Korean and Japanese attach particles to words).
+pub const LANGUAGES: [&str; 26] = [
+    "en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "ur", "sv", "no", "da", "fi", "hu",
+    "ro", "tr", "id", "el", "ar", "he", "cs", "sk", "hr", "hi",
 ];
+
+/// The lists a word is on, one bit a language of [`LANGUAGES`].
+pub(crate) type ListBits = u32;
 
 /// Urdu's commonest function words that Stopwords-ISO's `ur` list lacks:
 /// postpositions, auxiliaries, pronouns and conjunctions. That list is
@@ -36,7 +48,7 @@ pub const DEFAULT_LANGUAGE: &str = "en";
 pub struct Stopwords {
     pub language: &'static str,
     /// This list's bit in [`Lists::table`].
-    bit: u16,
+    bit: ListBits,
 }
 
 impl Stopwords {
@@ -45,7 +57,7 @@ impl Stopwords {
     }
 
     /// Whether this list is among `lists` ([`lists_of`] a word).
-    pub(crate) fn has(&self, lists: u16) -> bool {
+    pub(crate) fn has(&self, lists: ListBits) -> bool {
         lists & self.bit != 0
     }
 }
@@ -53,7 +65,7 @@ impl Stopwords {
 /// The lists that have `lowercase_word`, as bits (none: 0): one lookup
 /// that serves both the language guess and the density of any list. The
 /// cleaner asks it of every word of every page.
-pub(crate) fn lists_of(lowercase_word: &str) -> u16 {
+pub(crate) fn lists_of(lowercase_word: &str) -> ListBits {
     let lists = lists();
     let bytes = lowercase_word.as_bytes();
     match bytes.len() {
@@ -72,7 +84,7 @@ struct Lists {
     /// string comparison.
     short: ShortWords,
     /// The longer words.
-    long: WordMap<&'static str, u16>,
+    long: WordMap<&'static str, ListBits>,
     /// The longest word's bytes: a longer word is on no list.
     longest: usize,
     lists: Vec<Stopwords>,
@@ -91,14 +103,14 @@ fn packed(bytes: &[u8]) -> u64 {
 /// quarter full at most, so a miss ends soon.
 struct ShortWords {
     keys: Vec<(u64, u8)>,
-    lists: Vec<u16>,
+    lists: Vec<ListBits>,
     /// 64 minus the table's bits: a key's home slot is the top bits of its
     /// Fibonacci hash.
     shift: u32,
 }
 
 impl ShortWords {
-    fn new(words: &WordMap<&'static str, u16>) -> ShortWords {
+    fn new(words: &WordMap<&'static str, ListBits>) -> ShortWords {
         let bits = (words.len() * 4)
             .next_power_of_two()
             .trailing_zeros()
@@ -125,7 +137,7 @@ impl ShortWords {
     }
 
     /// The lists of a word of 1 to 8 bytes.
-    fn get(&self, word: &[u8]) -> u16 {
+    fn get(&self, word: &[u8]) -> ListBits {
         let key = (packed(word), word.len() as u8);
         let mut slot = self.home(key.0);
         loop {
@@ -167,7 +179,7 @@ impl Hasher for Fnv {
 fn lists() -> &'static Lists {
     static LISTS: OnceLock<Lists> = OnceLock::new();
     LISTS.get_or_init(|| {
-        let mut table: WordMap<&'static str, u16> = WordMap::default();
+        let mut table: WordMap<&'static str, ListBits> = WordMap::default();
         for (i, &language) in LANGUAGES.iter().enumerate() {
             let listed =
                 stop_words::lookup(language).expect("every listed language is compiled in");
@@ -216,28 +228,38 @@ pub fn for_language(language: &str) -> &'static Stopwords {
 }
 
 /// The language whose list covers the most of `lowercase_words`; the default
-/// language on a tie or when nothing matches.
+/// language unless another's leads it by [`MIN_LEAD`] words.
 pub fn detect<'a>(lowercase_words: impl IntoIterator<Item = &'a str>) -> &'static Stopwords {
     detect_lists(lowercase_words.into_iter().map(lists_of))
 }
 
+/// How many more of a text's words another language's list must match than
+/// the default's before the text is taken for that language: with
+/// twenty-six lists, a one-line article of a dozen words ("PHILADELPHIA
+/// 76ERS Fired Jim O'Brien, coach.", ECB+) has two words on Croatian's list
+/// and one on English's, and a wrong language keeps an article from its
+/// event (the event stage compares terms within a language). A sentence
+/// of Russian matches two words of its list and none of English's.
+const MIN_LEAD: usize = 2;
+
 /// [`detect`] of the words whose [`lists_of`] are `words`.
-pub(crate) fn detect_lists(words: impl IntoIterator<Item = u16>) -> &'static Stopwords {
+pub(crate) fn detect_lists(words: impl IntoIterator<Item = ListBits>) -> &'static Stopwords {
     let lists = all();
     let mut hits = vec![0usize; lists.len()];
-    words
-        .into_iter()
-        .filter(|&bits| bits != 0)
-        .for_each(|bits| {
-            for (i, hit) in hits.iter_mut().enumerate() {
-                *hit += usize::from(bits >> i & 1);
-            }
-        });
+    for mut bits in words {
+        // Each list the word is on, lowest bit first.
+        while bits != 0 {
+            hits[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
+        }
+    }
     // `max_by_key` keeps the last maximum; scan in reverse so the earlier
     // (English first) list wins ties.
     let best = (0..lists.len()).rev().max_by_key(|&i| hits[i]).unwrap_or(0);
-    if hits[best] == 0 {
-        for_language(DEFAULT_LANGUAGE)
+    let default = for_language(DEFAULT_LANGUAGE);
+    let default_hits = hits[lists.iter().position(|l| l.bit == default.bit).unwrap_or(0)];
+    if hits[best] < default_hits + MIN_LEAD {
+        default
     } else {
         &lists[best]
     }
@@ -276,6 +298,26 @@ mod tests {
         assert_eq!(detect_text(&crate::tokenize::fold_arabic(urdu)), "ur");
         assert!(for_language("ur").contains("میں"));
         assert!(for_language("ur").contains("ميں"));
+        // One sentence of news in each of the other languages with a list.
+        for (text, language) in [
+            ("Presidenten sade att förhandlingarna kommer att hållas i huvudstaden under våren, men det är ännu inte klart när.", "sv"),
+            ("Præsidenten sagde, at forhandlingerne vil blive holdt i hovedstaden i foråret, men det er endnu ikke klart hvornår.", "da"),
+            ("Presidenten sa at forhandlingene skal holdes i hovedstaden til våren, men det er ennå ikke klart når de starter.", "no"),
+            ("Presidentti sanoi, että neuvottelut pidetään pääkaupungissa keväällä, mutta vielä ei ole selvää milloin.", "fi"),
+            ("Az elnök azt mondta, hogy a tárgyalásokat tavasszal tartják a fővárosban, de még nem világos, hogy mikor.", "hu"),
+            ("Președintele a spus că negocierile vor avea loc în capitală în primăvară, dar încă nu este clar când.", "ro"),
+            ("Cumhurbaşkanı, görüşmelerin baharda başkentte yapılacağını söyledi, ama ne zaman olacağı daha belli değil.", "tr"),
+            ("Presiden mengatakan bahwa perundingan akan diadakan di ibu kota pada musim semi, tetapi belum jelas kapan.", "id"),
+            ("Ο πρόεδρος είπε ότι οι συνομιλίες θα γίνουν την άνοιξη στην πρωτεύουσα, αλλά δεν είναι ακόμη σαφές πότε.", "el"),
+            ("قال الرئيس إن المحادثات ستعقد في العاصمة في الربيع، لكن لم يتضح بعد متى.", "ar"),
+            ("הנשיא אמר כי השיחות יתקיימו בבירה באביב, אך עדיין לא ברור מתי.", "he"),
+            ("Prezident řekl, že jednání se uskuteční na jaře v hlavním městě, ale zatím není jasné, kdy.", "cs"),
+            ("Prezident povedal, že rokovania sa uskutočnia na jar v hlavnom meste, ale zatiaľ nie je jasné, kedy.", "sk"),
+            ("Predsjednik je rekao da će se pregovori održati u proljeće u glavnom gradu, ali još nije jasno kada.", "hr"),
+            ("राष्ट्रपति ने कहा कि बातचीत वसंत में राजधानी में होगी, लेकिन अभी यह स्पष्ट नहीं है कि कब।", "hi"),
+        ] {
+            assert_eq!(detect_text(text), language, "{text}");
+        }
     }
 
     #[test]
@@ -304,6 +346,10 @@ mod tests {
     #[test]
     fn unknown_text_falls_back_to_english() {
         assert_eq!(detect_text("12345 67890"), "en");
+        assert_eq!(
+            detect_text("PHILADELPHIA 76ERS Fired Jim O'Brien, coach. Named Maurice Cheeks coach."),
+            "en"
+        );
         assert!(for_language("xx").contains("the"));
     }
 }

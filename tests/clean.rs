@@ -401,3 +401,88 @@ fn r21_the_fixture_titles_are_their_headlines() {
         .collect();
     assert_eq!(titles, expected);
 }
+
+/// A news page as text in a language the cleaner reads by its own function
+/// words: a menu, a headline, two paragraphs, a footer.
+fn page_in(menu: [&str; 4], headline: &str, paragraphs: [&str; 2], footer: &str) -> String {
+    let menu = menu.map(|entry| format!("* {entry}")).join("\n");
+    format!(
+        "{menu}\n{headline}\n\n{}\n\n{}\n\n{footer}\n",
+        paragraphs[0], paragraphs[1]
+    )
+}
+
+/// #21, other languages: a page in a language with no stopword list showed
+/// no prose at all, so the cleaner left it whole, menus and footers with
+/// it, and two pages of one site shared them as if copied.
+#[test]
+fn r21_pages_in_more_languages_lose_their_menus_and_keep_their_story() {
+    let pages = [
+        page_in(
+            ["Beranda", "Berita", "Olahraga", "Hiburan"],
+            "Jalur trem diperpanjang ke timur",
+            [
+                "Pemerintah kota mengumumkan pada hari Selasa bahwa jalur trem akan \
+                 diperpanjang ke wilayah timur, sebuah proyek yang sudah dibahas selama lebih \
+                 dari sepuluh tahun dan yang menurut para pendukungnya akan memangkas waktu \
+                 perjalanan di seluruh kota hingga sepertiga.",
+                "Pekerjaan akan dimulai pada musim semi tahun depan, dan dewan kota mengatakan \
+                 bahwa biaya proyek ini akan ditanggung bersama oleh pemerintah pusat dan \
+                 pemerintah daerah, meskipun beberapa anggota oposisi masih meragukan angka \
+                 tersebut.",
+            ],
+            "Tentang Kami | Kontak | Karier",
+        ),
+        page_in(
+            ["Nyheter", "Sport", "Nöje", "Kultur"],
+            "Spårvägen förlängs österut",
+            [
+                "Kommunfullmäktige beslutade på tisdagen att spårvägen ska förlängas till de \
+                 östra stadsdelarna, ett projekt som har diskuterats i mer än tio år och som \
+                 enligt dess anhängare kommer att korta restiderna i hela staden med en \
+                 tredjedel.",
+                "Arbetet börjar nästa vår, och kommunen säger att kostnaderna ska delas mellan \
+                 staten och regionen, även om flera ledamöter i oppositionen fortfarande \
+                 ifrågasätter de siffror som har presenterats.",
+            ],
+            "Om oss | Kontakt | Jobba hos oss",
+        ),
+        page_in(
+            ["Haberler", "Spor", "Magazin", "Ekonomi"],
+            "Tramvay hattı doğuya uzatılıyor",
+            [
+                "Belediye meclisi salı günü tramvay hattının doğu mahallelerine kadar \
+                 uzatılmasına karar verdi; bu proje on yıldan fazla bir süredir tartışılıyordu \
+                 ve destekçileri şehir genelinde yolculuk sürelerinin üçte bir kısalacağını \
+                 söylüyor.",
+                "Çalışmalar gelecek ilkbaharda başlayacak ve belediye, maliyetin devlet ile \
+                 bölge arasında paylaşılacağını açıkladı, ama muhalefetteki bazı üyeler hâlâ \
+                 bu rakamlara şüpheyle bakıyor ve daha fazla bilgi istiyor.",
+            ],
+            "Hakkımızda | İletişim | Kariyer",
+        ),
+    ];
+    let dir = Dir::new();
+    for (i, page) in pages.iter().enumerate() {
+        dir.write(&format!("{i}.txt"), page);
+    }
+    let (code, stdout, stderr) = run(dir
+        .dedup()
+        .args(["clean", "--format", "jsonl", "0.txt", "1.txt", "2.txt"]));
+    assert_eq!(code, 0, "{stderr}");
+    for (line, page) in stdout.lines().zip(&pages) {
+        let article: Value = serde_json::from_str(line).expect("a JSON line");
+        let text = article["text"].as_str().expect("the cleaned text");
+        // The menu, the headline, the paragraphs and the footer, as
+        // `page_in` lays them out between blank lines.
+        let lines: Vec<&str> = page.lines().filter(|l| !l.is_empty()).collect();
+        let (menu, story, footer) = (&lines[..4], &lines[4..7], lines[7]);
+        for kept in story {
+            assert!(text.contains(kept), "lost {kept:?}:\n{text}");
+        }
+        for gone in menu.iter().chain([&footer]) {
+            let gone = gone.trim_start_matches("* ");
+            assert!(!text.contains(gone), "kept {gone:?}:\n{text}");
+        }
+    }
+}

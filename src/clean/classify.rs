@@ -26,7 +26,7 @@ use regex::Regex;
 use super::{ends_sentence, is_list_item, rules, Line};
 use crate::article::TITLE_MAX_WORDS;
 use crate::neardup::shingle::Joined;
-use crate::stopwords::Stopwords;
+use crate::stopwords::{ListBits, Stopwords};
 
 /// jusText's defaults: lengths in characters, densities as shares of words
 /// or characters.
@@ -230,7 +230,7 @@ pub(super) struct LineWords {
     pub(super) lines: Vec<Range<usize>>,
     /// The stopword lists each word is on ([`crate::stopwords::lists_of`]):
     /// looked up once for the language guess and the densities.
-    pub(super) lists: Vec<u16>,
+    pub(super) lists: Vec<ListBits>,
     /// Of line `i`'s words, how many start with a capital, with a letter
     /// and with a digit: the line model's shape of a line, counted as the
     /// words are split.
@@ -283,7 +283,7 @@ impl LineWords {
     }
 
     /// The stopword lists of line `i`'s words.
-    pub(super) fn lists_of_line(&self, i: usize) -> &[u16] {
+    pub(super) fn lists_of_line(&self, i: usize) -> &[ListBits] {
         &self.lists[self.lines[i].clone()]
     }
 

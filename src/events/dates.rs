@@ -22,8 +22,8 @@ use regex::Regex;
 pub type Day = i32;
 
 /// Month numbers with their names and common abbreviations, lowercase:
-/// English, then the other languages of the stopword lists (de, fr, es, it,
-/// pt, nl, pl, ru, uk). English names are read only capitalised ("May 5",
+/// English, then German, French, Spanish, Italian, Portuguese, Dutch,
+/// Polish, Russian and Ukrainian (de, fr, es, it, pt, nl, pl, ru, uk). English names are read only capitalised ("May 5",
 /// not "may 5"); the other languages write them in lowercase, so there any
 /// case goes. Polish, Russian and Ukrainian come in the nominative and the
 /// genitive a date uses ("30 grudnia", "30 декабря", "30 грудня").
@@ -599,8 +599,8 @@ pub fn dateline_line(text: &str) -> Option<(Day, Range<usize>)> {
 }
 
 /// Weekday names (Monday first; a slot may hold several forms, `|`
-/// between them) and the word for "yesterday", per language of the stopword
-/// lists. Polish, Russian and Ukrainian give the accusative of "on Monday"
+/// between them) and the word for "yesterday", per language of [`MONTHS`].
+/// Polish, Russian and Ukrainian give the accusative of "on Monday"
 /// ("w środę", "в среду"), not the nominative ("среда" is also
 /// "environment").
 const RELATIVE: [(&str, [&str; 7], &str); 10] = [
