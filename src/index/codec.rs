@@ -71,6 +71,11 @@ impl<'a> Bytes<'a> {
         u32::try_from(self.varint()?).map_err(|_| Corrupt)
     }
 
+    /// What is left of the value.
+    pub fn rest(&self) -> &'a [u8] {
+        &self.bytes[self.at.min(self.bytes.len())..]
+    }
+
     pub fn take(&mut self, len: usize) -> Result<&'a [u8], Corrupt> {
         let end = self.at.checked_add(len).ok_or(Corrupt)?;
         let slice = self.bytes.get(self.at..end).ok_or(Corrupt)?;

@@ -132,10 +132,7 @@ fn rewrite(
             part.iter().map(|&(_, size, _)| size).collect(),
             part.iter().map(|&(_, _, day)| day).collect(),
         );
-        let mut builder = PostingsBuilder::new(
-            info.block_bits,
-            info.sizes.iter().map(|&s| s as usize).sum(),
-        );
+        let mut builder = PostingsBuilder::new(&info);
         for batch in part.chunks(SHINGLE_BATCH) {
             let compressed = batch
                 .iter()

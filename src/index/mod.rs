@@ -619,6 +619,84 @@ mod tests {
         segments.into_iter().map(|(_, info)| info).collect()
     }
 
+    /// Rewrites an index as dedup wrote it before postings were grouped:
+    /// format 3, a postings value a block, keyed by the block.
+    fn to_a_value_a_block(path: &Path, params: &IndexParams) {
+        use redb::ReadableTable;
+        let index = Index::open_for_writing(path, params, &|_| false).unwrap();
+        let txn = index.db.begin_write().unwrap();
+        {
+            let mut table = txn.open_table(store::SEGMENTS).unwrap();
+            let mut postings = txn.open_table(store::POSTINGS).unwrap();
+            for (id, info) in store::read_segments(&table).unwrap() {
+                let mut blocks = Vec::new();
+                for entry in postings.range((id, 0)..=(id, u32::MAX)).unwrap() {
+                    let (key, value) = entry.unwrap();
+                    let mut each = |block, list: &[u8]| blocks.push((block, list.to_vec()));
+                    info.for_each_block(key.value().1, value.value(), &mut each)
+                        .unwrap();
+                }
+                postings
+                    .retain_in((id, 0)..=(id, u32::MAX), |_, _| false)
+                    .unwrap();
+                for (block, list) in blocks {
+                    postings.insert((id, block), list.as_slice()).unwrap();
+                }
+                let old = SegmentInfo {
+                    group_bits: None,
+                    ..info
+                };
+                table.insert(id, old.encode().as_slice()).unwrap();
+            }
+            let mut meta = txn.open_table(store::META).unwrap();
+            meta.insert("format", b"dedup-index/3".as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+
+    /// An index written a postings value a block (format 3) answers as
+    /// the same index written now does, and takes adds: the segments it
+    /// had are read beside the grouped ones an add writes, and the file is
+    /// retagged.
+    #[test]
+    fn an_index_of_a_value_a_block_is_read_and_added_to() {
+        let params = IndexParams::from_pipeline(&pipeline(false, false));
+        let all = articles(600, 7);
+        let part = |k: usize| {
+            let part: Vec<Article> = all.iter().skip(k).step_by(3).cloned().collect();
+            prepare(&part, &params).unwrap()
+        };
+        let (first, second, queried) = (part(0), part(1), part(2));
+        let dir = tempfile::tempdir().unwrap();
+        let json = |answers: &[Answer]| serde_json::to_string(answers).unwrap();
+        let mut runs = Vec::new();
+        for old in [false, true] {
+            let path = dir.path().join(format!("{old}.idx"));
+            let mut index = Index::open_for_writing(&path, &params, &|_| false).unwrap();
+            // Segments of 70, 70 and 60, then one of 200: none merged.
+            index.add(&first, None, 70, &mut |_| {}).unwrap();
+            drop(index);
+            if old {
+                to_a_value_a_block(&path, &params);
+            }
+            let before = json(&Index::open(&path).unwrap().query(&queried, None).unwrap());
+            let mut index = Index::open_for_writing(&path, &params, &|_| false).unwrap();
+            let added = json(&index.add(&second, None, 200, &mut |_| {}).unwrap().answers);
+            let after = json(&index.query(&queried, None).unwrap());
+            let grouped: Vec<bool> = (segments(&index).iter())
+                .map(|s| s.group_bits.is_some())
+                .collect();
+            assert_eq!(grouped, [!old, !old, !old, true]);
+            let txn = index.db.begin_read().unwrap();
+            let meta = txn.open_table(store::META).unwrap();
+            assert_eq!(meta.get("format").unwrap().unwrap().value(), store::FORMAT);
+            runs.push((before, added, after));
+        }
+        assert!(runs[0].0.contains("near_duplicates\":[{"), "no copies");
+        assert!(runs[0].2.contains("near_duplicates\":[{"), "no copies");
+        assert_eq!(runs[0], runs[1]);
+    }
+
     #[test]
     fn a_merge_drops_the_expired_articles_of_its_segments() {
         let params = IndexParams::from_pipeline(&pipeline(false, false));

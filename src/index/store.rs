@@ -45,7 +45,13 @@ pub const POSTINGS: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("p
 /// The `meta` value that marks a file as a dedup index, and its layout.
 /// 2: events are stored as centroids with their members (`events.rs`).
 /// 3: and the dated cores of events, and the undated nodes, which float.
-pub const FORMAT: &[u8] = b"dedup-index/3";
+/// 4: postings are grouped, a value for several blocks (`segment.rs`).
+pub const FORMAT: &[u8] = b"dedup-index/4";
+
+/// The layout before [`FORMAT`], still read: it differs only by segments
+/// of a postings value a block, which their info marks. A writer retags
+/// the file, as the segments it adds are grouped.
+const READ_TOO: &[u8] = b"dedup-index/3";
 
 /// What every format tag starts with: a file tagged so with another
 /// version is an index of another layout, not a stranger.
@@ -236,7 +242,7 @@ fn stored_params(db: &Db) -> Result<IndexParams, IndexError> {
     };
     let format = meta.get("format").map_err(store_error)?;
     match format.as_ref().map(|v| v.value()) {
-        Some(FORMAT) => {}
+        Some(FORMAT | READ_TOO) => {}
         Some(other) if other.starts_with(FORMAT_FAMILY) => {
             return Err(IndexError::OtherFormat(
                 String::from_utf8_lossy(other).into_owned(),
@@ -359,7 +365,25 @@ pub fn open_writer(
     if let Some(m) = params.mismatch(asked, given) {
         return Err(IndexError::Mismatch(m));
     }
+    retag(&db)?;
     Ok((db, params))
+}
+
+/// Tags a file of the layout before as [`FORMAT`] before anything is
+/// written to it: a dedup that reads only the layout before then refuses
+/// it by name rather than finding grouped segments damaged.
+fn retag(db: &Db) -> Result<(), IndexError> {
+    let txn = db.begin_write()?;
+    {
+        let mut meta = txn.open_table(META).map_err(store_error)?;
+        let tag = meta.get("format").map_err(store_error)?;
+        if tag.is_some_and(|tag| tag.value() == FORMAT) {
+            drop(meta);
+            return txn.abort().map_err(store_error);
+        }
+        meta.insert("format", FORMAT).map_err(store_error)?;
+    }
+    txn.commit().map_err(store_error)
 }
 
 fn open_error(err: redb::DatabaseError) -> IndexError {

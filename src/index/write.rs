@@ -201,7 +201,7 @@ fn add_chunk(
             let sizes: Vec<u32> = sets.iter().map(|s| s.len() as u32).collect();
             let days: Vec<Option<Day>> = part.iter().map(|p| p.day).collect();
             let info = SegmentInfo::new(docs.to_vec(), sizes, days);
-            let postings = segment::postings(&sets, info.block_bits);
+            let postings = segment::postings(&sets, &info);
             write_segment(&txn, segment_id, &info, &postings)?;
             stored
         };
@@ -313,9 +313,9 @@ pub(super) fn write_segment(
         .insert(id, info.encode().as_slice())
         .map_err(store_error)?;
     let mut table = txn.open_table(POSTINGS).map_err(store_error)?;
-    for (block, value) in postings {
+    for (key, value) in postings {
         table
-            .insert((id, *block), value.as_slice())
+            .insert((id, *key), value.as_slice())
             .map_err(store_error)?;
     }
     Ok(())
