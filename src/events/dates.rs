@@ -23,9 +23,9 @@ pub type Day = i32;
 
 /// Month numbers with their names and common abbreviations, lowercase:
 /// English, then German, French, Spanish, Italian, Portuguese, Dutch,
-/// Polish, Russian and Ukrainian (de, fr, es, it, pt, nl, pl, ru, uk). English names are read only capitalised ("May 5",
-/// not "may 5"); the other languages write them in lowercase, so there any
-/// case goes. Polish, Russian and Ukrainian come in the nominative and the
+/// Polish, Russian and Ukrainian (de, fr, es, it, pt, nl, pl, ru, uk).
+/// English names are read only capitalised ("May 5", not "may 5"); the
+/// other languages write them in lowercase, so there any case goes. Polish, Russian and Ukrainian come in the nominative and the
 /// genitive a date uses ("30 grudnia", "30 декабря", "30 грудня").
 const MONTHS: [(u32, &[&str], &[&str]); 12] = [
     (
