@@ -258,7 +258,7 @@ pub(crate) fn detect_lists(words: impl IntoIterator<Item = ListBits>) -> &'stati
     // (English first) list wins ties.
     let best = (0..lists.len()).rev().max_by_key(|&i| hits[i]).unwrap_or(0);
     let default = for_language(DEFAULT_LANGUAGE);
-    let default_hits = hits[lists.iter().position(|l| l.bit == default.bit).unwrap_or(0)];
+    let default_hits = hits[default.bit.trailing_zeros() as usize];
     if hits[best] < default_hits + MIN_LEAD {
         default
     } else {

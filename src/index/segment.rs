@@ -157,23 +157,20 @@ impl SegmentInfo {
         };
         let first = key.checked_shl(u32::from(g)).ok_or(Corrupt)?;
         let mut head = Bytes::new(value);
-        let n = head.varint()? as usize;
-        let mut lens = Vec::with_capacity(n.min(1 << g));
+        let n = head.varint()?;
+        // The header (each held block's offset and length) is read twice,
+        // once to check it and find where the lists start, then beside the
+        // lists: no buffer for it on the query's path, a value at a time.
+        let mut lists = Bytes::new(head.rest());
         for _ in 0..n {
-            let offset = head.u32()?;
-            lens.push((
-                first.checked_add(offset).ok_or(Corrupt)?,
-                head.varint()? as usize,
-            ));
+            first.checked_add(lists.u32()?).ok_or(Corrupt)?;
+            lists.varint()?;
         }
-        let mut data = head.rest();
-        for (block, len) in lens {
-            if len > data.len() {
-                return Err(Corrupt);
-            }
-            let (postings, after) = data.split_at(len);
-            f(block, postings);
-            data = after;
+        let mut data = Bytes::new(lists.rest());
+        for _ in 0..n {
+            let block = first + head.u32()?;
+            let len = usize::try_from(head.varint()?).map_err(|_| Corrupt)?;
+            f(block, data.take(len)?);
         }
         Ok(())
     }
