@@ -749,6 +749,21 @@ const BARS_AFTER: Duration = Duration::from_millis(500);
 /// How often a bar is redrawn.
 const FRAME: Duration = Duration::from_millis(100);
 
+/// When bars start and how often they are redrawn: [`BARS_AFTER`] and
+/// [`FRAME`], unless `DEDUP_BAR_FRAME_MS` asks for frames from the start
+/// every so many milliseconds. That is the test suite's: on a fast machine
+/// every stage of a known size ends within the first half second, and a
+/// test that waits for a bar mid-stage must not depend on the machine's
+/// speed.
+fn bar_timing() -> (Duration, Duration) {
+    std::env::var("DEDUP_BAR_FRAME_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or((BARS_AFTER, FRAME), |ms| {
+            (Duration::ZERO, Duration::from_millis(ms))
+        })
+}
+
 /// The validated settings of a clustering command; the thread count takes
 /// effect here, for the whole run.
 fn pipeline(args: &ClusterArgs) -> Result<Pipeline> {
@@ -770,15 +785,16 @@ fn with_bars<T>(progress: &Progress, shared: &SharedArgs, work: impl FnOnce() ->
     }
     let done = AtomicBool::new(false);
     let started = Instant::now();
+    let (after, frame) = bar_timing();
     std::thread::scope(|scope| {
         let drawer = scope.spawn(|| {
             let mut drawn = false;
             loop {
-                std::thread::park_timeout(FRAME);
+                std::thread::park_timeout(frame);
                 if done.load(Ordering::Relaxed) {
                     break;
                 }
-                if started.elapsed() < BARS_AFTER {
+                if started.elapsed() < after {
                     continue;
                 }
                 if let Some(snapshot) = progress.snapshot() {

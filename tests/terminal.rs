@@ -27,6 +27,17 @@ enum Shown {
 /// Runs dedup with `args` in `dir`, `shown` on a pseudo-terminal of
 /// `columns`; returns what the terminal received and the exit code.
 fn run_with_terminal(dir: &Dir, args: &[&str], shown: Shown, columns: u16) -> (String, i32) {
+    run_with_terminal_env(dir, args, shown, columns, &[])
+}
+
+/// [`run_with_terminal`] with `env` set for dedup.
+fn run_with_terminal_env(
+    dir: &Dir,
+    args: &[&str],
+    shown: Shown,
+    columns: u16,
+    env: &[(&str, &str)],
+) -> (String, i32) {
     let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
     grantpt(&master).unwrap();
     unlockpt(&master).unwrap();
@@ -52,6 +63,7 @@ fn run_with_terminal(dir: &Dir, args: &[&str], shown: Shown, columns: u16) -> (S
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("dedup"))
         .current_dir(dir.path())
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(stderr)
@@ -92,8 +104,10 @@ fn frames(screen: &str) -> Vec<(String, usize, usize)> {
 
 #[test]
 fn a_long_run_on_a_terminal_draws_bars_that_move() {
-    // Enough articles that a debug build spends well over the half second
-    // before the first bar in its stages.
+    // Frames every few milliseconds from the start: with the usual half
+    // second before the first bar, a fast machine finished every stage of a
+    // known size before any bar was drawn, and only the event stage, which
+    // has no total, was seen (the release build failed; 8 December).
     let dir = Dir::new();
     let mut corpus = String::new();
     for a in dedup::synth::news_corpus(3000, 7) {
@@ -101,7 +115,13 @@ fn a_long_run_on_a_terminal_draws_bars_that_move() {
         corpus.push_str(&format!("{line}\n"));
     }
     dir.write("corpus.jsonl", corpus);
-    let (screen, code) = run_on_terminal(&dir, &["--format", "jsonl", "corpus.jsonl"]);
+    let (screen, code) = run_with_terminal_env(
+        &dir,
+        &["--format", "jsonl", "corpus.jsonl"],
+        Shown::Stderr,
+        80,
+        &[("DEDUP_BAR_FRAME_MS", "5")],
+    );
     assert_eq!(code, 0, "{screen}");
     let frames = frames(&screen);
     let moving: Vec<_> = frames
