@@ -106,13 +106,15 @@ impl IndexParams {
     /// The first setting where `asked` differs from these stored ones,
     /// looking only at the flags `given` says the user named (the others
     /// take the stored value), and always at the code versions that shape
-    /// what is stored: the cleaner's only when the index cleans.
+    /// what is stored: the cleaner's only when the index cleans or keeps
+    /// events, whose features take the language from the cleaner's
+    /// stopword lists.
     pub fn mismatch(&self, asked: &IndexParams, given: &dyn Fn(&str) -> bool) -> Option<Mismatch> {
         let code = [
             ("tokenizer", self.tokenizer, crate::tokenize::VERSION),
             ("cleaner", self.cleaner, crate::clean::VERSION),
         ];
-        let relevant = |setting: &str| setting != "cleaner" || self.clean;
+        let relevant = |setting: &str| setting != "cleaner" || self.clean || self.events.is_some();
         for (setting, stored, current) in code.into_iter().filter(|c| relevant(c.0)) {
             if stored != current {
                 return Some(Mismatch {
@@ -260,14 +262,20 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn another_cleaner_is_refused_only_by_an_index_that_cleans() {
+    fn another_cleaner_is_refused_only_by_an_index_that_cleans_or_keeps_events() {
         let mut stored = params();
+        assert!(stored.events.is_some());
         stored.cleaner += 1;
         let m = stored.mismatch(&params(), &|_| false).unwrap();
         assert_eq!(m.setting, "cleaner version");
+        // Not cleaned, but events' languages come from the cleaner's lists.
         stored.clean = false;
         let mut asked = params();
         asked.clean = false;
+        let m = stored.mismatch(&asked, &|_| true).unwrap();
+        assert_eq!(m.setting, "cleaner version");
+        stored.events = None;
+        asked.events = None;
         assert_eq!(stored.mismatch(&asked, &|_| true), None);
     }
 
