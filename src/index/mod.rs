@@ -534,6 +534,73 @@ mod tests {
         assert_eq!(found, ["copy", "inside", "short"]);
     }
 
+    /// Stored articles of every size class share a long run of furniture,
+    /// which a query skips for the larger classes: each one's overlap with
+    /// the query is spread about what the rule needs of its size, and the
+    /// query finds exactly the pairs the exhaustive comparison accepts.
+    #[test]
+    fn a_query_finds_the_edge_pairs_of_every_size_class() {
+        let mut rng = crate::synth::SplitMix64::new(9);
+        let mut words = |n: usize| -> Vec<String> {
+            (0..n)
+                .map(|_| format!("w{}", rng.next_u64() % 1_000_000))
+                .collect()
+        };
+        let furniture = words(150);
+        let body = words(1_000);
+        let article = |id: String, words: &[String]| Article {
+            line: None,
+            origin: id.clone(),
+            id: id.into(),
+            source: None,
+            title: None,
+            date: None,
+            text: words.join(" "),
+            location: Default::default(),
+            url: None,
+        };
+        let mut all: Vec<Article> = (0..400)
+            .map(|i| {
+                // 160 to about 1,500 words: every class, short ones too.
+                let size = 160 + i * 37 % 1_340;
+                // From 40% to 100% of the article out of the query.
+                let taken = (size * (40 + i * 13 % 61) / 100).clamp(150, 1_150);
+                let mut text = furniture.clone();
+                text.extend_from_slice(&body[..taken - 150]);
+                text.extend(words(size - taken));
+                article(format!("s{i:03}"), &text)
+            })
+            .collect();
+        let query: Vec<String> = furniture.iter().chain(&body).cloned().collect();
+        all.push(article("query".into(), &query));
+        let params = IndexParams::from_pipeline(&pipeline(false, false));
+        let dir = tempfile::tempdir().unwrap();
+        let mut index =
+            Index::open_for_writing(&dir.path().join("t.idx"), &params, &|_| false).unwrap();
+        index
+            .add(
+                &prepare(&all[..400], &params).unwrap(),
+                None,
+                1000,
+                &mut |_| {},
+            )
+            .unwrap();
+        let answers = index
+            .query(&prepare(&all[400..], &params).unwrap(), None)
+            .unwrap();
+        let mut found: Vec<(String, String)> = (answers[0].near_duplicates.iter())
+            .map(|c| ("query".to_string(), c.id.to_string()))
+            .collect();
+        found.sort();
+        let exact = pairs_by_hand(&all, &params, (0..400).map(|old| (400, old)));
+        assert!(
+            exact.len() >= 100 && exact.len() <= 300,
+            "{} pairs of 400",
+            exact.len()
+        );
+        assert_eq!(found, exact);
+    }
+
     /// One add finds among its own articles exactly the pairs the rule
     /// accepts, each from its later article, as the exhaustive comparison
     /// of every two does: contained short ones, and Jaccard pairs that LSH
