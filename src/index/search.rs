@@ -430,9 +430,15 @@ const SIZE_FLOORS: [usize; 6] = [LONG, 283, 400, 566, 800, 1131];
 
 const CLASSES: usize = SIZE_FLOORS.len() + 1;
 
-/// The size class of a stored article of `size` shingles.
+/// The size class of a stored article of `size` shingles: the floors it
+/// reaches, counted without a branch. A batch finds the class of every
+/// article of each segment, and a binary search's mispredicted branches
+/// made that a tenth of a one-article query (perf, 990,000 stored).
 fn class_of(size: usize) -> usize {
-    SIZE_FLOORS.partition_point(|&floor| floor <= size)
+    SIZE_FLOORS
+        .iter()
+        .map(|&floor| usize::from(floor <= size))
+        .sum()
 }
 
 /// Which of a query's held blocks (most postings first) each size class
