@@ -758,9 +758,10 @@ const FRAME: Duration = Duration::from_millis(100);
 fn bar_timing() -> (Duration, Duration) {
     std::env::var("DEDUP_BAR_FRAME_MS")
         .ok()
-        .and_then(|ms| ms.parse().ok())
+        .and_then(|ms| ms.parse::<u64>().ok())
+        // At least a millisecond: 0 would redraw without pause.
         .map_or((BARS_AFTER, FRAME), |ms| {
-            (Duration::ZERO, Duration::from_millis(ms))
+            (Duration::ZERO, Duration::from_millis(ms.max(1)))
         })
 }
 
