@@ -388,17 +388,26 @@ mod tests {
         news_corpus(n, seed)
             .into_iter()
             .map(|a| Article {
-                line: None,
-                origin: a.id.clone(),
-                id: a.id.into(),
                 source: Some(a.source),
-                title: None,
                 date: Some(a.date),
-                text: a.text,
-                location: Default::default(),
-                url: None,
+                ..article(a.id, a.text)
             })
             .collect()
+    }
+
+    /// An article of only an id and a text, undated and of no site.
+    fn article(id: String, text: String) -> Article {
+        Article {
+            line: None,
+            origin: id.clone(),
+            id: id.into(),
+            source: None,
+            title: None,
+            date: None,
+            text,
+            location: Default::default(),
+            url: None,
+        }
     }
 
     /// Which of `pairs` (a new article, a stored one) the rule accepts,
@@ -493,17 +502,6 @@ mod tests {
                 .join(" ")
         };
         let furniture = words(160);
-        let article = |id: String, text: String| Article {
-            line: None,
-            origin: id.clone(),
-            id: id.into(),
-            source: None,
-            title: None,
-            date: None,
-            text,
-            location: Default::default(),
-            url: None,
-        };
         let body = words(300);
         let mut stored: Vec<Article> = (0..300)
             .map(|i| article(format!("long-{i}"), format!("{furniture} {}", words(300))))
@@ -548,17 +546,7 @@ mod tests {
         };
         let furniture = words(150);
         let body = words(1_000);
-        let article = |id: String, words: &[String]| Article {
-            line: None,
-            origin: id.clone(),
-            id: id.into(),
-            source: None,
-            title: None,
-            date: None,
-            text: words.join(" "),
-            location: Default::default(),
-            url: None,
-        };
+        let article = |id: String, words: &[String]| article(id, words.join(" "));
         let mut all: Vec<Article> = (0..400)
             .map(|i| {
                 // 160 to about 1,500 words: every class, short ones too.
